@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Qwen3Tts.Cli.Commands;
+
+/// <summary>Every top-level command of the CLI, in the order `--help` lists them.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return ModelsCommand.Create();
+    }
+}

@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Qwen3Tts.Cli.Commands;
+
+/// <summary>`qwen3-tts models ...`: list, pull and synthesize model sets.</summary>
+internal static class ModelsCommand
+{
+    public static Command Create()
+    {
+        var models = new Command("models", "Manage model files (list, pull from Hugging Face, write synthetic models)");
+        return models;
+    }
+}

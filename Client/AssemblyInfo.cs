@@ -1,0 +1,3 @@
+namespace Qwen3Tts.Client;
+
+internal static class ClientAssembly;

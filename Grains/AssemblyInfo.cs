@@ -1,0 +1,3 @@
+namespace Qwen3Tts.Grains;
+
+internal static class GrainsAssembly;

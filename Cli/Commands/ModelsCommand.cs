@@ -8,6 +8,7 @@ internal static class ModelsCommand
     public static Command Create()
     {
         var models = new Command("models", "Manage model files (list, pull from Hugging Face, write synthetic models)");
+        models.Subcommands.Add(ModelsSynthCommand.Create());
         return models;
     }
 }

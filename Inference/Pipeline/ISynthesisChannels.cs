@@ -1,0 +1,43 @@
+using Qwen3Tts.Inference.Models;
+
+namespace Qwen3Tts.Inference.Pipeline;
+
+/// <summary>What the talker returns per step: the post-norm hidden state and the sampled code 0.</summary>
+public readonly record struct TalkerStepResult(ReadOnlyMemory<float> Hidden, int Code0);
+
+/// <summary>What the talker tells the driver when an utterance starts.</summary>
+public readonly record struct TalkerStartResult(TalkerStepResult First, int PromptRows, int ExpectedFrames);
+
+/// <summary>
+/// The talker side of one utterance: tokenizes and prefills on start, then one step per frame.
+/// Sampling of code 0 happens here, next to the logits, so only a hidden vector crosses the wire.
+/// </summary>
+public interface ITalkerChannel : IAsyncDisposable
+{
+    Task<TalkerStartResult> StartAsync(SynthesisRequest request, ulong seed, float eosBoost, CancellationToken cancellationToken);
+
+    /// <summary>Feeds the previous frame's feedback embedding and samples the next code 0.</summary>
+    Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, float eosBoost, CancellationToken cancellationToken);
+}
+
+/// <summary>The code predictor: codebooks 1..15 of a frame and the feedback embedding for the next talker step.</summary>
+public interface IPredictorChannel
+{
+    Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, ulong seed, int frameIndex, CancellationToken cancellationToken);
+}
+
+/// <summary>A frame's 16 codes and the embedding the talker consumes next.</summary>
+public sealed record PredictedFrame(long[] Codes, float[] Feedback)
+{
+    public static int CodeCount => CodecTokenIds.CodebookCount;
+}
+
+/// <summary>The vocoder side of one utterance: frames in, audio out as soon as it is decoded.</summary>
+public interface IVocoderChannel : IAsyncDisposable
+{
+    /// <summary>Adds a frame; returns any audio that became ready (possibly empty).</summary>
+    Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken);
+
+    /// <summary>Decodes what is left.</summary>
+    Task<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken);
+}

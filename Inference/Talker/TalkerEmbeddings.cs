@@ -1,0 +1,131 @@
+using Qwen3Tts.Inference.Formats.Npy;
+using Qwen3Tts.Inference.Models;
+using Qwen3Tts.Inference.Models.Store;
+using Qwen3Tts.Inference.Prompt;
+
+namespace Qwen3Tts.Inference.Talker;
+
+/// <summary>
+/// The talker's embedding tables from `talker/embeddings/*.npy` (+ the code predictor's codebook
+/// tables from `code_predictor_weights.npz` for voice-clone prompts). The 151936-row text table is
+/// memory-mapped and read a row at a time: only the rows of tokens in use are ever touched.
+/// </summary>
+public sealed class TalkerEmbeddings : IPromptEmbeddings, IDisposable
+{
+    private readonly NpyFile _textTable;
+    private readonly TextProjection _projection;
+    private readonly float[] _codecEmbedding; // [3072, H]
+    private readonly float[][]? _predictorTables; // 15 x [2048, H]
+    private readonly string? _npzPath;
+
+    private TalkerEmbeddings(NpyFile textTable, TextProjection projection, float[] codecEmbedding, float[][]? predictorTables, string? npzPath)
+    {
+        _textTable = textTable;
+        _projection = projection;
+        _codecEmbedding = codecEmbedding;
+        _predictorTables = predictorTables;
+        _npzPath = npzPath;
+        HiddenSize = projection.HiddenSize;
+    }
+
+    public int HiddenSize { get; }
+
+    public int TextHiddenSize => _projection.TextHiddenSize;
+
+    /// <summary>Whether voice-clone prompts can be built (the predictor codebook tables were found).</summary>
+    public bool SupportsVoiceClone => _predictorTables is not null;
+
+    public static TalkerEmbeddings Load(TalkerFiles files)
+    {
+        var fc1Weight = NpyFile.Open(files.TextProjectionFc1Weight);
+        using var fc1Bias = NpyFile.Open(files.TextProjectionFc1Bias);
+        using var fc2Weight = NpyFile.Open(files.TextProjectionFc2Weight);
+        using var fc2Bias = NpyFile.Open(files.TextProjectionFc2Bias);
+        using (fc1Weight)
+        {
+            var th = Dim(fc1Bias, 0, 1);
+            var h = Dim(fc2Bias, 0, 1);
+            fc1Weight.ExpectShape(th, th);
+            fc2Weight.ExpectShape(h, th);
+
+            var text = NpyFile.Open(files.TextEmbedding);
+            try
+            {
+                text.ExpectShape(TextTokenIds.TextVocabSize, th);
+                using var codec = NpyFile.Open(files.CodecEmbedding);
+                codec.ExpectShape(CodecTokenIds.TalkerVocabSize, h);
+                var projection = new TextProjection(fc1Weight.ReadAllFloat32(), fc1Bias.ReadAllFloat32(), fc2Weight.ReadAllFloat32(), fc2Bias.ReadAllFloat32());
+                var tables = files.CodePredictorWeightsNpz is { } npz ? LoadPredictorTables(npz, (int)h) : null;
+                return new TalkerEmbeddings(text, projection, codec.ReadAllFloat32(), tables, files.CodePredictorWeightsNpz);
+            }
+            catch
+            {
+                text.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private static long Dim(NpyFile file, int axis, int rank)
+    {
+        if (file.Header.Shape.Length != rank)
+        {
+            throw new ModelFormatException(
+                $"expected a {rank}-D array, found shape {TensorShape.Format(file.Header.Shape)}", file.Path, Path.GetFileName(file.Path));
+        }
+        return file.Header.Shape[axis];
+    }
+
+    private static float[][] LoadPredictorTables(string npzPath, int hidden)
+    {
+        using var npz = NpzArchive.Open(npzPath);
+        var tables = new float[CodecTokenIds.CodebookCount - 1][];
+        for (var g = 0; g < tables.Length; g++)
+        {
+            var name = $"codec_emb_{g}";
+            var array = npz.Read(name);
+            TensorShape.Expect(npzPath, name, [CodecTokenIds.CodebookSize, hidden], array.Shape);
+            tables[g] = array.ToFloat32();
+        }
+        return tables;
+    }
+
+    public void AddProjectedText(int tokenId, Span<float> destination)
+    {
+        if ((uint)tokenId >= TextTokenIds.TextVocabSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokenId), tokenId, $"text token id outside the {TextTokenIds.TextVocabSize}-row text table");
+        }
+        var th = TextHiddenSize;
+        var row = th <= 4096 ? stackalloc float[th] : new float[th];
+        _textTable.ReadRowFloat32(tokenId, row);
+        _projection.AddTo(row, destination);
+    }
+
+    public void AddCodec(int codecId, Span<float> destination)
+    {
+        if ((uint)codecId >= CodecTokenIds.TalkerVocabSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(codecId), codecId, $"codec id outside 0..{CodecTokenIds.TalkerVocabSize - 1}");
+        }
+        System.Numerics.Tensors.TensorPrimitives.Add(destination, _codecEmbedding.AsSpan(codecId * HiddenSize, HiddenSize), destination);
+    }
+
+    public void AddPredictorCodec(int codebook, int code, Span<float> destination)
+    {
+        if (_predictorTables is null)
+        {
+            throw new InvalidOperationException(
+                "voice cloning needs the code predictor's codebook tables (predictor/code_predictor/code_predictor_weights.npz); " +
+                "it was not found next to the talker — run `qwen3-tts models pull --role talker` to fetch it");
+        }
+        if (codebook is < 1 or >= CodecTokenIds.CodebookCount || (uint)code >= CodecTokenIds.CodebookSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(code), $"codebook {codebook} code {code} out of range");
+        }
+        var table = _predictorTables[codebook - 1];
+        System.Numerics.Tensors.TensorPrimitives.Add(destination, table.AsSpan(code * HiddenSize, HiddenSize), destination);
+    }
+
+    public void Dispose() => _textTable.Dispose();
+}

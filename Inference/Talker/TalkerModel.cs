@@ -1,0 +1,221 @@
+using LLama;
+using LLama.Common;
+using LLama.Native;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Qwen3Tts.Inference.Talker;
+
+/// <summary>
+/// The talker LLM on llama.cpp (LLamaSharp), loaded once per process from a runtime GGUF whose
+/// vocabulary is the 3072 codec ids (see <see cref="TalkerRuntimeGguf"/>), so one decode yields both
+/// the hidden state and the codec logits. Each request owns one KV sequence of a shared context;
+/// decodes of several requests can be issued as one batch.
+/// </summary>
+public sealed class TalkerModel : IDisposable
+{
+    private readonly LLamaWeights _weights;
+    private readonly LLamaContext _context;
+    private readonly SemaphoreSlim _decodeGate = new(1, 1);
+    private readonly SemaphoreSlim _sequenceSlots;
+    private readonly Stack<int> _freeSequences;
+    private readonly ILogger _logger;
+    private LLamaBatchEmbeddings _batch;
+    private int _batchUses;
+
+    private TalkerModel(LLamaWeights weights, LLamaContext context, TalkerOptions options, ILogger logger)
+    {
+        _weights = weights;
+        _context = context;
+        _logger = logger;
+        Options = options;
+        HiddenSize = weights.EmbeddingSize;
+        VocabSize = weights.Vocab.Count;
+        _sequenceSlots = new SemaphoreSlim(options.MaxSequences, options.MaxSequences);
+        _freeSequences = new Stack<int>(Enumerable.Range(0, options.MaxSequences).Reverse());
+        _batch = new LLamaBatchEmbeddings(HiddenSize);
+    }
+
+    public TalkerOptions Options { get; }
+
+    public int HiddenSize { get; }
+
+    public int VocabSize { get; }
+
+    public static TalkerModel Load(string runtimeGgufPath, TalkerOptions options, ILogger? logger = null)
+    {
+        logger ??= NullLogger.Instance;
+        if (!File.Exists(runtimeGgufPath))
+        {
+            throw new ModelFormatException("talker GGUF not found", runtimeGgufPath);
+        }
+        if (options.MaxSequences < 1 || options.ContextPerSequence < 16)
+        {
+            throw new ArgumentException("talker needs MaxSequences >= 1 and ContextPerSequence >= 16", nameof(options));
+        }
+        LlamaNative.EnsureConfigured(options.NativeLibraryPath, logger);
+
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var kvType = options.FullPrecisionKvCache ? GGMLType.GGML_TYPE_F32 : GGMLType.GGML_TYPE_F16;
+        var parameters = new ModelParams(runtimeGgufPath)
+        {
+            ContextSize = (uint)(options.ContextPerSequence * options.MaxSequences),
+            SeqMax = (uint)options.MaxSequences,
+            BatchSize = (uint)options.BatchSize,
+            UBatchSize = (uint)options.BatchSize,
+            Embeddings = true,
+            GpuLayerCount = 0,
+            Threads = threads,
+            BatchThreads = threads,
+            TypeK = kvType,
+            TypeV = kvType,
+            FlashAttention = options.FullPrecisionKvCache ? false : null,
+        };
+
+        LLamaWeights weights;
+        try
+        {
+            weights = LLamaWeights.LoadFromFile(parameters);
+        }
+        catch (Exception e)
+        {
+            throw new ModelFormatException($"llama.cpp could not load the talker model: {e.Message}", runtimeGgufPath, inner: e);
+        }
+        try
+        {
+            var context = weights.CreateContext(parameters, logger);
+            logger.LogInformation("talker loaded from {Path}: hidden {Hidden}, vocab {Vocab}, {Seqs} sequences x {Ctx} positions, {Threads} threads",
+                runtimeGgufPath, weights.EmbeddingSize, weights.Vocab.Count, options.MaxSequences, options.ContextPerSequence, threads);
+            return new TalkerModel(weights, context, options, logger);
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Waits for a free KV sequence and opens a session on it.</summary>
+    public async Task<TalkerSession> OpenSessionAsync(CancellationToken cancellationToken = default)
+    {
+        await _sequenceSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        int sequence;
+        lock (_freeSequences)
+        {
+            sequence = _freeSequences.Pop();
+        }
+        return new TalkerSession(this, sequence);
+    }
+
+    /// <summary>Runs one decode for several sessions: each item's rows continue that session's sequence.</summary>
+    public async Task DecodeAsync(IReadOnlyList<TalkerDecodeItem> items, CancellationToken cancellationToken = default)
+    {
+        await _decodeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Decoding is CPU work behind LLamaSharp's process-wide lock; keep it off the caller's thread.
+            await Task.Run(() => DecodeLocked(items), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _decodeGate.Release();
+        }
+    }
+
+    private void DecodeLocked(IReadOnlyList<TalkerDecodeItem> items)
+    {
+        foreach (var item in items)
+        {
+            item.Session.CheckCapacity(item.RowCount);
+        }
+
+        // Rows are fed in chunks of the batch size; only each item's last row produces outputs.
+        var offsets = new int[items.Count];
+        var remaining = items.Sum(i => i.RowCount);
+        var outputRows = new int[items.Count];
+        while (remaining > 0)
+        {
+            var batch = RentBatch();
+            var used = 0;
+            Array.Fill(outputRows, -1);
+            for (var i = 0; i < items.Count && used < Options.BatchSize; i++)
+            {
+                var item = items[i];
+                var session = item.Session;
+                while (offsets[i] < item.RowCount && used < Options.BatchSize)
+                {
+                    var last = offsets[i] == item.RowCount - 1;
+                    var row = item.Rows.Span.Slice(offsets[i] * HiddenSize, HiddenSize);
+                    var index = batch.Add(row, (LLamaPos)session.Position, (LLamaSeqId)session.Sequence, last);
+                    if (last)
+                    {
+                        outputRows[i] = index;
+                    }
+                    session.Position++;
+                    offsets[i]++;
+                    used++;
+                    remaining--;
+                }
+            }
+
+            var result = _context.NativeHandle.Decode(batch);
+            if (result != DecodeResult.Ok)
+            {
+                throw new TalkerException($"llama.cpp decode failed: {result}");
+            }
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (outputRows[i] < 0)
+                {
+                    continue;
+                }
+                var output = items[i].Session.Output;
+                _context.NativeHandle.GetEmbeddingsIth((LLamaPos)outputRows[i])[..HiddenSize].CopyTo(output.Hidden);
+                _context.NativeHandle.GetLogitsIth(outputRows[i])[..VocabSize].CopyTo(output.Logits);
+            }
+        }
+    }
+
+    // LLamaBatchEmbeddings.Clear() does not reset its logit-position list (stack-notes §F), so a batch
+    // is replaced every few hundred decodes instead of growing for the life of the process.
+    private LLamaBatchEmbeddings RentBatch()
+    {
+        if (++_batchUses > 256)
+        {
+            _batch = new LLamaBatchEmbeddings(HiddenSize);
+            _batchUses = 1;
+        }
+        _batch.Clear();
+        return _batch;
+    }
+
+    internal async Task ReleaseAsync(TalkerSession session)
+    {
+        await _decodeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)session.Sequence, -1, -1);
+        }
+        finally
+        {
+            _decodeGate.Release();
+        }
+        lock (_freeSequences)
+        {
+            _freeSequences.Push(session.Sequence);
+        }
+        _sequenceSlots.Release();
+        _logger.LogDebug("talker sequence {Sequence} released after {Positions} positions", session.Sequence, session.Position);
+    }
+
+    public void Dispose()
+    {
+        _context.Dispose();
+        _weights.Dispose();
+        _decodeGate.Dispose();
+        _sequenceSlots.Dispose();
+    }
+}
+
+/// <summary>Rows to append to one session's sequence in a batched decode.</summary>
+public readonly record struct TalkerDecodeItem(TalkerSession Session, ReadOnlyMemory<float> Rows, int RowCount);

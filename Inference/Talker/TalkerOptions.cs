@@ -1,0 +1,26 @@
+namespace Qwen3Tts.Inference.Talker;
+
+/// <summary>Runtime settings of the talker LLM (bound from cluster.json / command line).</summary>
+public sealed class TalkerOptions
+{
+    /// <summary>Positions one request may use: prompt rows plus generated frames.</summary>
+    public int ContextPerSequence { get; set; } = 4096;
+
+    /// <summary>Requests that can hold a KV sequence at the same time (llama.cpp n_seq_max).</summary>
+    public int MaxSequences { get; set; } = 4;
+
+    /// <summary>Threads for llama.cpp; 0 = all cores.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>Rows per llama.cpp batch (prefill is split into chunks of this size).</summary>
+    public int BatchSize { get; set; } = 512;
+
+    /// <summary>
+    /// Keep the KV cache in f32. f16 halves KV memory; f32 reproduces a plain f32 forward to ~1e-6
+    /// (stack-notes §F), which the engine tests rely on.
+    /// </summary>
+    public bool FullPrecisionKvCache { get; set; }
+
+    /// <summary>A board-built libllama.so (e.g. with ARM dot-product kernels) to use instead of the bundled one.</summary>
+    public string? NativeLibraryPath { get; set; }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Qwen3Tts.Inference.Formats.Gguf;
+using Qwen3Tts.Inference.Formats.Npy;
+using Qwen3Tts.Inference.Models;
+
+namespace Qwen3Tts.Inference.Talker;
+
+/// <summary>
+/// Turns the published talker GGUF into the one llama.cpp runs. The published file pads
+/// token_embd/output to the 151936-row text vocabulary; llama.cpp computes the whole output matrix
+/// on every step (stack-notes §F), so the runtime file keeps only the 3072 codec rows and takes its
+/// output matrix from the f32 `codec_head.npy` — the logits llama.cpp returns are then exactly the
+/// codec logits. Layers are copied byte for byte. Done once; the result is reused while the source
+/// file is unchanged.
+/// </summary>
+public static class TalkerRuntimeGguf
+{
+    private const string FormatVersion = "1";
+    private const string SourceKey = "qwen3tts.runtime.source";
+
+    /// <summary>Validates the source and returns the path of an up-to-date runtime GGUF.</summary>
+    public static string Prepare(string sourceGguf, string codecHeadNpy, string? cacheDirectory = null, ILogger? logger = null)
+    {
+        logger ??= NullLogger.Instance;
+        using var source = GgufFile.Open(sourceGguf);
+        var config = ValidateSource(source);
+
+        var stamp = Stamp(sourceGguf, codecHeadNpy);
+        var target = TargetPath(sourceGguf, cacheDirectory);
+        if (IsCurrent(target, stamp))
+        {
+            return target;
+        }
+
+        using var head = NpyFile.Open(codecHeadNpy);
+        head.ExpectShape(CodecTokenIds.TalkerVocabSize, config.HiddenSize);
+        var headRows = head.ReadAllFloat32();
+
+        var writer = new GgufWriter("qwen3");
+        foreach (var key in source.Metadata.Keys)
+        {
+            if (key.StartsWith("tokenizer.", StringComparison.Ordinal) || key == "general.architecture")
+            {
+                continue;
+            }
+            writer.AddValue(key, source.Metadata.GetValue(key));
+        }
+        writer.AddString(SourceKey, stamp);
+        CodecGgufVocabulary.Add(writer, CodecTokenIds.TalkerVocabSize);
+
+        foreach (var tensor in source.Tensors)
+        {
+            switch (tensor.Name)
+            {
+                case "token_embd.weight":
+                    // Rows are contiguous in ggml order, so the first 3072 rows are a byte prefix.
+                    var rowBytes = GgmlQuantization.RowByteSize(tensor.Type, tensor.RowLength);
+                    writer.AddTensorBytes(tensor.Name, [tensor.RowLength, CodecTokenIds.TalkerVocabSize], tensor.Type,
+                        stream => stream.Write(source.GetTensorBytes(tensor)[..checked((int)(rowBytes * CodecTokenIds.TalkerVocabSize))]));
+                    break;
+                case "output.weight":
+                    break;
+                default:
+                    var t = tensor;
+                    writer.AddTensorBytes(t.Name, t.Dimensions, t.Type, stream => stream.Write(source.GetTensorBytes(t)));
+                    break;
+            }
+        }
+        writer.AddTensor("output.weight", [config.HiddenSize, CodecTokenIds.TalkerVocabSize], GgmlType.F32, headRows);
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        writer.WriteTo(target);
+        logger.LogInformation("prepared the runtime talker GGUF {Target} from {Source}", target, sourceGguf);
+        return target;
+    }
+
+    /// <summary>Checks the published talker file: a llama.cpp qwen3 model whose layers match its metadata.</summary>
+    public static Qwen3DecoderConfig ValidateSource(GgufFile source)
+    {
+        var arch = source.Metadata.TryGetString("general.architecture", out var a) ? a : "";
+        if (arch != "qwen3")
+        {
+            throw new ModelFormatException($"the talker must be a llama.cpp 'qwen3' GGUF, this one is '{arch}'", source.Path);
+        }
+        var config = Qwen3GgufLayout.ReadConfig(source, "qwen3");
+        Qwen3GgufLayout.ValidateStack(source, "blk", "output_norm.weight", config);
+        var embd = source.GetTensor("token_embd.weight");
+        if (embd.Dimensions.Length != 2 || embd.Dimensions[0] != config.HiddenSize || embd.Dimensions[1] < CodecTokenIds.TalkerVocabSize)
+        {
+            throw new ModelFormatException(
+                $"expected [{config.HiddenSize}, >= {CodecTokenIds.TalkerVocabSize}] (the codec embedding, possibly padded), found {TensorShape.Format(embd.Dimensions)}",
+                source.Path, "token_embd.weight");
+        }
+        return config;
+    }
+
+    private static string Stamp(string sourceGguf, string codecHeadNpy)
+    {
+        static string Of(string path)
+        {
+            var info = new FileInfo(path);
+            return string.Create(CultureInfo.InvariantCulture, $"{Path.GetFullPath(path)}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
+        }
+        return $"v{FormatVersion};{Of(sourceGguf)};{Of(codecHeadNpy)}";
+    }
+
+    private static string TargetPath(string sourceGguf, string? cacheDirectory)
+    {
+        var name = Path.GetFileNameWithoutExtension(sourceGguf) + ".runtime.gguf";
+        if (cacheDirectory is not null)
+        {
+            return Path.Combine(cacheDirectory, name);
+        }
+        // Next to the model when that directory is writable, else in the user's cache.
+        var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourceGguf))!, ".runtime");
+        try
+        {
+            Directory.CreateDirectory(beside);
+            var probe = Path.Combine(beside, $".probe-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return Path.Combine(beside, name);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+                ? xdg
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            return Path.Combine(cache, "qwen3-tts", "runtime", name);
+        }
+    }
+
+    private static bool IsCurrent(string target, string stamp)
+    {
+        if (!File.Exists(target))
+        {
+            return false;
+        }
+        try
+        {
+            using var existing = GgufFile.Open(target);
+            return existing.Metadata.TryGetString(SourceKey, out var s) && s == stamp;
+        }
+        catch (ModelFormatException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+namespace Qwen3Tts.Inference.Talker;
+
+/// <summary>
+/// One request's state in the talker: its KV sequence and position. Dispose frees the sequence
+/// (its KV cache rows) for the next request — also when the request is cancelled.
+/// </summary>
+public sealed class TalkerSession : IAsyncDisposable
+{
+    private readonly TalkerModel _model;
+    private int _disposed;
+
+    internal TalkerSession(TalkerModel model, int sequence)
+    {
+        _model = model;
+        Sequence = sequence;
+        Output = new TalkerOutput(model.HiddenSize, model.VocabSize);
+    }
+
+    internal int Sequence { get; }
+
+    /// <summary>Next position of this sequence (= rows decoded so far).</summary>
+    public int Position { get; internal set; }
+
+    /// <summary>Outputs of the last decoded row; overwritten by the next prefill/step.</summary>
+    public TalkerOutput Output { get; }
+
+    public int HiddenSize => _model.HiddenSize;
+
+    /// <summary>Decodes the prompt rows (row-major [rowCount, hidden]).</summary>
+    public Task<TalkerOutput> PrefillAsync(ReadOnlyMemory<float> rows, int rowCount, CancellationToken cancellationToken = default)
+        => DecodeAsync(rows, rowCount, cancellationToken);
+
+    /// <summary>Decodes one generation step input (a hidden-size vector).</summary>
+    public Task<TalkerOutput> StepAsync(ReadOnlyMemory<float> input, CancellationToken cancellationToken = default)
+        => DecodeAsync(input, 1, cancellationToken);
+
+    private async Task<TalkerOutput> DecodeAsync(ReadOnlyMemory<float> rows, int rowCount, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (rowCount < 1 || rows.Length != rowCount * _model.HiddenSize)
+        {
+            throw new ArgumentException(
+                $"talker input must be {rowCount} x {_model.HiddenSize} floats, got {rows.Length}", nameof(rows));
+        }
+        await _model.DecodeAsync([new TalkerDecodeItem(this, rows, rowCount)], cancellationToken).ConfigureAwait(false);
+        return Output;
+    }
+
+    internal void CheckCapacity(int rows)
+    {
+        var limit = _model.Options.ContextPerSequence;
+        if (Position + rows > limit)
+        {
+            throw new TalkerException(
+                $"the talker context is full: this request needs {Position + rows} positions, a request may use {limit} " +
+                "(prompt rows + generated frames); shorten the text or raise talker.contextPerSequence");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await _model.ReleaseAsync(this).ConfigureAwait(false);
+        }
+    }
+}

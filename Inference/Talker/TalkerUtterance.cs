@@ -1,0 +1,95 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Prompt;
+using Qwen3Tts.Inference.Sampling;
+
+namespace Qwen3Tts.Inference.Talker;
+
+/// <summary>
+/// The talker side of one utterance: prompt, KV sequence, code-0 history and sampler.
+/// Step k's input is the predictor's feedback (codec sum + tts_pad) with the text track swapped
+/// in when the streaming-text layout still has text to feed.
+/// </summary>
+public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
+{
+    private readonly CodecTokenSampler _sampler = new();
+    private readonly List<int> _history = [];
+    private TalkerSession? _session;
+    private TalkerPrompt? _prompt;
+    private SamplingOptions _sampling = SamplingPresets.Official;
+    private ulong _seed;
+    private float[] _input = [];
+    private int _step;
+
+    public async Task<TalkerStartResult> StartAsync(SynthesisRequest request, ulong seed, float eosBoost, CancellationToken cancellationToken)
+    {
+        if (_session is not null)
+        {
+            throw new InvalidOperationException("this utterance has already started");
+        }
+        if (string.IsNullOrWhiteSpace(request.Text))
+        {
+            throw new ArgumentException("the text to speak is empty", nameof(request));
+        }
+        var language = TtsLanguage.Normalize(request.Language);
+        var tokens = engine.Tokenizer.Encode(request.Text);
+        var referenceTokens = request.Voice?.ReferenceText is { } refText ? engine.Tokenizer.Encode(refText) : null;
+        var prompt = engine.Prompts.Build(new PromptRequest(tokens, language, request.Layout, request.Convention, request.Voice, referenceTokens));
+
+        var capacity = engine.Model.Options.ContextPerSequence;
+        if (prompt.RowCount >= capacity)
+        {
+            throw new ArgumentException(
+                $"the text is too long: its prompt needs {prompt.RowCount} positions but a request may use {capacity} (prompt + generated frames); split the text", nameof(request));
+        }
+
+        _prompt = prompt;
+        _seed = seed;
+        _sampling = SamplingPresets.For(request.Sampling).Talker;
+        _input = new float[prompt.HiddenSize];
+        _session = await engine.Model.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        var output = await _session.PrefillAsync(prompt.Rows.ToArray(), prompt.RowCount, cancellationToken).ConfigureAwait(false);
+        // The hidden buffer is reused by the next step; the driver consumes it before stepping again.
+        var first = new TalkerStepResult(output.Hidden, Sample(output, eosBoost));
+        return new TalkerStartResult(first, prompt.RowCount, FrameEstimate.Estimate(request.Text, language));
+    }
+
+    public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, float eosBoost, CancellationToken cancellationToken)
+    {
+        var session = _session ?? throw new InvalidOperationException("the utterance has not started");
+        var prompt = _prompt!;
+        if (feedback.Length != prompt.HiddenSize)
+        {
+            throw new ArgumentException($"feedback must have {prompt.HiddenSize} values, got {feedback.Length}", nameof(feedback));
+        }
+
+        // Feedback carries tts_pad as its text track; swap in the queued text vector while there is one.
+        var textStep = _step - 1;
+        feedback.Span.CopyTo(_input);
+        if (textStep < prompt.TextQueueCount)
+        {
+            TensorPrimitives.Subtract(_input, prompt.PadRow, _input);
+            TensorPrimitives.Add(_input, prompt.TextTrackRow(textStep), _input);
+        }
+        var output = await session.StepAsync(_input, cancellationToken).ConfigureAwait(false);
+        return new TalkerStepResult(output.Hidden, Sample(output, eosBoost));
+    }
+
+    private int Sample(TalkerOutput output, float eosBoost)
+    {
+        var random = new SamplingRandom(StepSeeds.For(_seed, StepSeeds.Talker, _step));
+        var code = _sampler.Sample(output.Logits, CollectionsMarshal.AsSpan(_history), _step, eosBoost, _sampling, random);
+        _history.Add(code);
+        _step++;
+        return code;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_session is not null)
+        {
+            await _session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

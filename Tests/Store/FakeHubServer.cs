@@ -21,6 +21,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte[]> files = new();
     private readonly Task acceptLoop;
     private int responsesCut;
+    private int responsesStalled;
 
     public FakeHubServer()
     {
@@ -37,7 +38,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
 
     public int CutResponses { get; set; } = 1;
 
-    /// <summary>Send this many body bytes, then stall without closing.</summary>
+    /// <summary>Send this many body bytes, then stall without closing, for the first response.</summary>
     public int? StallAfterBytes { get; set; }
 
     /// <summary>Answer every request with 200 and the whole file, as servers without Range support do.</summary>
@@ -196,7 +197,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
             return;
         }
 
-        if (StallAfterBytes is { } stall)
+        if (StallAfterBytes is { } stall && Interlocked.Increment(ref responsesStalled) == 1)
         {
             await stream.WriteAsync(body[..Math.Min(stall, body.Length)]);
             await Task.Delay(Timeout.Infinite, stopping.Token);

@@ -83,6 +83,21 @@ public sealed class HuggingFaceDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TreatsAStalledTransferAsACutConnection()
+    {
+        var content = FakeHubServer.RandomBytes(200_000, seed: 11);
+        server.AddFile(GgufPath, content);
+        server.StallAfterBytes = 30_000;
+        var downloader = Downloader();
+        downloader.StallTimeout = TimeSpan.FromMilliseconds(300);
+
+        var path = await downloader.DownloadFileAsync(GgufPath, null, CancellationToken.None);
+
+        Assert.Equal(content, await File.ReadAllBytesAsync(path));
+        Assert.Equal("bytes=30000-", server.Requests.Last().Header("Range"));
+    }
+
+    [Fact]
     public async Task RestartsFromZeroWhenServerIgnoresRange()
     {
         var content = FakeHubServer.RandomBytes(300_000, seed: 4);

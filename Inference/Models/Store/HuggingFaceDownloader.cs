@@ -25,6 +25,9 @@ public sealed class HuggingFaceDownloader(HttpClient http, ModelStoreOptions opt
     /// <summary>Attempts per file before a transient failure (cut connection, 5xx) is reported.</summary>
     internal int MaxAttempts { get; set; } = 3;
 
+    /// <summary>A body that delivers nothing for this long counts as a cut connection, so a dead link never hangs a pull.</summary>
+    internal TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Wait before retry n is n times this.</summary>
     internal TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -194,6 +197,7 @@ public sealed class HuggingFaceDownloader(HttpClient http, ModelStoreOptions opt
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         var done = startAt;
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
             await using var file = new FileStream(partPath, startAt > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
@@ -204,7 +208,8 @@ public sealed class HuggingFaceDownloader(HttpClient http, ModelStoreOptions opt
                 int read;
                 try
                 {
-                    read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false);
+                    stall.CancelAfter(StallTimeout);
+                    read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), stall.Token).ConfigureAwait(false);
                 }
                 catch (Exception) when (ct.IsCancellationRequested)
                 {
@@ -216,7 +221,7 @@ public sealed class HuggingFaceDownloader(HttpClient http, ModelStoreOptions opt
                 }
                 catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
                 {
-                    throw new TransientDownloadException($"the transfer timed out after {done} bytes", ex);
+                    throw new TransientDownloadException($"no data for {StallTimeout.TotalSeconds:0} s after {done} bytes", ex);
                 }
 
                 if (read == 0)

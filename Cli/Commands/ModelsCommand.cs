@@ -8,6 +8,8 @@ internal static class ModelsCommand
     public static Command Create()
     {
         var models = new Command("models", "Manage model files (list, pull from Hugging Face, write synthetic models)");
+        models.Subcommands.Add(ModelsPullCommand.Create());
+        models.Subcommands.Add(ModelsListCommand.Create());
         models.Subcommands.Add(ModelsSynthCommand.Create());
         return models;
     }

@@ -19,6 +19,9 @@ internal sealed partial class SyntheticVocoderGraph
     private readonly SyntheticWeights _weights;
     private readonly int _frames;
 
+    /// <summary>Gain of the last conv, chosen so random codes give audio at roughly −20 dBFS rms.</summary>
+    private const float OutputGain = 0.06f;
+
     private SyntheticVocoderGraph(SyntheticVocoderConfig config, int seed, int windowFrames)
     {
         _cfg = config;
@@ -134,7 +137,7 @@ internal sealed partial class SyntheticVocoderGraph
             channels = outChannels;
         }
         x = SnakeBeta("decoder.snake_out", x, channels);
-        x = CausalConv("decoder.conv_out", x, channels, 1, kernel: 7, gain: 0.5f);
+        x = OutputConv("decoder.conv_out", x, channels, kernel: 7);
         _g.Node("Clip", [x, _g.ScalarFloat(-1f), _g.ScalarFloat(1f)], [OutputName]);
         return OutputName;
     }
@@ -168,6 +171,30 @@ internal sealed partial class SyntheticVocoderGraph
         var ib = _g.Initializer($"{name}.inv_exp_beta", invBeta, channels, 1);
         var s = _g.Sin(_g.Mul(x, ea));
         return _g.Add(x, _g.Mul(_g.Mul(s, s), ib));
+    }
+
+    /// <summary>
+    /// The final conv to one channel. SnakeBeta's sin² term is non-negative, so random weights would leave a
+    /// large DC offset; making each input channel's taps sum to zero gives the synthetic audio none.
+    /// </summary>
+    private string OutputConv(string name, string x, int inChannels, int kernel)
+    {
+        var weights = _weights.UniformValues(inChannels * kernel, OutputGain * MathF.Sqrt(3f / (inChannels * kernel)));
+        for (var c = 0; c < inChannels; c++)
+        {
+            var taps = weights.AsSpan(c * kernel, kernel);
+            var mean = 0f;
+            foreach (var w in taps)
+            {
+                mean += w / kernel;
+            }
+            for (var i = 0; i < kernel; i++)
+            {
+                taps[i] -= mean;
+            }
+        }
+        var weight = _g.Initializer($"{name}.weight", weights, 1, inChannels, kernel);
+        return _g.Conv1d(x, weight, bias: null, kernel, padLeft: kernel - 1);
     }
 
     private string CausalConv(string name, string x, int inChannels, int outChannels, int kernel, int dilation = 1, float gain = 1f)

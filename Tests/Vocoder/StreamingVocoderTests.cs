@@ -88,6 +88,25 @@ public sealed class StreamingVocoderTests(SyntheticVocoderFixture fixture, ITest
     }
 
     [Fact]
+    public void EachChunkIsDecodedWithExactlyItsContextFramesInFront()
+    {
+        // Default options on a 64-frame model: context 24, chunks of 40. The third chunk (frames 80–119)
+        // must come from the window [56, 120) and be that window's samples for frames 80–119.
+        const int frames = 150;
+        var codes = SyntheticVocoderFixture.RandomCodes(frames, seed: 16);
+        var streamed = StreamingVocoder.DecodeAll(fixture.Model, codes, frames, new VocoderOptions { IntraOpThreads = 1 });
+
+        var window = fixture.DecodeOneWindow(codes.AsSpan(56 * 16, 64 * 16).ToArray());
+        Assert.Equal(window.AsSpan(24 * PerFrame, 40 * PerFrame).ToArray(), streamed.AsSpan(80 * PerFrame, 40 * PerFrame).ToArray());
+
+        // The flushed tail (frames 120–149) comes from [96, 150) padded with zero codes.
+        var tail = new long[64 * 16];
+        codes.AsSpan(96 * 16, 54 * 16).CopyTo(tail);
+        var tailWindow = fixture.DecodeOneWindow(tail);
+        Assert.Equal(tailWindow.AsSpan(24 * PerFrame, 30 * PerFrame).ToArray(), streamed.AsSpan(120 * PerFrame).ToArray());
+    }
+
+    [Fact]
     public void NothingIsDecodedBeforeAChunkIsComplete()
     {
         var stream = new StreamingVocoder(fixture.Model, new VocoderOptions { IntraOpThreads = 1, ChunkFrames = 4 });

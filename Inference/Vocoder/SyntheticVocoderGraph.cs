@@ -64,7 +64,7 @@ internal sealed partial class SyntheticVocoderGraph
             length *= ratio;
             x = ConvNeXt($"upsample.{i}.convnext", x, _cfg.LatentDim);
         }
-        x = Vocoder(x, length);
+        VocoderStack(x, length);
         _g.Output(OutputName, OnnxDataType.Float, 1, 1, (long)_frames * SyntheticVocoderConfig.SamplesPerFrame);
     }
 
@@ -118,7 +118,8 @@ internal sealed partial class SyntheticVocoderGraph
         return _g.Add(x, y);
     }
 
-    private string Vocoder(string x, long length)
+    /// <summary>The BigVGAN-like stack; its final Clip writes the graph output.</summary>
+    private void VocoderStack(string x, long length)
     {
         var channels = _cfg.DecoderDim;
         x = CausalConv("decoder.conv_in", x, _cfg.LatentDim, channels, kernel: 7);
@@ -139,7 +140,6 @@ internal sealed partial class SyntheticVocoderGraph
         x = SnakeBeta("decoder.snake_out", x, channels);
         x = OutputConv("decoder.conv_out", x, channels, kernel: 7);
         _g.Node("Clip", [x, _g.ScalarFloat(-1f), _g.ScalarFloat(1f)], [OutputName]);
-        return OutputName;
     }
 
     private string ResidualUnit(string name, string x, int channels, int dilation)

@@ -30,7 +30,8 @@ public sealed class ProtobufWriterTests
     {
         Assert.Equal([0x15, 0x00, 0x00, 0x80, 0x3F], Encode(w => w.WriteFloatField(2, 1f)));
         Assert.Equal([0x0A, 0x03, (byte)'a', (byte)'b', (byte)'c'], Encode(w => w.WriteStringField(1, "abc")));
-        Assert.Equal(2 + 1 + 300, ProtobufWriter.LengthDelimitedFieldSize(16, 300) - 1);
+        // Field 16 needs a two-byte tag, length 300 a two-byte varint.
+        Assert.Equal(2 + 2 + 300, ProtobufWriter.LengthDelimitedFieldSize(16, 300));
         Assert.Equal([0x82, 0x01, 0xAC, 0x02], Encode(w => w.WriteLengthPrefix(16, 300)));
     }
 }

@@ -22,6 +22,10 @@ public static class SamplingPresets
     /// <summary>
     /// Seed talker: T 0.8, top-k 50, top-p 0.95, penalty 1.2 over the distinct ids of the last 30,
     /// no EOS mask (the seed could stop at step 0, which it then reported as an error).
+    /// The seed ran its steps in another order (suppress, boost, penalty, top-k, temperature, top-p),
+    /// which gives the same distribution as the HF order used here: EOS and control ids never enter
+    /// the history, so penalty and masks commute, and top-k picks the same set before or after
+    /// dividing by the temperature.
     /// </summary>
     public static SamplingOptions SeedTalker { get; } = new(0.8f, 50, 0.95f, 1.2f, 30, 0);
 

@@ -37,10 +37,10 @@ public static class BundledTokenizer
     /// <summary>Loads the bundled tokenizer with the Qwen3-TTS tokens added.</summary>
     public static Qwen3TextTokenizer LoadQwen3TtsTokenizer()
     {
-        using var buffer = new MemoryStream();
-        WriteQwen3TtsTokenizerJson(buffer);
-        buffer.Position = 0;
-        return Qwen3TextTokenizer.Load(buffer, "bundled Qwen3-TTS tokenizer.json");
+        const string name = "bundled Qwen3 tokenizer.json";
+        using var stream = OpenQwen3TokenizerJson();
+        var definition = TokenizerJsonDefinition.Parse(stream, name).WithAddedTokens(TtsAddedTokens);
+        return Qwen3TextTokenizer.Create(definition, name);
     }
 
     /// <summary>

@@ -52,8 +52,11 @@ public sealed class Qwen3TextTokenizer
     public static Qwen3TextTokenizer Load(Stream tokenizerJson, string sourceName = "tokenizer.json")
     {
         ArgumentNullException.ThrowIfNull(tokenizerJson);
-        var definition = TokenizerJsonDefinition.Parse(tokenizerJson, sourceName);
+        return Create(TokenizerJsonDefinition.Parse(tokenizerJson, sourceName), sourceName);
+    }
 
+    internal static Qwen3TextTokenizer Create(TokenizerJsonDefinition definition, string sourceName)
+    {
         Regex split;
         try
         {
@@ -98,10 +101,22 @@ public sealed class Qwen3TextTokenizer
         return _bpe.EncodeToIds(text);
     }
 
+    /// <summary>
+    /// The text of <paramref name="ids"/>, added tokens included. Ids outside the vocabulary are an
+    /// error rather than silently dropped (the underlying decoder would skip them).
+    /// </summary>
     public string Decode(IEnumerable<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        return _bpe.Decode(ids);
+        var list = ids as IReadOnlyList<int> ?? ids.ToList();
+        foreach (var id in list)
+        {
+            if ((uint)id >= (uint)VocabularySize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ids), id, $"token id outside the vocabulary [0, {VocabularySize})");
+            }
+        }
+        return _bpe.Decode(list);
     }
 
     /// <summary>Looks up an entry of <c>added_tokens</c> (e.g. "&lt;tts_pad&gt;") by its exact text.</summary>

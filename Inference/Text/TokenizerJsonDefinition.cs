@@ -19,17 +19,20 @@ internal sealed class TokenizerJsonDefinition
         string splitPattern,
         bool normalizeNfc)
     {
-        Vocabulary = vocabulary;
-        Merges = merges;
+        _vocabulary = vocabulary;
+        _merges = merges;
         AddedTokens = addedTokens;
         SplitPattern = splitPattern;
         NormalizeNfc = normalizeNfc;
     }
 
-    public IReadOnlyList<KeyValuePair<string, int>> Vocabulary { get; }
+    private readonly List<KeyValuePair<string, int>> _vocabulary;
+    private readonly List<string> _merges;
+
+    public IReadOnlyList<KeyValuePair<string, int>> Vocabulary => _vocabulary;
 
     /// <summary>Merges as "left right" lines (the form <c>BpeOptions.Merges</c> takes).</summary>
-    public IReadOnlyList<string> Merges { get; }
+    public IReadOnlyList<string> Merges => _merges;
 
     /// <summary>Every entry of <c>added_tokens</c>, special or not: all of them must encode as one id.</summary>
     public IReadOnlyDictionary<string, int> AddedTokens { get; }
@@ -37,6 +40,21 @@ internal sealed class TokenizerJsonDefinition
     public string SplitPattern { get; }
 
     public bool NormalizeNfc { get; }
+
+    /// <summary>This definition with more added tokens (ids already present are left as they are).</summary>
+    public TokenizerJsonDefinition WithAddedTokens(IEnumerable<(int Id, string Content)> tokens)
+    {
+        var added = new Dictionary<string, int>(AddedTokens, StringComparer.Ordinal);
+        var ids = added.Values.ToHashSet();
+        foreach (var (id, content) in tokens)
+        {
+            if (ids.Add(id))
+            {
+                added[content] = id;
+            }
+        }
+        return new TokenizerJsonDefinition(_vocabulary, _merges, added, SplitPattern, NormalizeNfc);
+    }
 
     public static TokenizerJsonDefinition Parse(Stream stream, string sourceName)
     {

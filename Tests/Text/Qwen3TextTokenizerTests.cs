@@ -117,6 +117,14 @@ public class Qwen3TextTokenizerTests
     }
 
     [Fact]
+    public void DecodingAnIdOutsideTheVocabularyThrows()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => SharedTokenizers.Plain.Decode([9707, 151669]));
+        Assert.Equal(151669, ex.ActualValue);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SharedTokenizers.Tts.Decode([-1]));
+    }
+
+    [Fact]
     public void ConcurrentEncodesGiveTheSameIdsAsSequentialOnes()
     {
         var tokenizer = SharedTokenizers.Tts;

@@ -64,7 +64,14 @@ public static class BundledTokenizer
         }
         catch
         {
-            File.Delete(temporary);
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (IOException)
+            {
+                // Keep the original error; a stray .tmp file is harmless.
+            }
             throw;
         }
     }

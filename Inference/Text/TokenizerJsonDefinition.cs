@@ -168,7 +168,8 @@ internal sealed class TokenizerJsonDefinition
         {
             if (token.ValueKind != JsonValueKind.Object
                 || !token.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String
-                || !token.TryGetProperty("id", out var idElement) || !idElement.TryGetInt32(out var id))
+                || !token.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.Number
+                || !idElement.TryGetInt32(out var id) || id < 0)
             {
                 throw new ModelFormatException("an added_tokens entry has no string \"content\" or integer \"id\"", sourceName);
             }

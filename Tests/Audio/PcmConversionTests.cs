@@ -16,6 +16,10 @@ public class PcmConversionTests
     [InlineData(0.5f, 16384)]               // 16383.5: tie, to even
     [InlineData(-0.5f, -16384)]
     [InlineData(0.25f, 8192)]               // 8191.75
+    [InlineData(0.5f / 32767f, 0)]          // exactly half an LSB: tie, to even
+    [InlineData(1.5f / 32767f, 2)]          // tie, to even (up)
+    [InlineData(2.5f / 32767f, 2)]          // tie, to even (down; away-from-zero would give 3)
+    [InlineData(-2.5f / 32767f, -2)]
     [InlineData(0.4f / 32767f, 0)]          // below half an LSB
     [InlineData(0.6f / 32767f, 1)]          // above half an LSB
     [InlineData(-0.6f / 32767f, -1)]

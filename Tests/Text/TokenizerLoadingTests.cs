@@ -87,6 +87,14 @@ public sealed class TokenizerLoadingTests : IDisposable
     }
 
     [Fact]
+    public void AddedTokenWithoutNumericIdIsRejected()
+    {
+        var path = WriteFile("a.json", TinyTokenizerJson("[\"a b\"]").Replace("\"id\": 5", "\"id\": \"5\""));
+        var ex = Assert.Throws<ModelFormatException>(() => Qwen3TextTokenizer.Load(path));
+        Assert.Contains("added_tokens entry", ex.Message);
+    }
+
+    [Fact]
     public void WrittenTtsTokenizerFileLoadsWithTheTtsTokens()
     {
         var path = Path.Combine(_directory, "talker", "tokenizer.json");

@@ -85,7 +85,12 @@ internal sealed class TruncatedSoftmaxDraw
             {
                 continue;
             }
-            _scaled[id] = value / temperature;
+            var scaled = value / temperature;
+            if (!float.IsFinite(scaled))
+            {
+                throw new InvalidOperationException($"logit {value} at id {id} divided by temperature {temperature} overflows; use a larger temperature or greedy decoding");
+            }
+            _scaled[id] = scaled;
             _order[count++] = id;
         }
         return count;

@@ -125,6 +125,15 @@ public class WarperDistributionTests
     }
 
     [Fact]
+    public void TemperatureOverflowIsReportedNotSampled()
+    {
+        var logits = Logits((5, 1e30f));
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            new SubCodeSampler().Sample(logits, new SamplingOptions(1e-10f, 0, 1f, 1f, 0, 0), new SamplingRandom(0)));
+        Assert.Contains("overflows", ex.Message);
+    }
+
+    [Fact]
     public void SubCodeSamplerRejectsWrongLength()
     {
         Assert.Throws<ArgumentException>(() => new SubCodeSampler().Sample(new float[3072], SamplingPresets.OfficialPredictor, new SamplingRandom(0)));

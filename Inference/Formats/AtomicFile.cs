@@ -1,14 +1,30 @@
 namespace Qwen3Tts.Inference.Formats;
 
 /// <summary>
-/// Writes a file under a temporary name and moves it into place only when complete, so a crash or an
-/// exception never leaves a half-written model file under the final name.
+/// A file written under a temporary name and moved into place only by <see cref="Commit"/>, so a crash or an
+/// exception never leaves a half-written model file under the final name. Disposing without committing
+/// deletes the temporary file.
 /// </summary>
-internal static class AtomicFile
+internal sealed class AtomicFile : IDisposable
 {
+    private bool committed;
+
+    private AtomicFile(string path, string tempPath, FileStream stream)
+    {
+        Path = path;
+        TempPath = tempPath;
+        Stream = stream;
+    }
+
+    public string Path { get; }
+
+    public string TempPath { get; }
+
+    public FileStream Stream { get; }
+
     public static string TempPathFor(string path) => path + ".tmp";
 
-    public static void Write(string path, Action<Stream> write)
+    public static AtomicFile Create(string path)
     {
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
@@ -17,34 +33,42 @@ internal static class AtomicFile
         }
 
         var temp = TempPathFor(path);
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+        var stream = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 20);
+        return new AtomicFile(path, temp, stream);
     }
 
-    public static void Commit(string tempPath, string path) => File.Move(tempPath, path, overwrite: true);
-
-    public static void TryDelete(string path)
+    /// <summary>Creates the file, runs <paramref name="write"/> on its stream and commits it.</summary>
+    public static void Write(string path, Action<Stream> write)
     {
+        using var file = Create(path);
+        write(file.Stream);
+        file.Commit();
+    }
+
+    public void Commit()
+    {
+        ObjectDisposedException.ThrowIf(committed, this);
+        Stream.Flush(flushToDisk: true);
+        Stream.Dispose();
+        File.Move(TempPath, Path, overwrite: true);
+        committed = true;
+    }
+
+    public void Dispose()
+    {
+        if (committed)
+        {
+            return;
+        }
+
+        Stream.Dispose();
         try
         {
-            File.Delete(path);
+            File.Delete(TempPath);
         }
         catch (IOException)
         {
-            // Best effort: the temp name is never read, a leftover only wastes disk space.
+            // Best effort: the temporary name is never read, a leftover only wastes disk space.
         }
         catch (UnauthorizedAccessException)
         {

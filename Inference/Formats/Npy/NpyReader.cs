@@ -11,6 +11,7 @@ public static class NpyReader
     /// </summary>
     internal static NpyArray Read(Stream stream, string? file, string? entry, long? streamLength)
     {
+        streamLength ??= stream.CanSeek ? stream.Length - stream.Position : null;
         var prefix = new byte[NpyHeaderParser.PreambleBytes];
         var got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
         var (major, textStart, textLength) = NpyHeaderParser.ReadPreamble(prefix.AsSpan(0, got), file, entry);
@@ -23,7 +24,6 @@ public static class NpyReader
         var header = NpyHeaderParser.ParseText(text, major, dataOffset, file, entry);
 
         var size = header.DataByteSize;
-        streamLength ??= stream.CanSeek ? stream.Length - stream.Position + got : null;
         if (size > Array.MaxLength || (streamLength is { } length && size > length - dataOffset))
         {
             throw new ModelFormatException(

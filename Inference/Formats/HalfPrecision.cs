@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Qwen3Tts.Inference.Formats;
 
@@ -51,7 +52,20 @@ internal static class HalfPrecision
 
     public static void BF16ToF32(ReadOnlySpan<byte> src, Span<float> dst)
     {
-        for (var i = 0; i < dst.Length; i++)
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated && BitConverter.IsLittleEndian)
+        {
+            // bf16 is the upper half of an f32: widen each u16 to u32 and shift it into place.
+            var bits = MemoryMarshal.Cast<byte, ushort>(src);
+            for (; i <= dst.Length - 8; i += 8)
+            {
+                var (lo, hi) = Vector128.Widen(Vector128.Create(bits.Slice(i, 8)));
+                Vector128.ShiftLeft(lo, 16).AsSingle().CopyTo(dst[i..]);
+                Vector128.ShiftLeft(hi, 16).AsSingle().CopyTo(dst[(i + 4)..]);
+            }
+        }
+
+        for (; i < dst.Length; i++)
         {
             dst[i] = BF16ToF32(BinaryPrimitives.ReadUInt16LittleEndian(src[(2 * i)..]));
         }

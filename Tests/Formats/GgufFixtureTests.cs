@@ -56,8 +56,10 @@ public sealed class GgufFixtureTests : IDisposable
     [Fact]
     public void BF16TensorReadsUpperHalfOfF32()
     {
-        var data = new ByteBuilder().U16(0x3F80).U16(0xC040).U16(0x3FC0).U16(0x0000).ToArray();
-        Assert.Equal([1f, -3f, 1.5f, 0f], ReadSingle(30, [4], data));
+        // Nine values: eight go through the vector path, the last through the scalar tail.
+        var data = new ByteBuilder().U16(0x3F80).U16(0xC040).U16(0x3FC0).U16(0x0000)
+            .U16(0x4000).U16(0x8000).U16(0x7F80).U16(0x3E80).U16(0xBF00).ToArray();
+        Assert.Equal([1f, -3f, 1.5f, 0f, 2f, -0f, float.PositiveInfinity, 0.25f, -0.5f], ReadSingle(30, [9], data));
     }
 
     [Fact]

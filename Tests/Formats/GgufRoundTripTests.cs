@@ -276,6 +276,7 @@ public sealed class GgufRoundTripTests : IDisposable
         }
 
         Assert.Equal([1f, 2f, 3f, 4f, 5f], file.ReadFloat32("b"));
+        Assert.Equal(0, new FileInfo(path).Length % expected); // last tensor padded too, as ggml does
         Assert.Equal(["a", "b", "c"], file.Tensors.Select(t => t.Name));
     }
 
@@ -342,6 +343,8 @@ public sealed class GgufRoundTripTests : IDisposable
         Assert.Contains("'w'", e.Message);
         Assert.Contains("block size 32", e.Message);
         Assert.Throws<ArgumentException>(() => writer.AddTensor("k", [256], GgmlType.Q4_K, new float[256]));
+        Assert.Throws<ArgumentException>(() => writer.AddTensor(new string('n', 64), [1], GgmlType.F32, new float[1]));
+        Assert.Throws<ArgumentException>(() => writer.AddTensor("short", [2], GgmlType.F32, new float[3]));
     }
 
     [Fact]

@@ -10,6 +10,9 @@ namespace Qwen3Tts.Inference.Formats.Gguf;
 /// </summary>
 public sealed class GgufWriter
 {
+    /// <summary>ggml's GGML_MAX_NAME is 64 bytes including the terminating zero.</summary>
+    public const int MaxNameBytes = 63;
+
     private readonly List<GgufMetadataEntry> metadata = [];
     private readonly List<PendingTensor> tensors = [];
 
@@ -78,11 +81,17 @@ public sealed class GgufWriter
     /// </summary>
     public void AddTensor(string name, long[] ggmlDims, GgmlType storeAs, Action<long, int, Span<float>> fillRows)
     {
+        ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(fillRows);
         ArgumentNullException.ThrowIfNull(ggmlDims);
         if (tensors.Any(t => t.Info.Name == name))
         {
             throw new ArgumentException($"tensor '{name}' was already added", nameof(name));
+        }
+
+        if (Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
+        {
+            throw new ArgumentException($"tensor '{name}': name is longer than {MaxNameBytes} bytes, which llama.cpp cannot load", nameof(name));
         }
 
         if (ggmlDims.Length is 0 or > 4 || ggmlDims.Any(d => d <= 0))
@@ -141,6 +150,10 @@ public sealed class GgufWriter
                 PadTo(writer, dataStart + (long)tensor.Info.Offset);
                 WriteTensorData(writer, tensor);
             }
+
+            // ggml pads the data of every tensor, the last included; loaders that read the whole
+            // data section at once expect that final padding to be present.
+            Pad(writer, alignment);
 
             writer.Flush();
         });

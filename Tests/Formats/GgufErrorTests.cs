@@ -95,13 +95,13 @@ public sealed class GgufErrorTests : IDisposable
     [Fact]
     public void UnsupportedDequantizationNamesTheType()
     {
-        var bytes = GgufFixtureTests.SingleTensorFile((uint)GgmlType.Q4_K, [256], new byte[144]);
+        var bytes = GgufFixtureTests.SingleTensorFile((uint)GgmlType.Q3_K, [256], new byte[110]);
         var path = dir.Write("k.gguf", bytes);
         using var file = GgufFile.Open(path);
         var e = Assert.Throws<ModelFormatException>(() => file.ReadFloat32("t"));
-        Assert.Contains("Q4_K", e.Message);
+        Assert.Contains("Q3_K", e.Message);
         Assert.Contains(path, e.Message);
-        Assert.Throws<ModelFormatException>(() => GgmlQuantization.Dequantize(GgmlType.Q6_K, new byte[210], new float[256]));
+        Assert.Throws<ModelFormatException>(() => GgmlQuantization.Dequantize(GgmlType.Q2_K, new byte[84], new float[256]));
     }
 
     [Fact]

@@ -29,7 +29,10 @@ public static class GgmlQuantization
     }
 
     public static bool CanDequantize(GgmlType type) =>
-        type is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 or GgmlType.F64 or GgmlType.Q8_0 or GgmlType.Q4_0;
+        type is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 or GgmlType.F64 or GgmlType.Q8_0 or GgmlType.Q4_0
+            or GgmlType.Q4_1 or GgmlType.Q5_0 or GgmlType.Q5_1 or GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K;
+
+    internal const string DequantizableTypes = "F32, F16, BF16, F64, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K";
 
     public static bool CanQuantize(GgmlType type) =>
         type is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 or GgmlType.Q8_0 or GgmlType.Q4_0;
@@ -39,7 +42,7 @@ public static class GgmlQuantization
     {
         if (!CanDequantize(type))
         {
-            throw new ModelFormatException($"reading ggml type {Describe(type)} is not supported (supported: F32, F16, BF16, F64, Q8_0, Q4_0)");
+            throw new ModelFormatException($"reading ggml type {Describe(type)} is not supported (supported: {DequantizableTypes})");
         }
 
         CheckLengths(type, src.Length, dst.Length);
@@ -62,6 +65,24 @@ public static class GgmlQuantization
                 break;
             case GgmlType.Q4_0:
                 Q4_0Codec.Dequantize(src, dst);
+                break;
+            case GgmlType.Q4_1:
+                Q4_1Codec.Dequantize(src, dst);
+                break;
+            case GgmlType.Q5_0:
+                Q5Codecs.Dequantize5_0(src, dst);
+                break;
+            case GgmlType.Q5_1:
+                Q5Codecs.Dequantize5_1(src, dst);
+                break;
+            case GgmlType.Q4_K:
+                KQuantCodecs.DequantizeQ4_K(src, dst);
+                break;
+            case GgmlType.Q5_K:
+                KQuantCodecs.DequantizeQ5_K(src, dst);
+                break;
+            case GgmlType.Q6_K:
+                KQuantCodecs.DequantizeQ6_K(src, dst);
                 break;
         }
     }

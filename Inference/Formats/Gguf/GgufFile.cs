@@ -123,7 +123,7 @@ public sealed class GgufFile : IDisposable
         if (!GgmlQuantization.CanDequantize(info.Type))
         {
             throw new ModelFormatException(
-                $"type {GgmlQuantization.Describe(info.Type)} cannot be read as f32 (supported: F32, F16, BF16, F64, Q8_0, Q4_0)", Path, info.Name);
+                $"type {GgmlQuantization.Describe(info.Type)} cannot be read as f32 (supported: {GgmlQuantization.DequantizableTypes})", Path, info.Name);
         }
 
         GgmlQuantization.Dequantize(info.Type, bytes, destination);

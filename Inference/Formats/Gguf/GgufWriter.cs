@@ -55,7 +55,8 @@ public sealed class GgufWriter
 
     /// <summary>
     /// An array of any GGUF element type, chosen from the CLR element type (byte[] = UInt8, long[] = Int64, ...).
-    /// Nested arrays are passed as object[] (or T[][]) whose elements are themselves arrays.
+    /// Nested arrays are passed as object[] (or T[][]) whose elements are themselves arrays; the GGUF spec
+    /// allows them but llama.cpp's loader rejects them, so avoid them in files meant for LLamaSharp.
     /// </summary>
     public void AddArray(string key, Array values)
     {

@@ -18,6 +18,7 @@ internal static class RowChunks
         long rowLength,
         long rowCount,
         Action<long, int, Span<float>> fillRows,
+        CancellationToken cancellationToken,
         ReadOnlySpanAction<float, int> consume)
     {
         if (rowCount == 0 || rowLength == 0)
@@ -36,6 +37,7 @@ internal static class RowChunks
         {
             for (long first = 0; first < rowCount; first += rowsPerChunk)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var rows = (int)Math.Min(rowsPerChunk, rowCount - first);
                 var chunk = buffer.AsSpan(0, (int)(rows * rowLength));
                 chunk.Clear();

@@ -348,6 +348,24 @@ public sealed class GgufRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void CancelledWriteStopsBetweenChunksAndLeavesNoFile()
+    {
+        var path = dir.File("cancel.gguf");
+        using var cts = new CancellationTokenSource();
+        var calls = 0;
+        var writer = new GgufWriter("test");
+        writer.AddTensor("w", [1024, 1024], GgmlType.Q8_0, (_, _, _) =>
+        {
+            calls++;
+            cts.Cancel();
+        });
+        Assert.Throws<OperationCanceledException>(() => writer.WriteTo(path, cts.Token));
+        Assert.Equal(1, calls);
+        Assert.False(File.Exists(path));
+        Assert.False(File.Exists(path + ".tmp"));
+    }
+
+    [Fact]
     public void FailingFillLeavesNoFileBehind()
     {
         var path = dir.File("fail.gguf");

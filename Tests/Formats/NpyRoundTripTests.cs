@@ -107,6 +107,18 @@ public sealed class NpyRoundTripTests : IDisposable
         Assert.Equal(5990000f + 2047, row[2047]);
     }
 
+    [Fact]
+    public void CancelledRowStreamingLeavesNoFile()
+    {
+        var path = dir.File("cancel.npy");
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.Throws<OperationCanceledException>(() =>
+            NpyWriter.WriteFloat32Rows(path, [10, 10], (_, _, _) => { }, cancellationToken: cts.Token));
+        Assert.False(File.Exists(path));
+        Assert.False(File.Exists(path + ".tmp"));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -47,11 +47,11 @@ public sealed class GgufWriter
 
     public void AddFloat64(string key, double value) => Set(key, GgufValueType.Float64, value);
 
-    public void AddStringArray(string key, IReadOnlyList<string> values) => AddArray(key, values.ToArray());
+    public void AddStringArray(string key, IEnumerable<string> values) => AddArray(key, values.ToArray());
 
-    public void AddInt32Array(string key, ReadOnlySpan<int> values) => AddArray(key, values.ToArray());
+    public void AddInt32Array(string key, IEnumerable<int> values) => AddArray(key, values.ToArray());
 
-    public void AddFloat32Array(string key, ReadOnlySpan<float> values) => AddArray(key, values.ToArray());
+    public void AddFloat32Array(string key, IEnumerable<float> values) => AddArray(key, values.ToArray());
 
     /// <summary>
     /// An array of any GGUF element type, chosen from the CLR element type (byte[] = UInt8, long[] = Int64, ...).
@@ -127,8 +127,11 @@ public sealed class GgufWriter
         AddTensor(name, ggmlDims, storeAs, RowChunks.FromMemory(data, ggmlDims[0]));
     }
 
-    /// <summary>Writes the file to <paramref name="path"/> + ".tmp", then renames it into place.</summary>
-    public void WriteTo(string path)
+    /// <summary>
+    /// Writes the file to <paramref name="path"/> + ".tmp", then renames it into place. Cancellation is checked
+    /// between row chunks; a cancelled or failed write removes the temporary file.
+    /// </summary>
+    public void WriteTo(string path, CancellationToken cancellationToken = default)
     {
         var alignment = Alignment();
         var placed = new List<PendingTensor>(tensors.Count);
@@ -149,7 +152,7 @@ public sealed class GgufWriter
             foreach (var tensor in placed)
             {
                 PadTo(writer, dataStart + (long)tensor.Info.Offset);
-                WriteTensorData(writer, tensor);
+                WriteTensorData(writer, tensor, cancellationToken);
             }
 
             // ggml pads the data of every tensor, the last included; loaders that read the whole
@@ -201,14 +204,14 @@ public sealed class GgufWriter
         }
     }
 
-    private static void WriteTensorData(BinaryWriter writer, PendingTensor tensor)
+    private static void WriteTensorData(BinaryWriter writer, PendingTensor tensor, CancellationToken cancellationToken)
     {
         var info = tensor.Info;
         var rowBytes = info.RowByteSize;
         byte[]? buffer = null;
         try
         {
-            RowChunks.Stream(info.RowLength, info.RowCount, tensor.FillRows, (rows, rowCount) =>
+            RowChunks.Stream(info.RowLength, info.RowCount, tensor.FillRows, cancellationToken, (rows, rowCount) =>
             {
                 var bytes = checked((int)(rowCount * rowBytes));
                 if (buffer is null || buffer.Length < bytes)

@@ -62,7 +62,12 @@ public static class NpyWriter
     /// Writes a large float array without holding it in memory: rows (the last dimension) are requested from
     /// <paramref name="fillRows"/>(firstRow, rowCount, rows) in chunks of about 1 MB.
     /// </summary>
-    public static void WriteFloat32Rows(string path, long[] shape, Action<long, int, Span<float>> fillRows, NpyDType storeAs = NpyDType.Float32)
+    public static void WriteFloat32Rows(
+        string path,
+        long[] shape,
+        Action<long, int, Span<float>> fillRows,
+        NpyDType storeAs = NpyDType.Float32,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fillRows);
         RequireFloatStorage(storeAs);
@@ -73,7 +78,7 @@ public static class NpyWriter
         using var target = AtomicFile.Create(path);
         var stream = target.Stream;
         stream.Write(NpyHeaderWriter.Format(storeAs, shape));
-        RowChunks.Stream(rowLength, rowCount, fillRows, (rows, _) => WriteFloats(stream, rows, storeAs));
+        RowChunks.Stream(rowLength, rowCount, fillRows, cancellationToken, (rows, _) => WriteFloats(stream, rows, storeAs));
         target.Commit();
     }
 

@@ -50,7 +50,8 @@ public sealed class SafetensorsWriter
         tensors.Add(new Pending(name, (long[])shape.Clone(), storeAs, fillRows));
     }
 
-    public void WriteTo(string path)
+    /// <summary>Writes to <paramref name="path"/> + ".tmp" and renames into place; cancellation is checked per row chunk.</summary>
+    public void WriteTo(string path, CancellationToken cancellationToken = default)
     {
         var header = BuildHeader();
         AtomicFile.Write(path, stream =>
@@ -61,7 +62,7 @@ public sealed class SafetensorsWriter
             stream.Write(header);
             foreach (var tensor in tensors)
             {
-                WriteData(stream, tensor);
+                WriteData(stream, tensor, cancellationToken);
             }
         });
     }
@@ -116,7 +117,7 @@ public sealed class SafetensorsWriter
         return header;
     }
 
-    private static void WriteData(Stream stream, Pending tensor)
+    private static void WriteData(Stream stream, Pending tensor, CancellationToken cancellationToken)
     {
         var itemSize = SafetensorsDTypes.ItemSize(tensor.DType);
         var rowLength = RowLength(tensor.Shape);
@@ -125,7 +126,7 @@ public sealed class SafetensorsWriter
         byte[]? buffer = null;
         try
         {
-            RowChunks.Stream(rowLength, rowCount, tensor.FillRows, (rows, _) =>
+            RowChunks.Stream(rowLength, rowCount, tensor.FillRows, cancellationToken, (rows, _) =>
             {
                 var bytes = rows.Length * itemSize;
                 if (buffer is null || buffer.Length < bytes)

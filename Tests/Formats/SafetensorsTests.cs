@@ -148,6 +148,15 @@ public sealed class SafetensorsTests : IDisposable
     }
 
     [Fact]
+    public void DuplicateTensorNameIsRejected()
+    {
+        var json = """{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}""";
+        var e = OpenFails(File(json, new byte[2]));
+        Assert.Contains("appears twice", e.Message);
+        Assert.Equal("a", e.TensorName);
+    }
+
+    [Fact]
     public void MissingTensorAndWrongShapeNameFileAndTensor()
     {
         var writer = new SafetensorsWriter();

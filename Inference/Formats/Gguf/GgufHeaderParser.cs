@@ -121,7 +121,12 @@ internal static class GgufHeaderParser
         }
 
         var count = cursor.ReadCount($"length of metadata array '{key}'", MinimumSize(elementType, key, cursor.Path));
-        var n = checked((int)count);
+        if (count > Array.MaxLength)
+        {
+            throw new ModelFormatException($"metadata array '{key}' has {count} elements, more than this reader supports", cursor.Path);
+        }
+
+        var n = (int)count;
         switch (elementType)
         {
             case GgufValueType.Array:

@@ -29,6 +29,24 @@ public static class SafetensorsDTypes
     public static bool IsFloat(SafetensorsDType type) =>
         type is SafetensorsDType.F32 or SafetensorsDType.F16 or SafetensorsDType.BF16 or SafetensorsDType.F64;
 
-    public static bool TryParse(string name, out SafetensorsDType type) =>
-        Enum.TryParse(name, ignoreCase: false, out type) && Enum.IsDefined(type) && !name.All(char.IsAsciiDigit);
+    /// <summary>Exact, case-sensitive header names only ("F32", "BF16", ...).</summary>
+    public static bool TryParse(string name, out SafetensorsDType type)
+    {
+        SafetensorsDType? parsed = name switch
+        {
+            "F32" => SafetensorsDType.F32,
+            "F16" => SafetensorsDType.F16,
+            "BF16" => SafetensorsDType.BF16,
+            "F64" => SafetensorsDType.F64,
+            "I64" => SafetensorsDType.I64,
+            "I32" => SafetensorsDType.I32,
+            "I16" => SafetensorsDType.I16,
+            "I8" => SafetensorsDType.I8,
+            "U8" => SafetensorsDType.U8,
+            "BOOL" => SafetensorsDType.BOOL,
+            _ => null,
+        };
+        type = parsed.GetValueOrDefault();
+        return parsed.HasValue;
+    }
 }

@@ -55,11 +55,16 @@ internal static class SafetensorsHeaderParser
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var tensors = new List<SafetensorsTensorInfo>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in json.RootElement.EnumerateObject())
             {
                 if (property.Name == MetadataKey)
                 {
                     ReadMetadata(property.Value, metadata, path);
+                }
+                else if (!names.Add(property.Name))
+                {
+                    throw new ModelFormatException("tensor appears twice in the header", path, property.Name);
                 }
                 else
                 {

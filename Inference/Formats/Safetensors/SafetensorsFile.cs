@@ -1,0 +1,125 @@
+using System.Buffers.Binary;
+
+namespace Qwen3Tts.Inference.Formats.Safetensors;
+
+/// <summary>A memory-mapped safetensors file with validated header and f32 conversion of float tensors.</summary>
+public sealed class SafetensorsFile : IDisposable
+{
+    private readonly MappedFile file;
+    private readonly long dataStart;
+    private readonly Dictionary<string, SafetensorsTensorInfo> byName;
+
+    private SafetensorsFile(MappedFile file, SafetensorsHeaderParser.Header header)
+    {
+        this.file = file;
+        dataStart = header.DataStart;
+        Tensors = header.Tensors;
+        Metadata = header.Metadata;
+        byName = header.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    }
+
+    public string Path => file.Path;
+
+    /// <summary>Tensors in header order.</summary>
+    public IReadOnlyList<SafetensorsTensorInfo> Tensors { get; }
+
+    /// <summary>The "__metadata__" map (empty when absent).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    public static SafetensorsFile Open(string path)
+    {
+        var file = MappedFile.Open(path, "safetensors");
+        try
+        {
+            return new SafetensorsFile(file, SafetensorsHeaderParser.Parse(file));
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    public bool TryGetTensor(string name, out SafetensorsTensorInfo info) => byName.TryGetValue(name, out info!);
+
+    public SafetensorsTensorInfo GetTensor(string name) =>
+        byName.TryGetValue(name, out var info) ? info : throw new ModelFormatException("tensor is missing", Path, name);
+
+    /// <summary>The tensor's raw little-endian bytes, straight from the map.</summary>
+    public ReadOnlySpan<byte> GetTensorBytes(SafetensorsTensorInfo info) => file.Slice(dataStart + info.Begin, info.ByteSize);
+
+    /// <summary>A float tensor (F32, F16, BF16 or F64) converted to f32, in C order.</summary>
+    public float[] ReadFloat32(string name)
+    {
+        var info = GetTensor(name);
+        var result = new float[CheckedCount(info)];
+        ReadFloat32(name, result);
+        return result;
+    }
+
+    public void ReadFloat32(string name, Span<float> destination)
+    {
+        var info = GetTensor(name);
+        if (!SafetensorsDTypes.IsFloat(info.DType))
+        {
+            throw new ModelFormatException($"expected a float tensor (F32, F16, BF16, F64), found {info.DType}", Path, name);
+        }
+
+        if (destination.Length != info.ElementCount)
+        {
+            throw new ArgumentException($"{Path}: tensor '{name}' has {info.ElementCount} elements, the destination holds {destination.Length}", nameof(destination));
+        }
+
+        var bytes = GetTensorBytes(info);
+        switch (info.DType)
+        {
+            case SafetensorsDType.F32:
+                HalfPrecision.F32FromBytes(bytes, destination);
+                break;
+            case SafetensorsDType.F16:
+                HalfPrecision.F16ToF32(bytes, destination);
+                break;
+            case SafetensorsDType.BF16:
+                HalfPrecision.BF16ToF32(bytes, destination);
+                break;
+            default:
+                HalfPrecision.F64ToF32(bytes, destination);
+                break;
+        }
+    }
+
+    /// <summary>An integer tensor (I64, I32, I16, I8, U8, BOOL) widened to i64.</summary>
+    public long[] ReadInt64(string name)
+    {
+        var info = GetTensor(name);
+        if (SafetensorsDTypes.IsFloat(info.DType))
+        {
+            throw new ModelFormatException($"expected an integer tensor, found {info.DType}", Path, name);
+        }
+
+        var bytes = GetTensorBytes(info);
+        var result = new long[CheckedCount(info)];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = info.DType switch
+            {
+                SafetensorsDType.I64 => BinaryPrimitives.ReadInt64LittleEndian(bytes[(8 * i)..]),
+                SafetensorsDType.I32 => BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..]),
+                SafetensorsDType.I16 => BinaryPrimitives.ReadInt16LittleEndian(bytes[(2 * i)..]),
+                SafetensorsDType.I8 => (sbyte)bytes[i],
+                _ => bytes[i],
+            };
+        }
+
+        return result;
+    }
+
+    public void ExpectShape(string name, params long[] shape) => TensorShape.Expect(Path, name, shape, GetTensor(name).Shape);
+
+    public void Dispose() => file.Dispose();
+
+    private int CheckedCount(SafetensorsTensorInfo info) =>
+        info.ElementCount <= Array.MaxLength
+            ? (int)info.ElementCount
+            : throw new ModelFormatException($"has {info.ElementCount} elements, too many for one array", Path, info.Name);
+}

@@ -63,6 +63,9 @@ public sealed class Qwen3Forward
 
     public Qwen3StackWeights Weights => _weights;
 
+    /// <summary>The row splitting the products use (null = <see cref="RowParallelism.Shared"/>).</summary>
+    public RowParallelism? Parallelism => _parallelism;
+
     public int MaxTokens { get; }
 
     public int MaxPositions { get; }

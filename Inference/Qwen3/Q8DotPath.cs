@@ -11,6 +11,8 @@ internal enum Q8DotPath
     Auto,
     /// <summary>x86 AVX2: vpsignb + vpmaddubsw + vpmaddwd.</summary>
     Avx2,
+    /// <summary>x86 AVX-VNNI: vpsignb + vpdpbusd (the AVX2 code with one fused multiply-sum).</summary>
+    AvxVnni,
     /// <summary>ARM64 AdvSimd: SDOT when the dot-product extension exists, else widening multiplies.</summary>
     Arm64,
     /// <summary>Cross-platform <see cref="System.Runtime.Intrinsics.Vector128"/> widening code.</summary>

@@ -11,11 +11,12 @@ namespace Qwen3Tts.Inference.Qwen3;
 public sealed class RowParallelism : IDisposable
 {
     /// <summary>
-    /// Below this many weights a product runs on the calling thread. Measured on the 2-core dev VM:
-    /// a wake-up round trip costs ~10–30 µs, which a 256 K-weight Q8_0 row block (~25 µs of work) only
-    /// just repays; see Inference/Predictor/README.md.
+    /// Below this many weights a product runs on the calling thread. Measured on the 2-core dev VM
+    /// (AVX-VNNI Q8_0 kernel): one fan-out round trip costs ~15–30 µs, while a 0.5 M-weight product
+    /// takes ~30 µs on one thread, so splitting it loses; from ~1 M weights (the predictor's K/V,
+    /// 1024 x 1024) up, the split can pay. See Inference/Predictor/README.md.
     /// </summary>
-    public const long DefaultMinWeightsToSplit = 256 * 1024;
+    public const long DefaultMinWeightsToSplit = 1024 * 1024;
 
     private static readonly Lazy<RowParallelism> SharedInstance = new(() => new RowParallelism(Environment.ProcessorCount));
 

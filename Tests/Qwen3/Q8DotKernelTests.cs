@@ -8,7 +8,7 @@ public class Q8DotKernelTests
     public static TheoryData<string> SupportedPaths()
     {
         var data = new TheoryData<string>();
-        foreach (var path in new[] { Q8DotPath.Avx2, Q8DotPath.Arm64, Q8DotPath.Portable, Q8DotPath.Auto })
+        foreach (var path in new[] { Q8DotPath.Avx2, Q8DotPath.AvxVnni, Q8DotPath.Arm64, Q8DotPath.Portable, Q8DotPath.Auto })
         {
             if (Q8DotKernels.IsSupported(path))
             {
@@ -45,7 +45,7 @@ public class Q8DotKernelTests
     {
         var path = Enum.Parse<Q8DotPath>(pathName);
         var random = new Random(12);
-        const int blocks = 48;
+        const int blocks = 51; // 6 groups of 8 plus a 3-block tail
         var w = new sbyte[blocks * 32];
         var x = new sbyte[blocks * 32];
         random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(w.AsSpan()));

@@ -68,7 +68,7 @@ public class QuantizedMatrixTests
         m.DotPath = Q8DotPath.Scalar;
         var expected = new float[150];
         m.MatMul(x, 3, expected, RowParallelism.Sequential);
-        foreach (var path in new[] { Q8DotPath.Avx2, Q8DotPath.Arm64, Q8DotPath.Portable, Q8DotPath.Auto })
+        foreach (var path in new[] { Q8DotPath.Avx2, Q8DotPath.AvxVnni, Q8DotPath.Arm64, Q8DotPath.Portable, Q8DotPath.Auto })
         {
             if (!Q8DotKernels.IsSupported(path))
             {

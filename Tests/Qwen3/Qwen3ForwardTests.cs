@@ -73,13 +73,12 @@ public class Qwen3ForwardTests
         var expected = Run(Q8DotPath.Scalar, RowParallelism.Sequential);
         Assert.Equal(expected, Run(Q8DotPath.Portable, RowParallelism.Sequential));
         Assert.Equal(expected, Run(Q8DotPath.Auto, new RowParallelism(2, minWeightsToSplit: 0)));
-        if (Q8DotKernels.IsSupported(Q8DotPath.Avx2))
+        foreach (var path in new[] { Q8DotPath.Avx2, Q8DotPath.AvxVnni, Q8DotPath.Arm64 })
         {
-            Assert.Equal(expected, Run(Q8DotPath.Avx2, RowParallelism.Sequential));
-        }
-        if (Q8DotKernels.IsSupported(Q8DotPath.Arm64))
-        {
-            Assert.Equal(expected, Run(Q8DotPath.Arm64, RowParallelism.Sequential));
+            if (Q8DotKernels.IsSupported(path))
+            {
+                Assert.Equal(expected, Run(path, RowParallelism.Sequential));
+            }
         }
     }
 

@@ -76,10 +76,18 @@ public sealed class RowParallelism : IDisposable
                 s.Release();
             }
             var (start, end) = Slice(0);
-            work.Execute(start, end);
-            _done.Wait();
-            _done.Reset();
-            _work = null;
+            try
+            {
+                work.Execute(start, end);
+            }
+            finally
+            {
+                // Even if our slice threw, the workers still hold this job: wait for them before the
+                // next caller may reuse the fields.
+                _done.Wait();
+                _done.Reset();
+                _work = null;
+            }
             if (_failure is { } failure)
             {
                 throw new AggregateException("A row worker failed.", failure);

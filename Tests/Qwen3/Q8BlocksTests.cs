@@ -26,6 +26,24 @@ public class Q8BlocksTests
     }
 
     [Fact]
+    public void QuantizeToQ8_0MatrixHoldsTheHandComputedValues()
+    {
+        var x = new float[2 * 32];
+        for (var j = 0; j < 32; j++)
+        {
+            x[j] = j - 16;      // row 0: d = half(16/127) = 0x3008 = 0.1259765625
+            x[32 + j] = 0.25f;  // row 1: amax 0.25, every code 127
+        }
+        var values = QuantizedMatrix.QuantizeToQ8_0(x, 2, 32).ToFloat32();
+        const float d0 = 0.1259765625f;
+        Assert.Equal(-127 * d0, values[0]);
+        Assert.Equal(-64 * d0, values[8]);
+        Assert.Equal(64 * d0, values[24]);
+        Assert.Equal(119 * d0, values[31]);
+        Assert.Equal(127 * (float)(Half)(0.25f / 127f), values[32]);
+    }
+
+    [Fact]
     public void RoundsHalvesAwayFromZeroWithUnitScale()
     {
         var x = new float[32];

@@ -1,0 +1,301 @@
+using System.Numerics.Tensors;
+using Qwen3Tts.Inference.Models;
+
+namespace Qwen3Tts.Inference.Qwen3;
+
+/// <summary>
+/// Runs a Qwen3 decoder stack (pre-norm attention with per-head Q/K RMSNorm before NEOX RoPE, GQA,
+/// SwiGLU, final RMSNorm) in managed code over a caller-owned KV cache.
+/// All scratch memory is allocated in the constructor; a forward pass allocates nothing.
+/// One instance per request/thread (the scratch is not shared); the weights may be shared freely.
+/// </summary>
+public sealed class Qwen3Forward
+{
+    private readonly Qwen3StackWeights _weights;
+    private readonly Qwen3DecoderConfig _config;
+    private readonly RowParallelism? _parallelism;
+    private readonly RotaryTable _rope;
+    private readonly float _attentionScale;
+
+    private readonly float[] _residual;
+    private readonly float[] _normed;
+    private readonly float[] _q;
+    private readonly float[] _k;
+    private readonly float[] _v;
+    private readonly float[] _attention;
+    private readonly float[] _projected;
+    private readonly float[] _gate;
+    private readonly float[] _up;
+    private readonly float[] _scores;
+    private readonly Qwen3KvCache[] _rowCaches;
+    private readonly int[] _rowPositions;
+
+    /// <param name="maxTokens">Most rows one call may process (prefill length, or batch size).</param>
+    /// <param name="maxPositions">Highest position + 1 any cache will reach; sizes the RoPE table.</param>
+    /// <param name="parallelism">Row splitting for the matrix products; null = <see cref="RowParallelism.Shared"/>.</param>
+    public Qwen3Forward(Qwen3StackWeights weights, int maxTokens, int maxPositions, RowParallelism? parallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPositions, 1);
+        _weights = weights;
+        _config = weights.Config;
+        _parallelism = parallelism;
+        MaxTokens = maxTokens;
+        MaxPositions = maxPositions;
+        _rope = new RotaryTable(_config.HeadDim, _config.RopeTheta, maxPositions);
+        _attentionScale = 1f / MathF.Sqrt(_config.HeadDim);
+
+        var hidden = _config.HiddenSize;
+        _residual = new float[maxTokens * hidden];
+        _normed = new float[maxTokens * hidden];
+        _q = new float[maxTokens * _config.QueryWidth];
+        _k = new float[maxTokens * _config.KeyValueWidth];
+        _v = new float[maxTokens * _config.KeyValueWidth];
+        _attention = new float[maxTokens * _config.QueryWidth];
+        _projected = new float[maxTokens * hidden];
+        _gate = new float[maxTokens * _config.FeedForwardSize];
+        _up = new float[maxTokens * _config.FeedForwardSize];
+        _scores = new float[maxPositions];
+        _rowCaches = new Qwen3KvCache[maxTokens];
+        _rowPositions = new int[maxTokens];
+    }
+
+    public Qwen3StackWeights Weights => _weights;
+
+    /// <summary>The row splitting the products use (null = <see cref="RowParallelism.Shared"/>).</summary>
+    public RowParallelism? Parallelism => _parallelism;
+
+    public int MaxTokens { get; }
+
+    public int MaxPositions { get; }
+
+    /// <summary>A cache sized for this engine's positions.</summary>
+    public Qwen3KvCache CreateCache() => new(_config, MaxPositions);
+
+    /// <summary>
+    /// Runs n consecutive tokens of one sequence at positions startPosition.. (the cache is truncated to
+    /// startPosition first, then holds startPosition + n entries).
+    /// </summary>
+    /// <param name="inputs">n x hidden input embeddings.</param>
+    /// <param name="lastHiddenOut">hidden, the final-normed hidden state of the last token.</param>
+    /// <param name="allHiddenOut">optional n x hidden, the final-normed hidden states of every token.</param>
+    public void Forward(ReadOnlySpan<float> inputs, int n, int startPosition, Qwen3KvCache cache, Span<float> lastHiddenOut, Span<float> allHiddenOut = default)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        CheckRowCount(n, inputs.Length);
+        CheckCache(cache, nameof(cache));
+        if (startPosition < 0 || startPosition > cache.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(startPosition), startPosition,
+                $"start position must lie in [0, {cache.Length}] (the cache length) so no position is skipped.");
+        }
+        CheckPositions(startPosition + n);
+        CheckCacheCapacity(cache, startPosition + n);
+        if (lastHiddenOut.Length != _config.HiddenSize)
+        {
+            throw new ArgumentException($"lastHiddenOut needs {_config.HiddenSize} values, got {lastHiddenOut.Length}.", nameof(lastHiddenOut));
+        }
+        if (!allHiddenOut.IsEmpty && allHiddenOut.Length != n * _config.HiddenSize)
+        {
+            throw new ArgumentException($"allHiddenOut needs {n * _config.HiddenSize} values, got {allHiddenOut.Length}.", nameof(allHiddenOut));
+        }
+        for (var i = 0; i < n; i++)
+        {
+            _rowCaches[i] = cache;
+            _rowPositions[i] = startPosition + i;
+        }
+        cache.Length = startPosition;
+        Run(inputs, n);
+        cache.Length = startPosition + n;
+
+        var hidden = _config.HiddenSize;
+        if (!allHiddenOut.IsEmpty)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                Qwen3Math.RmsNorm(_residual.AsSpan(i * hidden, hidden), _weights.OutputNorm, _config.RmsNormEpsilon, allHiddenOut.Slice(i * hidden, hidden));
+            }
+            allHiddenOut.Slice((n - 1) * hidden, hidden).CopyTo(lastHiddenOut);
+        }
+        else
+        {
+            Qwen3Math.RmsNorm(_residual.AsSpan((n - 1) * hidden, hidden), _weights.OutputNorm, _config.RmsNormEpsilon, lastHiddenOut);
+        }
+        Array.Clear(_rowCaches);
+    }
+
+    /// <summary>
+    /// Advances n independent sequences by one token each: row i is appended to caches[i] at position
+    /// caches[i].Length. Every weight row is read once for all n sequences.
+    /// </summary>
+    /// <param name="inputs">n x hidden input embeddings, one per sequence.</param>
+    /// <param name="hiddenOut">n x hidden final-normed hidden states.</param>
+    public void ForwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<Qwen3KvCache> caches, Span<float> hiddenOut)
+    {
+        var n = caches.Length;
+        CheckRowCount(n, inputs.Length);
+        var hidden = _config.HiddenSize;
+        if (hiddenOut.Length != n * hidden)
+        {
+            throw new ArgumentException($"hiddenOut needs {n * hidden} values, got {hiddenOut.Length}.", nameof(hiddenOut));
+        }
+        for (var i = 0; i < n; i++)
+        {
+            var cache = caches[i] ?? throw new ArgumentNullException(nameof(caches), $"cache {i} is null.");
+            CheckCache(cache, nameof(caches));
+            for (var j = 0; j < i; j++)
+            {
+                if (ReferenceEquals(caches[j], cache))
+                {
+                    throw new ArgumentException($"caches {j} and {i} are the same object; each batch row needs its own sequence.", nameof(caches));
+                }
+            }
+            CheckPositions(cache.Length + 1);
+            CheckCacheCapacity(cache, cache.Length + 1);
+            _rowCaches[i] = cache;
+            _rowPositions[i] = cache.Length;
+        }
+        Run(inputs, n);
+        for (var i = 0; i < n; i++)
+        {
+            caches[i].Length++;
+            Qwen3Math.RmsNorm(_residual.AsSpan(i * hidden, hidden), _weights.OutputNorm, _config.RmsNormEpsilon, hiddenOut.Slice(i * hidden, hidden));
+        }
+        Array.Clear(_rowCaches);
+    }
+
+    /// <summary>All layers over rows whose cache and position are in _rowCaches/_rowPositions; leaves the residual stream in _residual.</summary>
+    private void Run(ReadOnlySpan<float> inputs, int n)
+    {
+        var hidden = _config.HiddenSize;
+        var eps = _config.RmsNormEpsilon;
+        inputs.CopyTo(_residual);
+        var residual = _residual.AsSpan(0, n * hidden);
+        var normed = _normed.AsSpan(0, n * hidden);
+        var projected = _projected.AsSpan(0, n * hidden);
+        for (var l = 0; l < _weights.Layers.Count; l++)
+        {
+            var layer = _weights.Layers[l];
+            for (var i = 0; i < n; i++)
+            {
+                Qwen3Math.RmsNorm(residual.Slice(i * hidden, hidden), layer.AttnNorm, eps, normed.Slice(i * hidden, hidden));
+            }
+            Attention(l, layer, normed, n);
+            layer.O.MatMul(_attention.AsSpan(0, n * _config.QueryWidth), n, projected, _parallelism);
+            TensorPrimitives.Add(residual, projected, residual);
+
+            for (var i = 0; i < n; i++)
+            {
+                Qwen3Math.RmsNorm(residual.Slice(i * hidden, hidden), layer.FfnNorm, eps, normed.Slice(i * hidden, hidden));
+            }
+            var ffn = n * _config.FeedForwardSize;
+            layer.Gate.MatMul(normed, n, _gate.AsSpan(0, ffn), _parallelism);
+            layer.Up.MatMul(normed, n, _up.AsSpan(0, ffn), _parallelism);
+            Qwen3Math.SwiGlu(_gate.AsSpan(0, ffn), _up.AsSpan(0, ffn));
+            layer.Down.MatMul(_gate.AsSpan(0, ffn), n, projected, _parallelism);
+            TensorPrimitives.Add(residual, projected, residual);
+        }
+    }
+
+    /// <summary>Q/K/V projections, per-head norm + RoPE, cache writes, then causal GQA into _attention.</summary>
+    private void Attention(int layerIndex, Qwen3LayerWeights layer, ReadOnlySpan<float> normed, int n)
+    {
+        var headDim = _config.HeadDim;
+        var queryWidth = _config.QueryWidth;
+        var kvWidth = _config.KeyValueWidth;
+        var eps = _config.RmsNormEpsilon;
+        var q = _q.AsSpan(0, n * queryWidth);
+        var k = _k.AsSpan(0, n * kvWidth);
+        var v = _v.AsSpan(0, n * kvWidth);
+        layer.Q.MatMul(normed, n, q, _parallelism);
+        layer.K.MatMul(normed, n, k, _parallelism);
+        layer.V.MatMul(normed, n, v, _parallelism);
+
+        for (var i = 0; i < n; i++)
+        {
+            var position = _rowPositions[i];
+            for (var h = 0; h < _config.HeadCount; h++)
+            {
+                var head = q.Slice(i * queryWidth + h * headDim, headDim);
+                Qwen3Math.RmsNorm(head, layer.QNorm, eps, head);
+                _rope.Apply(head, position);
+            }
+            var cachedKeys = _rowCaches[i].Keys(layerIndex, position);
+            for (var h = 0; h < _config.KeyValueHeadCount; h++)
+            {
+                var head = k.Slice(i * kvWidth + h * headDim, headDim);
+                Qwen3Math.RmsNorm(head, layer.KNorm, eps, head);
+                _rope.Apply(head, position);
+            }
+            k.Slice(i * kvWidth, kvWidth).CopyTo(cachedKeys);
+            v.Slice(i * kvWidth, kvWidth).CopyTo(_rowCaches[i].Values(layerIndex, position));
+        }
+
+        // Every row's keys are in its cache now, so row i (position p) may attend to 0..p of its own
+        // cache: causal within one prefill, independent across batch rows.
+        var group = _config.HeadCount / _config.KeyValueHeadCount;
+        for (var i = 0; i < n; i++)
+        {
+            var cache = _rowCaches[i];
+            var span = _rowPositions[i] + 1;
+            var keys = cache.Keys(layerIndex, 0, span);
+            var values = cache.Values(layerIndex, 0, span);
+            var scores = _scores.AsSpan(0, span);
+            for (var h = 0; h < _config.HeadCount; h++)
+            {
+                var kvOffset = h / group * headDim;
+                var query = q.Slice(i * queryWidth + h * headDim, headDim);
+                for (var t = 0; t < span; t++)
+                {
+                    scores[t] = TensorPrimitives.Dot(query, keys.Slice(t * kvWidth + kvOffset, headDim)) * _attentionScale;
+                }
+                Qwen3Math.Softmax(scores);
+                var output = _attention.AsSpan(i * queryWidth + h * headDim, headDim);
+                output.Clear();
+                for (var t = 0; t < span; t++)
+                {
+                    TensorPrimitives.MultiplyAdd(values.Slice(t * kvWidth + kvOffset, headDim), scores[t], output, output);
+                }
+            }
+        }
+    }
+
+    private void CheckRowCount(int n, int inputLength)
+    {
+        if (n < 1 || n > MaxTokens)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, $"row count must lie in [1, {MaxTokens}] (this engine's maxTokens).");
+        }
+        if (inputLength != n * _config.HiddenSize)
+        {
+            throw new ArgumentException($"inputs for {n} rows of width {_config.HiddenSize} need {n * _config.HiddenSize} values, got {inputLength}.", "inputs");
+        }
+    }
+
+    private void CheckCache(Qwen3KvCache cache, string parameter)
+    {
+        if (cache.LayerCount != _config.LayerCount || cache.Width != _config.KeyValueWidth)
+        {
+            throw new ArgumentException(
+                $"cache has {cache.LayerCount} layers of width {cache.Width}; this stack needs {_config.LayerCount} of width {_config.KeyValueWidth}.", parameter);
+        }
+    }
+
+    private void CheckPositions(int end)
+    {
+        if (end > MaxPositions)
+        {
+            throw new ArgumentOutOfRangeException("startPosition", end,
+                $"positions up to {end - 1} exceed this engine's {MaxPositions} RoPE positions.");
+        }
+    }
+
+    private static void CheckCacheCapacity(Qwen3KvCache cache, int end)
+    {
+        if (end > cache.Capacity)
+        {
+            throw new ArgumentException($"cache holds {cache.Capacity} positions; {end} are needed.", "cache");
+        }
+    }
+}

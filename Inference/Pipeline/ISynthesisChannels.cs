@@ -1,4 +1,5 @@
 using Qwen3Tts.Inference.Models;
+using Qwen3Tts.Inference.Sampling;
 
 namespace Qwen3Tts.Inference.Pipeline;
 
@@ -23,7 +24,7 @@ public interface ITalkerChannel : IAsyncDisposable
 /// <summary>The code predictor: codebooks 1..15 of a frame and the feedback embedding for the next talker step.</summary>
 public interface IPredictorChannel
 {
-    Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, ulong seed, int frameIndex, CancellationToken cancellationToken);
+    Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex, CancellationToken cancellationToken);
 }
 
 /// <summary>A frame's 16 codes and the embedding the talker consumes next.</summary>

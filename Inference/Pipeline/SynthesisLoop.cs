@@ -20,6 +20,7 @@ public static class SynthesisLoop
     {
         var seed = request.Seed ?? SamplingRandom.FromEntropy().Seed;
         var eosOptions = request.Eos ?? new EosOptions();
+        var predictorSampling = SamplingPresets.For(request.Sampling).Predictor;
 
         // The first boost is 0 unless the schedule starts at step 0; the estimate is not known before the start.
         var start = await talker.StartAsync(request, seed, 0f, cancellationToken).ConfigureAwait(false);
@@ -30,7 +31,7 @@ public static class SynthesisLoop
         while (current.Code0 != CodecTokenIds.Eos)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var frame = await predictor.PredictAsync(current.Hidden, current.Code0, seed, frames, cancellationToken).ConfigureAwait(false);
+            var frame = await predictor.PredictAsync(current.Hidden, current.Code0, predictorSampling, seed, frames, cancellationToken).ConfigureAwait(false);
             frames++;
             var audio = await vocoder.AppendAsync(frame.Codes, cancellationToken).ConfigureAwait(false);
             if (!audio.IsEmpty)

@@ -63,7 +63,7 @@ public sealed record MimiEncoderShape(
         }
         yield return ("encoder.downsample.conv.weight", [HiddenSize, HiddenSize, 4]);
 
-        foreach (var (rvq, count) in (ReadOnlySpan<(string, int)>)[("semantic", 1), ("acoustic", AcousticCodebooks)])
+        foreach (var (rvq, count) in new[] { ("semantic", 1), ("acoustic", AcousticCodebooks) })
         {
             var q = $"encoder.quantizer.{rvq}_residual_vector_quantizer";
             yield return ($"{q}.input_proj.weight", [CodebookDim, HiddenSize, 1]);

@@ -1,5 +1,6 @@
 using Qwen3Tts.Inference.Formats.Gguf;
 using Qwen3Tts.Inference.Models;
+using Qwen3Tts.Inference.SpeechTokenizer;
 using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Inference.Synthetic;

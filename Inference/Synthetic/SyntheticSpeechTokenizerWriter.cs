@@ -13,9 +13,10 @@ internal static class SyntheticSpeechTokenizerWriter
         writer.Metadata["format"] = "pt";
         foreach (var (name, shape) in preset.SpeechTokenizer.Tensors())
         {
-            // Rows are the first axis; a conv weight [out, in, k] has fan-in in*k = its row length.
-            var rowLength = (int)(TensorShape.ElementCount(shape) / shape[0]);
-            var scale = shape.Length == 1 ? 0.1f : SyntheticWeights.LinearScale(rowLength);
+            // The writer streams rows of the last axis; the fan-in of a conv weight [out, in, k] is in*k.
+            var rowLength = (int)shape[^1];
+            var fanIn = (int)(TensorShape.ElementCount(shape) / shape[0]);
+            var scale = shape.Length == 1 ? 0.1f : SyntheticWeights.LinearScale(fanIn);
             Action<long, int, Span<float>> rows = name switch
             {
                 _ when name.EndsWith(".cluster_usage", StringComparison.Ordinal) || name.EndsWith(".initialized", StringComparison.Ordinal)

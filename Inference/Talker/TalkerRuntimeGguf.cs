@@ -45,7 +45,7 @@ public static class TalkerRuntimeGguf
             {
                 continue;
             }
-            writer.AddValue(key, source.Metadata.GetValue(key));
+            writer.CopyMetadata(source.Metadata, key);
         }
         writer.AddString(SourceKey, stamp);
         CodecGgufVocabulary.Add(writer, CodecTokenIds.TalkerVocabSize);

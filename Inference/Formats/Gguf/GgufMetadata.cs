@@ -48,6 +48,9 @@ public sealed class GgufMetadata
 
     public object GetValue(string key) => Entry(key).Value;
 
+    /// <summary>The raw entry, for copying a key with its exact GGUF type into another file.</summary>
+    internal GgufMetadataEntry GetEntry(string key) => Entry(key);
+
     public string GetString(string key) => Entry(key) is { Value: string s } ? s : throw WrongType(key, Entry(key), "string");
 
     public bool GetBool(string key) => Entry(key) is { Value: bool b } ? b : throw WrongType(key, Entry(key), "bool");

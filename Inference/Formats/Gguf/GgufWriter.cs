@@ -112,7 +112,33 @@ public sealed class GgufWriter
                 $"tensor '{name}': row length {ggmlDims[0]} is not a multiple of the {storeAs} block size {blockSize}", nameof(ggmlDims));
         }
 
-        tensors.Add(new PendingTensor(new GgufTensorInfo(name, (long[])ggmlDims.Clone(), storeAs, 0), fillRows));
+        tensors.Add(new PendingTensor(new GgufTensorInfo(name, (long[])ggmlDims.Clone(), storeAs, 0), fillRows, null));
+    }
+
+    /// <summary>Copies a metadata key from another GGUF file with its exact type.</summary>
+    public void CopyMetadata(GgufMetadata source, string key)
+    {
+        var entry = source.GetEntry(key);
+        Set(entry.Key, entry.Type, entry.Value, entry.ElementType);
+    }
+
+    /// <summary>
+    /// Adds a tensor whose bytes are already in <paramref name="type"/>'s layout (e.g. Q8_0 blocks copied
+    /// from another file); <paramref name="writeBytes"/> must write exactly the tensor's byte size.
+    /// </summary>
+    public void AddTensorBytes(string name, long[] ggmlDims, GgmlType type, Action<Stream> writeBytes)
+    {
+        ArgumentNullException.ThrowIfNull(writeBytes);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (tensors.Any(t => t.Info.Name == name))
+        {
+            throw new ArgumentException($"tensor '{name}' was already added", nameof(name));
+        }
+        if (ggmlDims.Length is 0 or > 4 || ggmlDims.Any(d => d <= 0) || ggmlDims[0] % GgmlQuantization.BlockSize(type) != 0)
+        {
+            throw new ArgumentException($"tensor '{name}': shape {TensorShape.Format(ggmlDims)} is not valid for {type}", nameof(ggmlDims));
+        }
+        tensors.Add(new PendingTensor(new GgufTensorInfo(name, (long[])ggmlDims.Clone(), type, 0), null, writeBytes));
     }
 
     /// <summary>Adds a tensor from an in-memory f32 buffer laid out in ggml order (ne0 contiguous).</summary>
@@ -207,11 +233,24 @@ public sealed class GgufWriter
     private static void WriteTensorData(BinaryWriter writer, PendingTensor tensor, CancellationToken cancellationToken)
     {
         var info = tensor.Info;
+        if (tensor.WriteBytes is { } copy)
+        {
+            writer.Flush();
+            var start = writer.BaseStream.Position;
+            copy(writer.BaseStream);
+            var written = writer.BaseStream.Position - start;
+            if (written != info.ByteSize)
+            {
+                throw new InvalidOperationException($"tensor '{info.Name}': wrote {written} bytes, its shape and type need {info.ByteSize}");
+            }
+            return;
+        }
+
         var rowBytes = info.RowByteSize;
         byte[]? buffer = null;
         try
         {
-            RowChunks.Stream(info.RowLength, info.RowCount, tensor.FillRows, cancellationToken, (rows, rowCount) =>
+            RowChunks.Stream(info.RowLength, info.RowCount, tensor.FillRows!, cancellationToken, (rows, rowCount) =>
             {
                 var bytes = checked((int)(rowCount * rowBytes));
                 if (buffer is null || buffer.Length < bytes)
@@ -269,5 +308,5 @@ public sealed class GgufWriter
         }
     }
 
-    private sealed record PendingTensor(GgufTensorInfo Info, Action<long, int, Span<float>> FillRows);
+    private sealed record PendingTensor(GgufTensorInfo Info, Action<long, int, Span<float>>? FillRows, Action<Stream>? WriteBytes);
 }

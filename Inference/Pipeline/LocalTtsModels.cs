@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Qwen3Tts.Inference.Models.Store;
+using Qwen3Tts.Inference.Predictor;
+using Qwen3Tts.Inference.Talker;
+using Qwen3Tts.Inference.Vocoder;
+
+namespace Qwen3Tts.Inference.Pipeline;
+
+/// <summary>The three roles' engines in one process (the embedded single-machine mode).</summary>
+public sealed class LocalTtsModels : IDisposable
+{
+    private LocalTtsModels(TalkerEngine talker, CodePredictorWeights predictor, VocoderModel vocoder, VocoderOptions vocoderOptions)
+    {
+        Talker = talker;
+        Predictor = predictor;
+        Vocoder = vocoder;
+        VocoderOptions = vocoderOptions;
+    }
+
+    public TalkerEngine Talker { get; }
+
+    public CodePredictorWeights Predictor { get; }
+
+    public VocoderModel Vocoder { get; }
+
+    public VocoderOptions VocoderOptions { get; }
+
+    /// <summary>Resolves every role's files in the store (a clear error lists what is missing) and loads them.</summary>
+    public static LocalTtsModels Load(ModelStore store, TalkerOptions? talkerOptions = null, VocoderOptions? vocoderOptions = null, ILogger? logger = null)
+    {
+        logger ??= NullLogger.Instance;
+        var talkerFiles = store.ResolveTalker();
+        var predictorFiles = store.ResolvePredictor();
+        var vocoderFiles = store.ResolveVocoder();
+        vocoderOptions ??= new VocoderOptions();
+
+        var clock = Stopwatch.StartNew();
+        var predictor = CodePredictorLoader.Load(predictorFiles);
+        logger.LogInformation("predictor loaded from {Path} in {Ms} ms", predictorFiles.Gguf, clock.ElapsedMilliseconds);
+        var vocoder = VocoderModel.Load(vocoderFiles.Onnx, vocoderOptions, logger);
+        try
+        {
+            var talker = TalkerEngine.Load(talkerFiles, talkerOptions ?? new TalkerOptions(), logger);
+            logger.LogInformation("all roles loaded in {Ms} ms", clock.ElapsedMilliseconds);
+            return new LocalTtsModels(talker, predictor, vocoder, vocoderOptions);
+        }
+        catch
+        {
+            vocoder.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Talker.Dispose();
+        Vocoder.Dispose();
+    }
+}

@@ -40,7 +40,7 @@ internal static class RowChunks
                 cancellationToken.ThrowIfCancellationRequested();
                 var rows = (int)Math.Min(rowsPerChunk, rowCount - first);
                 var chunk = buffer.AsSpan(0, (int)(rows * rowLength));
-                chunk.Clear();
+                chunk.Clear(); // a filler that skips elements then writes zeros, not the previous chunk's data
                 fillRows(first, rows, chunk);
                 consume(chunk, rows);
             }

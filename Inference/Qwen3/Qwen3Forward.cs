@@ -190,8 +190,7 @@ public sealed class Qwen3Forward
                 Qwen3Math.RmsNorm(residual.Slice(i * hidden, hidden), layer.FfnNorm, eps, normed.Slice(i * hidden, hidden));
             }
             var ffn = n * _config.FeedForwardSize;
-            layer.Gate.MatMul(normed, n, _gate.AsSpan(0, ffn), _parallelism);
-            layer.Up.MatMul(normed, n, _up.AsSpan(0, ffn), _parallelism);
+            QuantizedMatrix.MatMulSharedInput(normed, n, layer.Gate, _gate.AsSpan(0, ffn), layer.Up, _up.AsSpan(0, ffn), null, default, _parallelism);
             Qwen3Math.SwiGlu(_gate.AsSpan(0, ffn), _up.AsSpan(0, ffn));
             layer.Down.MatMul(_gate.AsSpan(0, ffn), n, projected, _parallelism);
             TensorPrimitives.Add(residual, projected, residual);
@@ -208,9 +207,7 @@ public sealed class Qwen3Forward
         var q = _q.AsSpan(0, n * queryWidth);
         var k = _k.AsSpan(0, n * kvWidth);
         var v = _v.AsSpan(0, n * kvWidth);
-        layer.Q.MatMul(normed, n, q, _parallelism);
-        layer.K.MatMul(normed, n, k, _parallelism);
-        layer.V.MatMul(normed, n, v, _parallelism);
+        QuantizedMatrix.MatMulSharedInput(normed, n, layer.Q, q, layer.K, k, layer.V, v, _parallelism);
 
         for (var i = 0; i < n; i++)
         {

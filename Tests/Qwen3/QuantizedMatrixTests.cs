@@ -60,6 +60,27 @@ public class QuantizedMatrixTests
     }
 
     [Fact]
+    public void SharedInputProductsEqualSeparateProducts()
+    {
+        var random = new Random(7);
+        var a = RandomQwen3.Matrix(random, 40, 96, WeightFormat.Q8_0);
+        var b = RandomQwen3.Matrix(random, 24, 96, WeightFormat.Float32);
+        var c = RandomQwen3.Matrix(random, 33, 96, WeightFormat.Q8_0);
+        var x = RandomQwen3.Values(random, 2 * 96, 1f);
+        var (ya, yb, yc) = (new float[80], new float[48], new float[66]);
+        QuantizedMatrix.MatMulSharedInput(x, 2, a, ya, b, yb, c, yc, TwoWorkersAlwaysSplit);
+        foreach (var (m, y) in new[] { (a, ya), (b, yb), (c, yc) })
+        {
+            var separate = new float[y.Length];
+            m.MatMul(x, 2, separate, RowParallelism.Sequential);
+            Assert.Equal(separate, y);
+        }
+        var wide = RandomQwen3.Matrix(random, 8, 128, WeightFormat.Q8_0);
+        var e = Assert.Throws<ArgumentException>(() => QuantizedMatrix.MatMulSharedInput(x, 2, a, ya, wide, new float[16], null, default, null));
+        Assert.Contains("same width", e.Message);
+    }
+
+    [Fact]
     public void EveryDotKernelGivesTheSameProduct()
     {
         var random = new Random(4);

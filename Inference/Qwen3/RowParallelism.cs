@@ -101,7 +101,8 @@ public sealed class RowParallelism : IDisposable
 
     public void Dispose()
     {
-        if (_disposed || ReferenceEquals(this, Sequential))
+        // The process-wide instances live as long as the process; disposing them would strand every user.
+        if (_disposed || ReferenceEquals(this, Sequential) || (SharedInstance.IsValueCreated && ReferenceEquals(this, SharedInstance.Value)))
         {
             return;
         }

@@ -11,6 +11,7 @@ internal static class ModelsCommand
         models.Subcommands.Add(ModelsPullCommand.Create());
         models.Subcommands.Add(ModelsListCommand.Create());
         models.Subcommands.Add(ModelsSynthCommand.Create());
+        models.Subcommands.Add(ModelsVerifyCommand.Create());
         return models;
     }
 }

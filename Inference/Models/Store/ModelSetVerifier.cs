@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Qwen3Tts.Inference.Predictor;
+using Qwen3Tts.Inference.SpeechTokenizer;
+using Qwen3Tts.Inference.Talker;
+using Qwen3Tts.Inference.Vocoder;
+
+namespace Qwen3Tts.Inference.Models.Store;
+
+/// <summary>The outcome of loading one role: what was loaded, or why it could not be.</summary>
+public sealed record RoleCheck(ModelRole Role, bool Ok, string Detail, TimeSpan Elapsed);
+
+/// <summary>
+/// Loads every role of a models directory through the same loaders a silo uses, so a user learns
+/// about a missing or malformed file before starting a cluster.
+/// </summary>
+public static class ModelSetVerifier
+{
+    public static IReadOnlyList<RoleCheck> Verify(ModelStore store, IEnumerable<ModelRole>? roles = null)
+    {
+        var results = new List<RoleCheck>();
+        foreach (var role in roles ?? ModelRoleNames.All)
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var detail = Load(store, role);
+                results.Add(new RoleCheck(role, true, detail, clock.Elapsed));
+            }
+            catch (Exception e) when (e is ModelFormatException or ModelFilesMissingException or IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                results.Add(new RoleCheck(role, false, e.Message, clock.Elapsed));
+            }
+        }
+        return results;
+    }
+
+    private static string Load(ModelStore store, ModelRole role)
+    {
+        switch (role)
+        {
+            case ModelRole.Talker:
+                using (var talker = TalkerEngine.Load(store.ResolveTalker(), new TalkerOptions { MaxSequences = 1, ContextPerSequence = 256 }))
+                {
+                    return $"hidden {talker.Model.HiddenSize}, text width {talker.Embeddings.TextHiddenSize}, tokenizer {talker.Tokenizer.VocabularySize} ids, " +
+                           $"voice cloning {(talker.Embeddings.SupportsVoiceClone ? "available" : "unavailable (no code_predictor_weights.npz)")}";
+                }
+            case ModelRole.Predictor:
+                var predictor = CodePredictorLoader.Load(store.ResolvePredictor());
+                var c = predictor.Stack.Config;
+                return $"{c.LayerCount} layers, hidden {c.HiddenSize}, {c.HeadCount}/{c.KeyValueHeadCount} heads of {c.HeadDim}, ffn {c.FeedForwardSize}";
+            case ModelRole.Vocoder:
+                using (var vocoder = VocoderModel.Load(store.ResolveVocoder().Onnx, new VocoderOptions()))
+                {
+                    return $"window {vocoder.WindowFrames} frames ({vocoder.WindowFrames * vocoder.SamplesPerFrame} samples)";
+                }
+            case ModelRole.SpeechTokenizer:
+                using (var tokenizer = SpeechTokenizerModel.Load(store.ResolveSpeechTokenizer().Safetensors))
+                {
+                    var s = tokenizer.Shape;
+                    return $"Mimi encoder: {s.Filters} filters, hidden {s.HiddenSize}, {s.TransformerLayers} transformer layers, 1 + {s.AcousticCodebooks} codebooks of {s.CodebookDim}";
+                }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(role), role, null);
+        }
+    }
+}

@@ -10,5 +10,6 @@ internal static class CommandCatalog
         yield return SpeakCommand.Create();
         yield return ModelsCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -116,10 +116,13 @@ public sealed class GgufWriter
     }
 
     /// <summary>Copies a metadata key from another GGUF file with its exact type.</summary>
-    public void CopyMetadata(GgufMetadata source, string key)
+    public void CopyMetadata(GgufMetadata source, string key) => CopyMetadataAs(source, key, key);
+
+    /// <summary>Copies a metadata value from another GGUF file under a new key, keeping its exact type.</summary>
+    public void CopyMetadataAs(GgufMetadata source, string key, string newKey)
     {
         var entry = source.GetEntry(key);
-        Set(entry.Key, entry.Type, entry.Value, entry.ElementType);
+        Set(newKey, entry.Type, entry.Value, entry.ElementType);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using LLama.Native;
 using Qwen3Tts.Inference.Formats.Gguf;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Predictor;
+using Qwen3Tts.Inference.Sampling;
 using Qwen3Tts.Inference.Talker;
 
 namespace Qwen3Tts.Inference.Benchmarks;
@@ -64,7 +65,7 @@ public sealed class LlamaPredictorBaseline : IDisposable
             }
             var hidden = handle.GetEmbeddingsIth(-1)[..h];
             _managed.LmHeads[g].MatVec(hidden, _logits);
-            var code = ArgMax(_logits);
+            var code = Greedy.ArgMax(_logits);
             codesOut[g] = code;
             if (g + 1 < CodePredictorWeights.GroupCount)
             {
@@ -72,19 +73,6 @@ public sealed class LlamaPredictorBaseline : IDisposable
                 batch.Add(_managed.CodecEmbeddings[g].AsSpan(code * h, h), g + 2, LLamaSeqId.Zero, true);
             }
         }
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /// <summary>Renames code_pred.blk.* to blk.*, with the first codebook table/head as token_embd/output.</summary>

@@ -32,7 +32,7 @@ public static class PredictorBenchmark
         foreach (var (name, parallelism) in new[] { ("managed Q8_0, 1 thread", RowParallelism.Sequential), ($"managed Q8_0, {Environment.ProcessorCount} threads", RowParallelism.Shared) })
         {
             var session = new CodePredictorSession(weights, parallelism);
-            var sampler = new GreedySampler();
+            var sampler = new GreedySubCodeSampler();
             results.Add(Time(name, frames, warmup, f => session.PredictFrame(hidden, f % CodecTokenIds.CodebookSize, sampler, codes, feedback)));
         }
 
@@ -67,21 +67,5 @@ public static class PredictorBenchmark
         }
         Array.Sort(samples);
         return new EngineTiming(name, samples[frames / 2], samples[0]);
-    }
-
-    private sealed class GreedySampler : ISubCodeSampler
-    {
-        public int Sample(Span<float> logits)
-        {
-            var best = 0;
-            for (var i = 1; i < logits.Length; i++)
-            {
-                if (logits[i] > logits[best])
-                {
-                    best = i;
-                }
-            }
-            return best;
-        }
     }
 }

@@ -29,7 +29,7 @@ internal sealed class TruncatedSoftmaxDraw
     {
         if (!options.DoSample)
         {
-            return ArgMax(logits);
+            return Greedy.ArgMax(logits);
         }
 
         var candidates = ScaleCandidates(logits, options.Temperature);
@@ -58,21 +58,6 @@ internal sealed class TruncatedSoftmaxDraw
         return DrawFrom(kept, random);
     }
 
-    // Lowest id wins ties, like torch.argmax.
-    private static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        var best = -1;
-        var bestValue = float.NegativeInfinity;
-        for (var i = 0; i < logits.Length; i++)
-        {
-            if (logits[i] > bestValue)
-            {
-                bestValue = logits[i];
-                best = i;
-            }
-        }
-        return best >= 0 ? best : throw new InvalidOperationException("every token is masked; nothing can be chosen");
-    }
 
     // Writes logit/T for every allowed id and lists those ids in ascending order.
     private int ScaleCandidates(ReadOnlySpan<float> logits, float temperature)

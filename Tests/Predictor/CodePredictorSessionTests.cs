@@ -22,7 +22,7 @@ public class CodePredictorSessionTests
             var talkerHidden = RandomQwen3.Values(random, Hidden, 1.5f);
             var codes = new int[15];
             var feedback = new float[Hidden];
-            session.PredictFrame(talkerHidden, code0, new ArgmaxSampler(), codes, feedback);
+            session.PredictFrame(talkerHidden, code0, new GreedySubCodeSampler(), codes, feedback);
 
             var (expectedCodes, expectedFeedback) = oracle.PredictFrameGreedy(talkerHidden, code0);
             Assert.Equal(expectedCodes, codes);
@@ -107,10 +107,10 @@ public class CodePredictorSessionTests
         var weights = RandomPredictor.Create(140, WeightFormat.Float32);
         var session = new CodePredictorSession(weights, RowParallelism.Sequential);
         var hidden = new float[Hidden];
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => session.PredictFrame(hidden, CodecTokenIds.Pad, new ArgmaxSampler(), new int[15], new float[Hidden]));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => session.PredictFrame(hidden, CodecTokenIds.Pad, new GreedySubCodeSampler(), new int[15], new float[Hidden]));
         Assert.Equal("code0", e.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => session.PredictFrame(hidden, -1, new ArgmaxSampler(), new int[15], new float[Hidden]));
-        var length = Assert.Throws<ArgumentException>(() => session.PredictFrame(new float[Hidden + 1], 0, new ArgmaxSampler(), new int[15], new float[Hidden]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => session.PredictFrame(hidden, -1, new GreedySubCodeSampler(), new int[15], new float[Hidden]));
+        var length = Assert.Throws<ArgumentException>(() => session.PredictFrame(new float[Hidden + 1], 0, new GreedySubCodeSampler(), new int[15], new float[Hidden]));
         Assert.Equal("talkerHidden", length.ParamName);
         Assert.Contains("needs 64 values, got 65", length.Message);
         var broken = Assert.Throws<InvalidOperationException>(() => session.PredictFrame(hidden, 0, new ConstantSampler(2048), new int[15], new float[Hidden]));
@@ -119,7 +119,7 @@ public class CodePredictorSessionTests
         var batch = new CodePredictorBatch(weights, 2);
         var other = new CodePredictorSession(RandomPredictor.Create(141, WeightFormat.Float32));
         var foreign = Assert.Throws<ArgumentException>(() => batch.PredictFrames(
-            new[] { other }, hidden, new[] { 0 }, new ISubCodeSampler[] { new ArgmaxSampler() }, new int[15], new float[Hidden]));
+            new[] { other }, hidden, new[] { 0 }, new ISubCodeSampler[] { new GreedySubCodeSampler() }, new int[15], new float[Hidden]));
         Assert.Contains("different weights", foreign.Message);
     }
 }

@@ -2,23 +2,6 @@ using Qwen3Tts.Inference.Predictor;
 
 namespace Qwen3Tts.Tests.Predictor;
 
-/// <summary>Greedy choice: the first index of the largest logit.</summary>
-internal sealed class ArgmaxSampler : ISubCodeSampler
-{
-    public int Sample(Span<float> logits)
-    {
-        var best = 0;
-        for (var i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-        return best;
-    }
-}
-
 /// <summary>Softmax sampling at a temperature with its own seeded random state (one per request).</summary>
 internal sealed class SeededSampler(int seed, float temperature = 1f) : ISubCodeSampler
 {

@@ -20,8 +20,11 @@ public sealed class TalkerModel : IDisposable
     private readonly SemaphoreSlim _sequenceSlots;
     private readonly Stack<int> _freeSequences;
     private readonly ILogger _logger;
+    private readonly TalkerDecodeQueue _queue;
     private LLamaBatchEmbeddings _batch;
     private int _batchUses;
+    private long _decodes;
+    private long _decodedItems;
 
     private TalkerModel(LLamaWeights weights, LLamaContext context, TalkerOptions options, ILogger logger)
     {
@@ -34,6 +37,7 @@ public sealed class TalkerModel : IDisposable
         _sequenceSlots = new SemaphoreSlim(options.MaxSequences, options.MaxSequences);
         _freeSequences = new Stack<int>(Enumerable.Range(0, options.MaxSequences).Reverse());
         _batch = new LLamaBatchEmbeddings(HiddenSize);
+        _queue = new TalkerDecodeQueue(items => DecodeAsync(items), options.MaxSequences);
     }
 
     public TalkerOptions Options { get; }
@@ -41,6 +45,12 @@ public sealed class TalkerModel : IDisposable
     public int HiddenSize { get; }
 
     public int VocabSize { get; }
+
+    /// <summary>llama.cpp decodes run so far.</summary>
+    public long Decodes => Interlocked.Read(ref _decodes);
+
+    /// <summary>Session items those decodes carried; above <see cref="Decodes"/> when requests were batched.</summary>
+    public long DecodedItems => Interlocked.Read(ref _decodedItems);
 
     public static TalkerModel Load(string runtimeGgufPath, TalkerOptions options, ILogger? logger = null)
     {
@@ -61,6 +71,9 @@ public sealed class TalkerModel : IDisposable
         {
             ContextSize = (uint)(options.ContextPerSequence * options.MaxSequences),
             SeqMax = (uint)options.MaxSequences,
+            // One KV stream per sequence: in a unified cache a request's cells land wherever other
+            // requests left room, which changes llama.cpp's summation order and so the audio of a seed.
+            KVUnified = false,
             BatchSize = (uint)options.BatchSize,
             UBatchSize = (uint)options.BatchSize,
             Embeddings = true,
@@ -107,6 +120,16 @@ public sealed class TalkerModel : IDisposable
         return new TalkerSession(this, sequence);
     }
 
+    /// <summary>
+    /// Queues one session's rows; they are decoded together with whatever other sessions queued meanwhile.
+    /// The capacity check happens here so a full context fails only its own request.
+    /// </summary>
+    internal Task EnqueueAsync(TalkerDecodeItem item, CancellationToken cancellationToken)
+    {
+        item.Session.CheckCapacity(item.RowCount);
+        return _queue.EnqueueAsync(item, cancellationToken);
+    }
+
     /// <summary>Runs one decode for several sessions: each item's rows continue that session's sequence.</summary>
     public async Task DecodeAsync(IReadOnlyList<TalkerDecodeItem> items, CancellationToken cancellationToken = default)
     {
@@ -124,6 +147,8 @@ public sealed class TalkerModel : IDisposable
 
     private void DecodeLocked(IReadOnlyList<TalkerDecodeItem> items)
     {
+        Interlocked.Increment(ref _decodes);
+        Interlocked.Add(ref _decodedItems, items.Count);
         foreach (var item in items)
         {
             item.Session.CheckCapacity(item.RowCount);
@@ -210,6 +235,7 @@ public sealed class TalkerModel : IDisposable
 
     public void Dispose()
     {
+        _queue.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _context.Dispose();
         _weights.Dispose();
         _decodeGate.Dispose();

@@ -42,7 +42,7 @@ public sealed class TalkerSession : IAsyncDisposable
             throw new ArgumentException(
                 $"talker input must be {rowCount} x {_model.HiddenSize} floats, got {rows.Length}", nameof(rows));
         }
-        await _model.DecodeAsync([new TalkerDecodeItem(this, rows, rowCount)], cancellationToken).ConfigureAwait(false);
+        await _model.EnqueueAsync(new TalkerDecodeItem(this, rows, rowCount), cancellationToken).ConfigureAwait(false);
         return Output;
     }
 

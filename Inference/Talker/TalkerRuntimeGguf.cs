@@ -41,7 +41,8 @@ public static class TalkerRuntimeGguf
         var writer = new GgufWriter("qwen3");
         foreach (var key in source.Metadata.Keys)
         {
-            if (key.StartsWith("tokenizer.", StringComparison.Ordinal) || key == "general.architecture")
+            // The vocabulary is replaced by the codec ids; a stale vocab_size would contradict it.
+            if (key.StartsWith("tokenizer.", StringComparison.Ordinal) || key == "general.architecture" || key.EndsWith(".vocab_size", StringComparison.Ordinal))
             {
                 continue;
             }

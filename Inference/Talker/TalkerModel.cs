@@ -61,6 +61,10 @@ public sealed class TalkerModel : IDisposable
         {
             ContextSize = (uint)(options.ContextPerSequence * options.MaxSequences),
             SeqMax = (uint)options.MaxSequences,
+            // One KV stream per sequence: with a shared (unified) cache a request's attention runs over
+            // cells interleaved with other requests', which changes float rounding, so the same seed
+            // gave different audio when requests overlapped.
+            KVUnified = false,
             BatchSize = (uint)options.BatchSize,
             UBatchSize = (uint)options.BatchSize,
             Embeddings = true,

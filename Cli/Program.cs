@@ -1,10 +1,21 @@
-using System.CommandLine;
-using Qwen3Tts.Cli.Commands;
+using System.Runtime.InteropServices;
+using Qwen3Tts.Cli;
 
-var root = new RootCommand("qwen3-tts: local, private, distributed Qwen3-TTS speech synthesis");
-foreach (var command in CommandCatalog.All())
+// The first Ctrl-C (or SIGTERM) cancels the running command so it can remove partial output and exit
+// with 130; a second Ctrl-C kills the process as usual.
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
 {
-    root.Subcommands.Add(command);
-}
+    if (!cancel.IsCancellationRequested)
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    }
+};
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancel.Cancel();
+});
 
-return await root.Parse(args).InvokeAsync();
+return await CliApp.RunAsync(args, cancellationToken: cancel.Token);

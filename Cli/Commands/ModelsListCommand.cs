@@ -15,7 +15,7 @@ internal static class ModelsListCommand
         command.SetAction((ParseResult result) =>
         {
             var options = new ModelStoreOptions { ModelsDirectory = ModelsDirectory(result.GetValue(modelsOption)) };
-            return Print(new ModelStore(options), result.InvocationConfiguration.Output) ? 0 : 1;
+            return Print(new ModelStore(options), result.InvocationConfiguration.Output) ? CliExitCodes.Ok : CliExitCodes.ModelFiles;
         });
         return command;
     }

@@ -9,8 +9,8 @@ namespace Qwen3Tts.Cli.Commands;
 /// <summary>`qwen3-tts models pull`: download a role's files from Hugging Face into the models directory.</summary>
 internal static class ModelsPullCommand
 {
-    private const int UsageError = 2;
-    private const int DownloadError = 1;
+    private const int UsageError = CliExitCodes.Usage;
+    private const int DownloadError = CliExitCodes.Download;
 
     public static Command Create()
     {
@@ -115,19 +115,19 @@ internal static class ModelsPullCommand
         {
             display.Finish();
             error.WriteLine($"error: cannot write into {options.ModelsDirectory}: {ex.Message}");
-            return DownloadError;
+            return CliExitCodes.Failed;
         }
         catch (UnauthorizedAccessException ex)
         {
             display.Finish();
             error.WriteLine($"error: cannot write into {options.ModelsDirectory}: {ex.Message}");
-            return DownloadError;
+            return CliExitCodes.Failed;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             display.Finish();
             error.WriteLine("cancelled; partial downloads are kept as .part files and resume on the next pull");
-            return DownloadError;
+            return CliExitCodes.Cancelled;
         }
     }
 

@@ -29,7 +29,7 @@ internal static class TokenizeCommand
             catch (ModelFormatException ex)
             {
                 result.InvocationConfiguration.Error.WriteLine($"error: {ex.Message}");
-                return 1;
+                return CliExitCodes.ModelFiles;
             }
 
             var ids = loaded.Encode(result.GetValue(text) ?? "");

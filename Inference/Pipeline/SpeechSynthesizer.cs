@@ -12,10 +12,10 @@ public sealed class SpeechSynthesizer(LocalTtsModels models)
 {
     public async IAsyncEnumerable<AudioChunk> StreamAsync(SynthesisRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await using var talker = new TalkerUtterance(models.Talker);
+        var talker = new TalkerUtterance(models.Talker);
         var predictor = new LocalPredictorChannel(models.Predictor);
-        await using var vocoder = new LocalVocoderChannel(models.Vocoder, models.VocoderOptions);
-        await foreach (var chunk in SynthesisLoop.RunAsync(request, talker, predictor, vocoder, cancellationToken).ConfigureAwait(false))
+        var vocoder = new LocalVocoderChannel(models.Vocoder, models.VocoderOptions);
+        await foreach (var chunk in SynthesisLoop.RunOwningAsync(request, talker, predictor, vocoder, cancellationToken).ConfigureAwait(false))
         {
             yield return chunk;
         }

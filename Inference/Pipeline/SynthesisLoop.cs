@@ -11,6 +11,28 @@ namespace Qwen3Tts.Inference.Pipeline;
 /// </summary>
 public static class SynthesisLoop
 {
+    /// <summary>
+    /// <see cref="RunAsync"/> that owns the talker and vocoder channels: they are disposed when the
+    /// utterance ends, fails, is cancelled or the caller stops enumerating, so a KV sequence or a
+    /// decode worker never outlives its request.
+    /// </summary>
+    public static async IAsyncEnumerable<AudioChunk> RunOwningAsync(
+        SynthesisRequest request,
+        ITalkerChannel talker,
+        IPredictorChannel predictor,
+        IVocoderChannel vocoder,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using (talker.ConfigureAwait(false))
+        await using (vocoder.ConfigureAwait(false))
+        {
+            await foreach (var chunk in RunAsync(request, talker, predictor, vocoder, cancellationToken).ConfigureAwait(false))
+            {
+                yield return chunk;
+            }
+        }
+    }
+
     public static async IAsyncEnumerable<AudioChunk> RunAsync(
         SynthesisRequest request,
         ITalkerChannel talker,

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using Microsoft.Extensions.Logging;
+using Qwen3Tts.Cli.Commands;
+
+namespace Qwen3Tts.Cli;
+
+/// <summary>
+/// The whole command line: the root command (with the `qwen3-tts "text"` shorthand for `speak`),
+/// the subcommands, and the mapping of failures to one line on stderr and an exit code.
+/// </summary>
+internal static class CliApp
+{
+    /// <summary>Shows stack traces of failures (also QWEN3_TTS_LOG=Debug).</summary>
+    private static readonly Option<bool> Verbose = new("--verbose") { Description = "Print stack traces of errors", Recursive = true };
+
+    public static RootCommand CreateRoot()
+    {
+        var text = new Argument<string?>("text") { Description = "Text to speak into output.wav (shorthand for `speak TEXT`)", Arity = ArgumentArity.ZeroOrOne };
+        // Without this an unknown option such as `--bogus` would silently become the text to speak.
+        text.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: ['-', _, ..] value }])
+            {
+                result.AddError($"unknown option '{value}' (to speak text that starts with '-', use: qwen3-tts speak [options] -- TEXT)");
+            }
+        });
+        var models = ModelsListCommand.ModelsDirectoryOption();
+        var seed = SpeakCommand.SeedOption();
+        var language = SpeakCommand.LanguageOption();
+
+        var root = new RootCommand($"qwen3-tts: local, private, distributed Qwen3-TTS speech synthesis. {CliExitCodes.HelpText}");
+        root.Arguments.Add(text);
+        root.Options.Add(models);
+        root.Options.Add(seed);
+        root.Options.Add(language);
+        root.Options.Add(Verbose);
+        foreach (var command in CommandCatalog.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(text) is not { } spoken)
+            {
+                new HelpAction().Invoke(parse);
+                return CliExitCodes.Usage;
+            }
+            var settings = new SpeakSettings(spoken, "output.wav", parse.GetValue(models))
+            {
+                Language = parse.GetValue(language)!,
+                Seed = parse.GetValue(seed),
+            };
+            using var logging = CliLogging.Create(parse, LogLevel.Warning);
+            return await SpeakJob.RunAsync(settings, parse.InvocationConfiguration.Error, logging, ct);
+        });
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; never throws for a failing command.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var parse = CreateRoot().Parse(args);
+        var configuration = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            // Ctrl-C is handled by the caller's token, so cleanup (temporary files) finishes before exit.
+            ProcessTerminationTimeout = null,
+            Output = output,
+            Error = error,
+        };
+
+        try
+        {
+            var code = await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            return parse.Errors.Count > 0 && parse.Action is ParseErrorAction ? CliExitCodes.Usage : code;
+        }
+        catch (Exception ex)
+        {
+            var code = CliExitCodes.For(ex);
+            if (code == CliExitCodes.Cancelled)
+            {
+                error.WriteLine("cancelled");
+            }
+            else
+            {
+                error.WriteLine($"error: {MessageOf(ex)}");
+                if (ShowStackTraces(parse))
+                {
+                    error.WriteLine(ex.ToString());
+                }
+            }
+            return code;
+        }
+    }
+
+    // ArgumentException appends " (Parameter 'x')", which names a code parameter, not anything the user typed.
+    private static string MessageOf(Exception exception) =>
+        exception is ArgumentException { ParamName: { } name } argument
+            ? argument.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+            : exception.Message;
+
+    private static bool ShowStackTraces(ParseResult parse) =>
+        parse.GetValue(Verbose)
+        || (Environment.GetEnvironmentVariable("QWEN3_TTS_LOG") is { } level
+            && Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) && parsed <= LogLevel.Debug);
+}

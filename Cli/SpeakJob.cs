@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Logging;
+using Qwen3Tts.Inference.Audio;
+using Qwen3Tts.Inference.Models;
+using Qwen3Tts.Inference.Models.Store;
+using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Prompt;
+using Qwen3Tts.Inference.Sampling;
+using Qwen3Tts.Inference.Talker;
+
+namespace Qwen3Tts.Cli;
+
+/// <summary>What `speak` (and the root `qwen3-tts "text"` form) was asked to do.</summary>
+internal sealed record SpeakSettings(string Text, string Output, string? ModelsDirectory)
+{
+    public string Language { get; init; } = TtsLanguage.Auto;
+    public ulong? Seed { get; init; }
+    public SamplingPreset Sampling { get; init; } = SamplingPreset.Official;
+    public PromptLayout Layout { get; init; } = PromptLayout.NonStreaming;
+    public AudioFormat Format { get; init; } = AudioFormat.WavPcm16;
+    public int MaxFrames { get; init; } = 2048;
+
+    /// <summary>Write audio as it is produced instead of after the whole utterance.</summary>
+    public bool Stream { get; init; }
+}
+
+/// <summary>
+/// Text to an audio file or stdout in this process (embedded mode): validates the input before the
+/// models are loaded, then writes either progressively (<see cref="SpeakSettings.Stream"/>) or once
+/// the utterance is complete; the output file never appears half-written.
+/// </summary>
+internal static class SpeakJob
+{
+    public static async Task<int> RunAsync(SpeakSettings settings, TextWriter error, ILoggerFactory logging, CancellationToken cancellationToken)
+    {
+        var request = CreateRequest(settings);
+        var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = Commands.ModelsListCommand.ModelsDirectory(settings.ModelsDirectory) });
+        using var models = LocalTtsModels.Load(store, new TalkerOptions(), logger: logging.CreateLogger("qwen3-tts"));
+        var synthesizer = new SpeechSynthesizer(models);
+        var progress = new SynthesisProgress(error, SynthesisProgress.IsTerminal(error));
+        try
+        {
+            var (frames, samples, output) = settings.Stream
+                ? await StreamAsync(synthesizer, request, settings, progress, cancellationToken).ConfigureAwait(false)
+                : await BufferAsync(synthesizer, request, settings, progress, cancellationToken).ConfigureAwait(false);
+            progress.Summarize(output, frames, samples, CodecAudio.SampleRate);
+            return CliExitCodes.Ok;
+        }
+        catch
+        {
+            progress.Abandon();
+            throw;
+        }
+    }
+
+    /// <summary>Checks everything the user typed, so bad input fails fast with exit code 2.</summary>
+    public static SynthesisRequest CreateRequest(SpeakSettings settings)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Text))
+        {
+            throw new ArgumentException("the text to speak is empty");
+        }
+        if (string.IsNullOrEmpty(settings.Output))
+        {
+            throw new ArgumentException("the output path is empty (use - for stdout)");
+        }
+        if (settings.MaxFrames <= 0)
+        {
+            throw new ArgumentException($"--max-frames must be > 0, got {settings.MaxFrames}");
+        }
+        if (!Enum.IsDefined(settings.Format))
+        {
+            throw new ArgumentException($"unknown audio format {settings.Format}");
+        }
+        return new SynthesisRequest(settings.Text, TtsLanguage.Normalize(settings.Language), Seed: settings.Seed, Sampling: settings.Sampling, Layout: settings.Layout)
+        {
+            Eos = new EosOptions(MaxFrames: settings.MaxFrames),
+        };
+    }
+
+    private static async Task<(int Frames, long Samples, string Output)> StreamAsync(
+        SpeechSynthesizer synthesizer, SynthesisRequest request, SpeakSettings settings, SynthesisProgress progress, CancellationToken cancellationToken)
+    {
+        await using var output = AudioOutput.Open(settings.Output, settings.Format, CodecAudio.SampleRate);
+        var frames = 0;
+        long samples = 0;
+        await foreach (var chunk in synthesizer.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            await output.WriteAsync(chunk.Samples, cancellationToken).ConfigureAwait(false);
+            frames = chunk.FramesSoFar;
+            samples += chunk.Samples.Length;
+            progress.Report(frames, !chunk.Samples.IsEmpty);
+        }
+        await output.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (frames, samples, output.DisplayName);
+    }
+
+    private static async Task<(int Frames, long Samples, string Output)> BufferAsync(
+        SpeechSynthesizer synthesizer, SynthesisRequest request, SpeakSettings settings, SynthesisProgress progress, CancellationToken cancellationToken)
+    {
+        var audio = new List<float>();
+        var frames = 0;
+        await foreach (var chunk in synthesizer.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            audio.AddRange(chunk.Samples.Span);
+            frames = chunk.FramesSoFar;
+            progress.Report(frames, !chunk.Samples.IsEmpty);
+        }
+
+        // Only now is the output opened, so a failed synthesis never touches it.
+        await using var output = AudioOutput.Open(settings.Output, settings.Format, CodecAudio.SampleRate);
+        await output.WriteAsync(audio.ToArray(), cancellationToken).ConfigureAwait(false);
+        await output.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (frames, audio.Count, output.DisplayName);
+    }
+}

@@ -1,0 +1,57 @@
+using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Sampling;
+
+namespace Qwen3Tts.Tests.Pipeline;
+
+[Collection(TinyModelsCollection.Name)]
+public sealed class SpeechStreamingTests(TinyModelsFixture fixture)
+{
+    // Long enough for an expected length far above 100 frames; the cap then fixes the length at 100,
+    // more than two vocoder chunks (tiny vocoder: window 64, chunk 40 frames).
+    private static readonly SynthesisRequest LongRequest =
+        new(string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 12)), "english", Seed: 5)
+        {
+            Eos = new EosOptions(MaxFrames: 100),
+        };
+
+    [Fact]
+    public async Task StreamYieldsAudioBeforeTheLastChunkAndMatchesSynthesize()
+    {
+        var synthesizer = new SpeechSynthesizer(fixture.Models);
+        var chunks = new List<AudioChunk>();
+        await foreach (var chunk in synthesizer.StreamAsync(LongRequest))
+        {
+            chunks.Add(chunk);
+        }
+        var whole = await synthesizer.SynthesizeAsync(LongRequest);
+
+        Assert.True(whole.Frames > 40, $"the utterance has only {whole.Frames} frames");
+        Assert.True(chunks[^1].IsLast);
+        Assert.DoesNotContain(chunks[..^1], c => c.IsLast);
+        var early = chunks[..^1].Where(c => !c.Samples.IsEmpty).ToList();
+        Assert.NotEmpty(early);
+        Assert.True(early[0].FramesSoFar < whole.Frames, "the first audio arrived only after the last frame");
+        Assert.Equal(whole.Samples, chunks.SelectMany(c => c.Samples.ToArray()).ToArray());
+    }
+
+    [Fact]
+    public async Task FourConcurrentRequestsEachEqualTheirSequentialResult()
+    {
+        var synthesizer = new SpeechSynthesizer(fixture.Models);
+        var requests = Enumerable.Range(0, 4)
+            .Select(i => new SynthesisRequest($"Sentence number {i} is spoken here.", "english", Seed: (ulong)(100 + i)))
+            .ToArray();
+        var sequential = new List<SynthesisResult>();
+        foreach (var request in requests)
+        {
+            sequential.Add(await synthesizer.SynthesizeAsync(request));
+        }
+
+        var concurrent = await Task.WhenAll(requests.Select(r => Task.Run(() => synthesizer.SynthesizeAsync(r))));
+
+        for (var i = 0; i < requests.Length; i++)
+        {
+            Assert.Equal(sequential[i].Samples, concurrent[i].Samples);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using Qwen3Tts.Inference.Models;
+using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Sampling;
+
+namespace Qwen3Tts.Tests.Pipeline;
+
+public sealed class SynthesisLoopTests
+{
+    private const int Eos = CodecTokenIds.Eos;
+
+    private static readonly SynthesisRequest Request = new("text", Seed: 3);
+
+    private static async Task<List<AudioChunk>> RunAsync(
+        ITalkerChannel talker, IPredictorChannel predictor, IVocoderChannel vocoder, SynthesisRequest? request = null, CancellationToken ct = default)
+    {
+        var chunks = new List<AudioChunk>();
+        await foreach (var chunk in SynthesisLoop.RunOwningAsync(request ?? Request, talker, predictor, vocoder, ct))
+        {
+            chunks.Add(chunk);
+        }
+        return chunks;
+    }
+
+    [Fact]
+    public async Task EosBeforeAnyFrameIsASynthesisError()
+    {
+        var vocoder = new RecordingVocoder(0);
+        var error = await Assert.ThrowsAsync<SynthesisException>(() => RunAsync(new ScriptedTalker(10, Eos), new RecordingPredictor(), vocoder));
+        Assert.Contains("before producing any audio frame", error.Message);
+        Assert.Empty(vocoder.Frames);
+    }
+
+    [Fact]
+    public async Task NeverEndingTalkerIsStoppedAtTheForcedFrameCount()
+    {
+        // Expected 10 frames, ForceRatio 1.5: frames 0..14 are generated, the 16th is not.
+        var talker = new ScriptedTalker(10, 100);
+        var predictor = new RecordingPredictor();
+        var vocoder = new RecordingVocoder(0);
+        var chunks = await RunAsync(talker, predictor, vocoder, Request with { Eos = new EosOptions(ForceRatio: 1.5f) });
+
+        Assert.Equal(15, predictor.Code0s.Count);
+        Assert.Equal(15, vocoder.Frames.Count);
+        Assert.Equal(14, talker.Steps);
+        var last = Assert.Single(chunks);
+        Assert.True(last.IsLast);
+        Assert.Equal(15, last.FramesSoFar);
+    }
+
+    [Fact]
+    public async Task MaxFramesCapsEvenWithTheScheduleDisabled()
+    {
+        var predictor = new RecordingPredictor();
+        await RunAsync(new ScriptedTalker(10, 100), predictor, new RecordingVocoder(0), Request with { Eos = new EosOptions(MaxFrames: 7, Enabled: false) });
+        Assert.Equal(7, predictor.Code0s.Count);
+    }
+
+    [Fact]
+    public async Task EosCodeReachesNeitherPredictorNorVocoder()
+    {
+        var predictor = new RecordingPredictor();
+        var vocoder = new RecordingVocoder(0);
+        var chunks = await RunAsync(new ScriptedTalker(50, 100, 101, 102, Eos), predictor, vocoder);
+
+        Assert.Equal([100, 101, 102], predictor.Code0s);
+        Assert.Equal([100L, 101L, 102L], vocoder.Frames.Select(f => f[0]));
+        Assert.DoesNotContain(vocoder.Frames, f => f.Contains(Eos));
+        Assert.True(vocoder.Flushed);
+        Assert.Equal(3, chunks[^1].FramesSoFar);
+    }
+
+    [Fact]
+    public async Task AudioReturnedOnAppendIsYieldedBeforeTheEnd()
+    {
+        var talker = new ScriptedTalker(50, 100, 101, 102, 103, Eos);
+        var vocoder = new RecordingVocoder(CodecAudio.SamplesPerFrame);
+        var stepsAtChunk = new List<int>();
+        await foreach (var chunk in SynthesisLoop.RunOwningAsync(Request, talker, new RecordingPredictor(), vocoder))
+        {
+            stepsAtChunk.Add(talker.Steps);
+        }
+
+        // One chunk per frame, each seen before the talker was asked for the next frame, then the flush.
+        Assert.Equal([0, 1, 2, 3, 4], stepsAtChunk);
+    }
+
+    [Fact]
+    public async Task CancellationStopsTheLoopAndDisposesTheChannels()
+    {
+        using var cancel = new CancellationTokenSource();
+        var talker = new ScriptedTalker(1000, 100)
+        {
+            OnStep = (step, ct) =>
+            {
+                if (step == 5)
+                {
+                    cancel.Cancel();
+                }
+                return Task.CompletedTask;
+            },
+        };
+        var predictor = new RecordingPredictor();
+        var vocoder = new RecordingVocoder(CodecAudio.SamplesPerFrame);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            RunAsync(talker, predictor, vocoder, Request with { Eos = new EosOptions(Enabled: false) }, cancel.Token));
+
+        Assert.Equal(5, predictor.Code0s.Count);
+        Assert.False(vocoder.Flushed);
+        Assert.True(talker.Disposed);
+        Assert.True(vocoder.Disposed);
+    }
+
+    [Fact]
+    public async Task ChannelsAreDisposedWhenTheCallerStopsEnumerating()
+    {
+        var talker = new ScriptedTalker(1000, 100);
+        var vocoder = new RecordingVocoder(CodecAudio.SamplesPerFrame);
+        await foreach (var _ in SynthesisLoop.RunOwningAsync(Request, talker, new RecordingPredictor(), vocoder))
+        {
+            break;
+        }
+        Assert.True(talker.Disposed);
+        Assert.True(vocoder.Disposed);
+    }
+}

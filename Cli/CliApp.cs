@@ -81,7 +81,8 @@ internal static class CliApp
         }
         catch (Exception ex)
         {
-            var code = CliExitCodes.For(ex);
+            // A timeout inside a command also surfaces as OperationCanceledException; only ours means Ctrl-C.
+            var code = ex is OperationCanceledException && !cancellationToken.IsCancellationRequested ? CliExitCodes.Failed : CliExitCodes.For(ex);
             if (code == CliExitCodes.Cancelled)
             {
                 error.WriteLine("cancelled");

@@ -12,8 +12,7 @@ namespace Qwen3Tts.Cli;
 /// </summary>
 internal static class CliApp
 {
-    /// <summary>Shows stack traces of failures (also QWEN3_TTS_LOG=Debug).</summary>
-    private static readonly Option<bool> Verbose = new("--verbose") { Description = "Print stack traces of errors", Recursive = true };
+    private const string VerboseName = "--verbose";
 
     public static RootCommand CreateRoot()
     {
@@ -35,7 +34,8 @@ internal static class CliApp
         root.Options.Add(models);
         root.Options.Add(seed);
         root.Options.Add(language);
-        root.Options.Add(Verbose);
+        // Recursive, so `speak ... --verbose` works too; also enabled by QWEN3_TTS_LOG=Debug.
+        root.Options.Add(new Option<bool>(VerboseName) { Description = "Print the stack trace of an error", Recursive = true });
         foreach (var command in CommandCatalog.All())
         {
             root.Subcommands.Add(command);
@@ -81,7 +81,8 @@ internal static class CliApp
         }
         catch (Exception ex)
         {
-            var code = CliExitCodes.For(ex);
+            // A timeout inside a command also surfaces as OperationCanceledException; only ours means Ctrl-C.
+            var code = ex is OperationCanceledException && !cancellationToken.IsCancellationRequested ? CliExitCodes.Failed : CliExitCodes.For(ex);
             if (code == CliExitCodes.Cancelled)
             {
                 error.WriteLine("cancelled");
@@ -105,7 +106,7 @@ internal static class CliApp
             : exception.Message;
 
     private static bool ShowStackTraces(ParseResult parse) =>
-        parse.GetValue(Verbose)
+        parse.GetValue<bool>(VerboseName)
         || (Environment.GetEnvironmentVariable("QWEN3_TTS_LOG") is { } level
             && Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) && parsed <= LogLevel.Debug);
 }

@@ -18,7 +18,7 @@ public sealed class ModelsCliTests : IDisposable
 
         var (exitCode, output, _) = await RunAsync("models", "list", "--models", models.Path);
 
-        Assert.Equal(1, exitCode);
+        Assert.Equal(3, exitCode); // CliExitCodes.ModelFiles
         Assert.Contains($"Models directory: {models.Path}", output);
         Assert.Contains("vocoder: complete", output);
         Assert.Contains("speech-tokenizer: complete", output);

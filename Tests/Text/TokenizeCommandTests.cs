@@ -26,11 +26,11 @@ public class TokenizeCommandTests
     }
 
     [Fact]
-    public void MissingTokenizerFileExitsWithOneAndAMessage()
+    public void MissingTokenizerFileExitsWithThreeAndAMessage()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}", "tokenizer.json");
         var (exitCode, output, error) = Run("tokenize", "Hello", "--tokenizer", missing);
-        Assert.Equal(1, exitCode);
+        Assert.Equal(3, exitCode); // CliExitCodes.ModelFiles
         Assert.Equal("", output);
         Assert.Contains(missing, error);
         Assert.Contains("not found", error);

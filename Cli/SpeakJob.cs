@@ -16,6 +16,10 @@ internal sealed record SpeakSettings(string Text, string Output, string? ModelsD
     public ulong? Seed { get; init; }
     public SamplingPreset Sampling { get; init; } = SamplingPreset.Official;
     public PromptLayout Layout { get; init; } = PromptLayout.NonStreaming;
+    public PromptConvention Convention { get; init; } = PromptConvention.Official;
+
+    /// <summary>A voice profile (.json/.npy) to clone, or null for the model's own voice.</summary>
+    public string? VoiceFile { get; init; }
     public AudioFormat Format { get; init; } = AudioFormat.WavPcm16;
     public int MaxFrames { get; init; } = 2048;
 
@@ -71,7 +75,8 @@ internal static class SpeakJob
         {
             throw new ArgumentException($"unknown audio format {settings.Format}");
         }
-        return new SynthesisRequest(settings.Text, TtsLanguage.Normalize(settings.Language), Seed: settings.Seed, Sampling: settings.Sampling, Layout: settings.Layout)
+        var voice = settings.VoiceFile is { } path ? Qwen3Tts.Inference.Voices.VoiceFile.Load(path) : null;
+        return new SynthesisRequest(settings.Text, TtsLanguage.Normalize(settings.Language), voice, settings.Seed, settings.Sampling, settings.Layout, settings.Convention)
         {
             Eos = new EosOptions(MaxFrames: settings.MaxFrames),
         };

@@ -18,13 +18,15 @@ internal static class SpeakCommand
         var seed = SeedOption();
         var sampling = new Option<SamplingPreset>("--sampling") { Description = "official (Qwen defaults) or seed (the Rust seed's defaults)", DefaultValueFactory = _ => SamplingPreset.Official };
         var layout = new Option<PromptLayout>("--layout") { Description = "NonStreaming (all text in the prompt) or StreamingText (one text token per frame)", DefaultValueFactory = _ => PromptLayout.NonStreaming };
+        var convention = new Option<PromptConvention>("--convention") { Description = "Official (language id and speaker row in the prompt) or Seed (the Rust seed's prompt: language ignored)", DefaultValueFactory = _ => PromptConvention.Official };
+        var voice = new Option<string?>("--voice", "-v") { Description = "Voice profile to clone: a .json from encode-voice ({ref_text, codec_tokens}) or a .npy of [frames, 16] codes" };
         var format = new Option<AudioFormat>("--format") { Description = "WavPcm16, WavFloat32, RawPcm16 or RawFloat32", DefaultValueFactory = _ => AudioFormat.WavPcm16 };
         var maxFrames = new Option<int>("--max-frames") { Description = "Hard cap on generated frames (12.5 per second of audio)", DefaultValueFactory = _ => 2048 };
         var stream = new Option<bool>("--stream") { Description = "Write audio as it is generated (to stdout: WAV with unknown-size header, or raw PCM with --format RawPcm16)" };
 
         var command = new Command("speak", "Synthesize speech from text into a WAV file")
         {
-            text, output, language, models, seed, sampling, layout, format, maxFrames, stream,
+            text, output, language, models, seed, sampling, layout, convention, voice, format, maxFrames, stream,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -34,6 +36,8 @@ internal static class SpeakCommand
                 Seed = parse.GetValue(seed),
                 Sampling = parse.GetValue(sampling),
                 Layout = parse.GetValue(layout),
+                Convention = parse.GetValue(convention),
+                VoiceFile = parse.GetValue(voice),
                 Format = parse.GetValue(format),
                 MaxFrames = parse.GetValue(maxFrames),
                 Stream = parse.GetValue(stream),

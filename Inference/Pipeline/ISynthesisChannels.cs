@@ -6,8 +6,11 @@ namespace Qwen3Tts.Inference.Pipeline;
 /// <summary>What the talker returns per step: the post-norm hidden state and the sampled code 0.</summary>
 public readonly record struct TalkerStepResult(ReadOnlyMemory<float> Hidden, int Code0);
 
-/// <summary>What the talker tells the driver when an utterance starts.</summary>
-public readonly record struct TalkerStartResult(TalkerStepResult First, int PromptRows, int ExpectedFrames);
+/// <summary>
+/// What the talker tells the driver when an utterance starts. <paramref name="FrameCapacity"/> is how many
+/// frames the request's KV context can still hold after its prompt.
+/// </summary>
+public readonly record struct TalkerStartResult(TalkerStepResult First, int PromptRows, int ExpectedFrames, int FrameCapacity = int.MaxValue);
 
 /// <summary>
 /// The talker side of one utterance: tokenizes and prefills on start, then one step per frame.

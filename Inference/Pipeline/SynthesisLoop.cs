@@ -60,7 +60,8 @@ public static class SynthesisLoop
             {
                 yield return new AudioChunk(audio, frames, IsLast: false);
             }
-            if (eos.ShouldForceStop(frames))
+            // A full KV context ends the utterance like the hard cap does, rather than failing it.
+            if (eos.ShouldForceStop(frames) || frames >= start.FrameCapacity)
             {
                 break;
             }

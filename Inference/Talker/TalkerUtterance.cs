@@ -52,7 +52,7 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
         var output = await _session.PrefillAsync(prompt.Rows.ToArray(), prompt.RowCount, cancellationToken).ConfigureAwait(false);
         // The hidden buffer is reused by the next step; the driver consumes it before stepping again.
         var first = new TalkerStepResult(output.Hidden, Sample(output, eosBoost));
-        return new TalkerStartResult(first, prompt.RowCount, FrameEstimate.Estimate(request.Text, language));
+        return new TalkerStartResult(first, prompt.RowCount, FrameEstimate.Estimate(request.Text, language), capacity - prompt.RowCount);
     }
 
     public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, float eosBoost, CancellationToken cancellationToken)

@@ -21,19 +21,19 @@ public static class VoiceFile
         var info = new FileInfo(path);
         if (!info.Exists)
         {
-            throw new FileNotFoundException($"voice file not found: {path}", path);
+            throw new VoiceFileException($"voice file not found: {path}");
         }
         if (info.Length > MaxBytes)
         {
-            throw new InvalidDataException($"{path}: {info.Length} bytes is too large for a voice file (limit {MaxBytes})");
+            throw new VoiceFileException($"{path}: {info.Length} bytes is too large for a voice file (limit {MaxBytes})");
         }
         return Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".json" => FromJson(path),
             ".npy" => FromNpy(path),
-            ".pt" => throw new InvalidDataException(
+            ".pt" => throw new VoiceFileException(
                 $"{path}: .pt voice files (Python pickles) are not read, for safety; re-encode the reference audio with `qwen3-tts encode-voice` or save the codes as .json/.npy"),
-            var other => throw new InvalidDataException($"{path}: unknown voice file type '{other}' (expected .json or .npy)"),
+            var other => throw new VoiceFileException($"{path}: unknown voice file type '{other}' (expected .json or .npy)"),
         };
     }
 
@@ -46,14 +46,14 @@ public static class VoiceFile
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not valid JSON: {e.Message}", e);
+            throw new VoiceFileException($"{path}: not valid JSON: {e.Message}", e);
         }
         using (document)
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("codec_tokens", out var tokens) || tokens.ValueKind != JsonValueKind.Array)
             {
-                throw new InvalidDataException($"{path}: a voice file needs a \"codec_tokens\" array of frames");
+                throw new VoiceFileException($"{path}: a voice file needs a \"codec_tokens\" array of frames");
             }
             var codes = new List<long>(tokens.GetArrayLength() * CodecTokenIds.CodebookCount);
             var frame = 0;
@@ -61,13 +61,13 @@ public static class VoiceFile
             {
                 if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != CodecTokenIds.CodebookCount)
                 {
-                    throw new InvalidDataException($"{path}: codec_tokens[{frame}] must be an array of {CodecTokenIds.CodebookCount} codes");
+                    throw new VoiceFileException($"{path}: codec_tokens[{frame}] must be an array of {CodecTokenIds.CodebookCount} codes");
                 }
                 foreach (var code in row.EnumerateArray())
                 {
                     if (code.ValueKind != JsonValueKind.Number || !code.TryGetInt64(out var value))
                     {
-                        throw new InvalidDataException($"{path}: codec_tokens[{frame}] holds a non-integer code");
+                        throw new VoiceFileException($"{path}: codec_tokens[{frame}] holds a non-integer code");
                     }
                     codes.Add(value);
                 }
@@ -85,11 +85,20 @@ public static class VoiceFile
 
     private static VoiceReference FromNpy(string path)
     {
-        using var npy = NpyFile.Open(path);
+        NpyFile npy;
+        try
+        {
+            npy = NpyFile.Open(path);
+        }
+        catch (ModelFormatException e)
+        {
+            throw new VoiceFileException($"{path}: not a readable .npy file: {e.Message}", e);
+        }
+        using var _ = npy;
         var shape = npy.Header.Shape;
         if (shape.Length != 2 || (shape[1] != CodecTokenIds.CodebookCount && shape[0] != CodecTokenIds.CodebookCount))
         {
-            throw new InvalidDataException($"{path}: voice codes must be shaped [frames, 16] (or [16, frames]), found {TensorShape.Format(shape)}");
+            throw new VoiceFileException($"{path}: voice codes must be shaped [frames, 16] (or [16, frames]), found {TensorShape.Format(shape)}");
         }
         var values = npy.ReadAllInt64();
         if (shape[1] == CodecTokenIds.CodebookCount)
@@ -117,7 +126,7 @@ public static class VoiceFile
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new VoiceFileException($"{path}: {e.Message}", e);
         }
     }
 }

@@ -15,8 +15,11 @@ internal sealed class ScriptedTalker(int expectedFrames, params int[] codes) : I
 
     public Func<int, CancellationToken, Task>? OnStep { get; init; }
 
+    /// <summary>Frames the fake KV context holds after the prompt.</summary>
+    public int FrameCapacity { get; init; } = int.MaxValue;
+
     public Task<TalkerStartResult> StartAsync(SynthesisRequest request, ulong seed, float eosBoost, CancellationToken cancellationToken) =>
-        Task.FromResult(new TalkerStartResult(NextResult(), PromptRows: 8, expectedFrames));
+        Task.FromResult(new TalkerStartResult(NextResult(), PromptRows: 8, expectedFrames, FrameCapacity));
 
     public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, float eosBoost, CancellationToken cancellationToken)
     {

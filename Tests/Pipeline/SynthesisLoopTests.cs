@@ -56,6 +56,19 @@ public sealed class SynthesisLoopTests
     }
 
     [Fact]
+    public async Task AFullTalkerContextEndsTheUtteranceInsteadOfFailingIt()
+    {
+        var talker = new ScriptedTalker(100, 100) { FrameCapacity = 5 };
+        var predictor = new RecordingPredictor();
+
+        var chunks = await RunAsync(talker, predictor, new RecordingVocoder(0));
+
+        Assert.Equal(5, predictor.Code0s.Count);
+        Assert.Equal(4, talker.Steps);
+        Assert.True(chunks[^1].IsLast);
+    }
+
+    [Fact]
     public async Task EosCodeReachesNeitherPredictorNorVocoder()
     {
         var predictor = new RecordingPredictor();

@@ -52,7 +52,7 @@ public sealed class VoiceFileTests : IDisposable
     {
         var path = Write("bad.json", json);
 
-        var e = Assert.Throws<InvalidDataException>(() => VoiceFile.Load(path));
+        var e = Assert.Throws<VoiceFileException>(() => VoiceFile.Load(path));
 
         Assert.Contains(path, e.Message);
         Assert.Contains(expected, e.Message);
@@ -61,10 +61,10 @@ public sealed class VoiceFileTests : IDisposable
     [Fact]
     public void PickleAndUnknownTypesAreRefusedAndMissingFilesNamed()
     {
-        Assert.Contains("pickles", Assert.Throws<InvalidDataException>(() => VoiceFile.Load(Write("v.pt", "x"))).Message);
-        Assert.Contains("unknown voice file type", Assert.Throws<InvalidDataException>(() => VoiceFile.Load(Write("v.txt", "x"))).Message);
+        Assert.Contains("pickles", Assert.Throws<VoiceFileException>(() => VoiceFile.Load(Write("v.pt", "x"))).Message);
+        Assert.Contains("unknown voice file type", Assert.Throws<VoiceFileException>(() => VoiceFile.Load(Write("v.txt", "x"))).Message);
         var missing = Path.Combine(_dir, "none.json");
-        Assert.Contains(missing, Assert.Throws<FileNotFoundException>(() => VoiceFile.Load(missing)).Message);
+        Assert.Contains(missing, Assert.Throws<VoiceFileException>(() => VoiceFile.Load(missing)).Message);
     }
 
     private string Write(string name, string content)

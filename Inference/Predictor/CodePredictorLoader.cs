@@ -8,8 +8,7 @@ namespace Qwen3Tts.Inference.Predictor;
 
 /// <summary>
 /// Loads the code predictor from the seed's GGUF (`qwen3-tts` arch, `code_pred.*` tensors) into the
-/// managed engine's weights. Q8_0 matrices are kept as their blocks (no copy into f32); f32 stays f32;
-/// other quantizations (the seed's Q4_0 file) are re-quantized to Q8_0, the format the int8 kernels run.
+/// managed engine's weights (see <see cref="Qwen3GgufStack"/> for how each matrix type is kept).
 /// </summary>
 public static class CodePredictorLoader
 {
@@ -30,26 +29,7 @@ public static class CodePredictorLoader
         {
             config = config with { LayerCount = DefaultLayerCount };
         }
-        Qwen3GgufLayout.ValidateStack(gguf, "code_pred.blk", "code_pred.output_norm.weight", config);
-
-        var layers = new Qwen3LayerWeights[config.LayerCount];
-        for (var i = 0; i < layers.Length; i++)
-        {
-            var p = $"code_pred.blk.{i}";
-            layers[i] = new Qwen3LayerWeights(
-                gguf.ReadFloat32($"{p}.attn_norm.weight"),
-                Matrix(gguf, $"{p}.attn_q.weight"),
-                Matrix(gguf, $"{p}.attn_k.weight"),
-                Matrix(gguf, $"{p}.attn_v.weight"),
-                Matrix(gguf, $"{p}.attn_output.weight"),
-                gguf.ReadFloat32($"{p}.attn_q_norm.weight"),
-                gguf.ReadFloat32($"{p}.attn_k_norm.weight"),
-                gguf.ReadFloat32($"{p}.ffn_norm.weight"),
-                Matrix(gguf, $"{p}.ffn_gate.weight"),
-                Matrix(gguf, $"{p}.ffn_up.weight"),
-                Matrix(gguf, $"{p}.ffn_down.weight"));
-        }
-        var stack = new Qwen3StackWeights(config, layers, gguf.ReadFloat32("code_pred.output_norm.weight"), "code_pred.blk");
+        var stack = Qwen3GgufStack.Load(gguf, "code_pred.blk", "code_pred.output_norm.weight", config);
 
         var embeddings = new float[CodePredictorWeights.GroupCount][];
         var heads = new QuantizedMatrix[CodePredictorWeights.GroupCount];
@@ -58,26 +38,10 @@ public static class CodePredictorLoader
             var embd = $"code_pred.codec_embd.{g}.weight";
             gguf.ExpectShape(embd, config.HiddenSize, CodecTokenIds.CodebookSize);
             embeddings[g] = gguf.ReadFloat32(embd);
-            heads[g] = Matrix(gguf, $"code_pred.lm_head.{g}.weight");
+            heads[g] = Qwen3GgufStack.Matrix(gguf, $"code_pred.lm_head.{g}.weight");
         }
 
         return new CodePredictorWeights(stack, embeddings, heads, TalkerCodecEmbedding(gguf, files, config.HiddenSize), TtsPad(files, config.HiddenSize));
-    }
-
-    private static QuantizedMatrix Matrix(GgufFile gguf, string name)
-    {
-        var t = gguf.GetTensor(name);
-        if (t.Dimensions.Length != 2)
-        {
-            throw new ModelFormatException($"expected a matrix, found shape {TensorShape.Format(t.Dimensions)}", gguf.Path, name);
-        }
-        int cols = checked((int)t.Dimensions[0]), rows = checked((int)t.Dimensions[1]);
-        return t.Type switch
-        {
-            GgmlType.Q8_0 => QuantizedMatrix.FromQ8_0(gguf.GetTensorBytes(t), rows, cols),
-            GgmlType.F32 => QuantizedMatrix.FromFloat32(gguf.ReadFloat32(name), rows, cols),
-            _ => QuantizedMatrix.QuantizeToQ8_0(gguf.ReadFloat32(name), rows, cols),
-        };
     }
 
     // The full model file carries the talker's codec table; the stripped one may rely on the npy copy.

@@ -1,0 +1,51 @@
+using Qwen3Tts.Inference.Formats.Gguf;
+using Qwen3Tts.Inference.Models;
+
+namespace Qwen3Tts.Inference.Qwen3;
+
+/// <summary>
+/// Reads a Qwen3 layer stack (`{prefix}.{i}.*` in llama.cpp naming) from a GGUF into the managed
+/// engine's weights. Q8_0 matrices keep their blocks (no f32 copy); f32 stays f32; other
+/// quantizations are re-quantized to Q8_0, the format the int8 kernels run.
+/// </summary>
+public static class Qwen3GgufStack
+{
+    public static Qwen3StackWeights Load(GgufFile gguf, string prefix, string outputNorm, Qwen3DecoderConfig config)
+    {
+        Qwen3GgufLayout.ValidateStack(gguf, prefix, outputNorm, config);
+        var layers = new Qwen3LayerWeights[config.LayerCount];
+        for (var i = 0; i < layers.Length; i++)
+        {
+            var p = $"{prefix}.{i}";
+            layers[i] = new Qwen3LayerWeights(
+                gguf.ReadFloat32($"{p}.attn_norm.weight"),
+                Matrix(gguf, $"{p}.attn_q.weight"),
+                Matrix(gguf, $"{p}.attn_k.weight"),
+                Matrix(gguf, $"{p}.attn_v.weight"),
+                Matrix(gguf, $"{p}.attn_output.weight"),
+                gguf.ReadFloat32($"{p}.attn_q_norm.weight"),
+                gguf.ReadFloat32($"{p}.attn_k_norm.weight"),
+                gguf.ReadFloat32($"{p}.ffn_norm.weight"),
+                Matrix(gguf, $"{p}.ffn_gate.weight"),
+                Matrix(gguf, $"{p}.ffn_up.weight"),
+                Matrix(gguf, $"{p}.ffn_down.weight"));
+        }
+        return new Qwen3StackWeights(config, layers, gguf.ReadFloat32(outputNorm), prefix);
+    }
+
+    public static QuantizedMatrix Matrix(GgufFile gguf, string name)
+    {
+        var t = gguf.GetTensor(name);
+        if (t.Dimensions.Length != 2)
+        {
+            throw new ModelFormatException($"expected a matrix, found shape {TensorShape.Format(t.Dimensions)}", gguf.Path, name);
+        }
+        int cols = checked((int)t.Dimensions[0]), rows = checked((int)t.Dimensions[1]);
+        return t.Type switch
+        {
+            GgmlType.Q8_0 => QuantizedMatrix.FromQ8_0(gguf.GetTensorBytes(t), rows, cols),
+            GgmlType.F32 => QuantizedMatrix.FromFloat32(gguf.ReadFloat32(name), rows, cols),
+            _ => QuantizedMatrix.QuantizeToQ8_0(gguf.ReadFloat32(name), rows, cols),
+        };
+    }
+}

@@ -95,6 +95,9 @@ public sealed class NpzWriter : IDisposable
             throw new ArgumentException($"array '{name}' was already added", nameof(name));
         }
 
-        return zip.CreateEntry(name + ".npy", level).Open();
+        var entry = zip.CreateEntry(name + ".npy", level);
+        // A fixed time (the zip epoch) keeps archives with the same arrays byte-identical.
+        entry.LastWriteTime = new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        return entry.Open();
     }
 }

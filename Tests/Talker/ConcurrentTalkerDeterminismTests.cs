@@ -1,6 +1,5 @@
-using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Pipeline;
-using Qwen3Tts.Inference.Synthetic;
+using Qwen3Tts.Tests.Pipeline;
 
 namespace Qwen3Tts.Tests.Talker;
 
@@ -8,21 +7,12 @@ namespace Qwen3Tts.Tests.Talker;
 /// Concurrent requests share the talker's decodes (their steps are coalesced into one llama.cpp
 /// batch); each must still get exactly the audio it gets alone, or seeds would stop reproducing.
 /// </summary>
-public sealed class ConcurrentTalkerDeterminismTests : IAsyncLifetime
+public sealed class ConcurrentTalkerDeterminismTests(TinyModelsFixture fixture) : IClassFixture<TinyModelsFixture>
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"qwen3-concurrent-{Guid.NewGuid():N}");
-    private LocalTtsModels? _models;
-
-    public async Task InitializeAsync()
-    {
-        await SyntheticModelKit.WriteAsync(_dir, SyntheticPreset.Tiny, seed: 21);
-        _models = LocalTtsModels.Load(new ModelStore(new ModelStoreOptions { ModelsDirectory = _dir }));
-    }
-
     [Fact]
     public async Task FourConcurrentRequestsEachMatchTheirSequentialResult()
     {
-        var synthesizer = new SpeechSynthesizer(_models!);
+        var synthesizer = new SpeechSynthesizer(fixture.Models);
         var requests = new[]
         {
             new SynthesisRequest("First sentence to say.", "english", Seed: 1),
@@ -42,14 +32,7 @@ public sealed class ConcurrentTalkerDeterminismTests : IAsyncLifetime
         {
             Assert.Equal(sequential[i], concurrent[i].Samples);
         }
-        Assert.True(_models!.Talker.Model.DecodedItems > _models.Talker.Model.Decodes,
-            $"expected some decodes to carry several requests: {_models.Talker.Model.DecodedItems} items in {_models.Talker.Model.Decodes} decodes");
-    }
-
-    public Task DisposeAsync()
-    {
-        _models?.Dispose();
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
+        Assert.True(fixture.Models.Talker.Model.DecodedItems > fixture.Models.Talker.Model.Decodes,
+            $"expected some decodes to carry several requests: {fixture.Models.Talker.Model.DecodedItems} items in {fixture.Models.Talker.Model.Decodes} decodes");
     }
 }

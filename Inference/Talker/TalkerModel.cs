@@ -61,6 +61,10 @@ public sealed class TalkerModel : IDisposable
         {
             ContextSize = (uint)(options.ContextPerSequence * options.MaxSequences),
             SeqMax = (uint)options.MaxSequences,
+            // One KV stream per sequence: with a shared (unified) cache a request's cells land at positions that
+            // depend on the other requests in flight, which changes the attention's summation order and so the
+            // audio; separate streams make a request's result independent of concurrency.
+            KVUnified = false,
             BatchSize = (uint)options.BatchSize,
             UBatchSize = (uint)options.BatchSize,
             Embeddings = true,

@@ -1,3 +1,0 @@
-namespace Qwen3Tts.Client;
-
-internal static class ClientAssembly;

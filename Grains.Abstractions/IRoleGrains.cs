@@ -1,0 +1,43 @@
+namespace Qwen3Tts.Grains;
+
+/// <summary>Lets tests and operators see where an activation lives.</summary>
+public interface IPlacedGrain
+{
+    /// <summary>The silo address hosting this activation (<c>RuntimeIdentity</c>).</summary>
+    Task<string> GetSiloAsync();
+}
+
+/// <summary>The talker side of one request, keyed by the request id: the KV sequence stays in this activation.</summary>
+public interface ITalkerGrain : IGrainWithStringKey, IPlacedGrain
+{
+    Task<TalkerStartDto> StartAsync(SynthesisRequestDto request, ulong seed, float eosBoost, CancellationToken cancellationToken = default);
+
+    Task<TalkerStepDto> StepAsync(byte[] feedback, float eosBoost, CancellationToken cancellationToken = default);
+
+    /// <summary>Frees the request's KV sequence; idempotent.</summary>
+    Task ReleaseAsync();
+}
+
+/// <summary>The code predictor; stateless per frame (sampling is seeded per frame), so any activation will do.</summary>
+public interface IPredictorGrain : IGrainWithIntegerKey, IPlacedGrain
+{
+    Task<PredictedFrameDto> PredictAsync(byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The vocoder stream of one request, keyed by the request id.</summary>
+public interface IVocoderGrain : IGrainWithStringKey, IPlacedGrain
+{
+    /// <summary>Adds a frame; returns the float32 audio that became ready (possibly empty).</summary>
+    Task<byte[]> AppendAsync(long[] frameCodes, CancellationToken cancellationToken = default);
+
+    Task<byte[]> FlushAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Drops the stream state; idempotent.</summary>
+    Task ReleaseAsync();
+}
+
+/// <summary>One request end to end, keyed by the request id; audio streams back as it is decoded.</summary>
+public interface ISynthesisGrain : IGrainWithStringKey, IPlacedGrain
+{
+    IAsyncEnumerable<AudioChunkDto> SynthesizeAsync(SynthesisRequestDto request, CancellationToken cancellationToken = default);
+}

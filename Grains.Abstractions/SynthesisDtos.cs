@@ -1,0 +1,48 @@
+namespace Qwen3Tts.Grains;
+
+/// <summary>One utterance to synthesize, as it crosses the wire (enum names as strings so this project needs no model code).</summary>
+[GenerateSerializer, Immutable]
+public sealed record SynthesisRequestDto(
+    [property: Id(0)] string Text,
+    [property: Id(1)] string Language = "auto",
+    [property: Id(2)] ulong? Seed = null,
+    [property: Id(3)] string Sampling = "Official",
+    [property: Id(4)] string Layout = "NonStreaming",
+    [property: Id(5)] string Convention = "Official",
+    [property: Id(6)] int? MaxFrames = null);
+
+/// <summary>24 kHz mono float32 samples (<see cref="TensorBytes"/>), in order, with the frames generated so far.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AudioChunkDto(
+    [property: Id(0)] byte[] Samples,
+    [property: Id(1)] int FramesSoFar,
+    [property: Id(2)] bool IsLast);
+
+/// <summary>A talker step: the post-norm hidden state (float32 bytes, 4 KB at hidden 1024) and the sampled code 0.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TalkerStepDto(
+    [property: Id(0)] byte[] Hidden,
+    [property: Id(1)] int Code0);
+
+[GenerateSerializer, Immutable]
+public sealed record TalkerStartDto(
+    [property: Id(0)] TalkerStepDto First,
+    [property: Id(1)] int PromptRows,
+    [property: Id(2)] int ExpectedFrames);
+
+/// <summary>The predictor's sampling settings for codebooks 1..15.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SamplingDto(
+    [property: Id(0)] float Temperature,
+    [property: Id(1)] int TopK,
+    [property: Id(2)] float TopP,
+    [property: Id(3)] float RepetitionPenalty,
+    [property: Id(4)] int RepetitionWindow,
+    [property: Id(5)] int MinNewTokens,
+    [property: Id(6)] bool DoSample);
+
+/// <summary>A frame's 16 codes and the feedback embedding (float32 bytes) for the next talker step.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PredictedFrameDto(
+    [property: Id(0)] long[] Codes,
+    [property: Id(1)] byte[] Feedback);

@@ -1,3 +1,0 @@
-namespace Qwen3Tts.Grains;
-
-internal static class GrainsAssembly;

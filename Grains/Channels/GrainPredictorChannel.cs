@@ -1,0 +1,14 @@
+using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Sampling;
+
+namespace Qwen3Tts.Grains.Channels;
+
+/// <summary><see cref="IPredictorChannel"/> over the stateless predictor grain pool.</summary>
+public sealed class GrainPredictorChannel(IPredictorGrain grain) : IPredictorChannel
+{
+    public async Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex, CancellationToken cancellationToken)
+    {
+        var frame = await grain.PredictAsync(TensorBytes.FromFloats(talkerHidden.Span), code0, sampling.ToDto(), seed, frameIndex, cancellationToken);
+        return new PredictedFrame(frame.Codes, TensorBytes.ToFloats(frame.Feedback));
+    }
+}

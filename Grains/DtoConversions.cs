@@ -1,0 +1,32 @@
+using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Prompt;
+using Qwen3Tts.Inference.Sampling;
+
+namespace Qwen3Tts.Grains;
+
+/// <summary>Maps the wire records to the inference types (and back) with clear errors for unknown names.</summary>
+public static class DtoConversions
+{
+    public static SynthesisRequest ToInference(this SynthesisRequestDto dto) =>
+        new(dto.Text, dto.Language, Seed: dto.Seed,
+            Sampling: ParseEnum<SamplingPreset>(dto.Sampling, "sampling preset"),
+            Layout: ParseEnum<PromptLayout>(dto.Layout, "prompt layout"),
+            Convention: ParseEnum<PromptConvention>(dto.Convention, "prompt convention"))
+        {
+            Eos = dto.MaxFrames is { } max ? new EosOptions(MaxFrames: max) : null,
+        };
+
+    public static SynthesisRequestDto ToDto(this SynthesisRequest request) =>
+        new(request.Text, request.Language, request.Seed, request.Sampling.ToString(), request.Layout.ToString(), request.Convention.ToString(), request.Eos?.MaxFrames);
+
+    public static SamplingOptions ToInference(this SamplingDto dto) =>
+        new(dto.Temperature, dto.TopK, dto.TopP, dto.RepetitionPenalty, dto.RepetitionWindow, dto.MinNewTokens, dto.DoSample);
+
+    public static SamplingDto ToDto(this SamplingOptions options) =>
+        new(options.Temperature, options.TopK, options.TopP, options.RepetitionPenalty, options.RepetitionWindow, options.MinNewTokens, options.DoSample);
+
+    private static T ParseEnum<T>(string value, string what) where T : struct, Enum =>
+        Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new ArgumentException($"unknown {what} '{value}'; expected one of {string.Join(", ", Enum.GetNames<T>())}");
+}

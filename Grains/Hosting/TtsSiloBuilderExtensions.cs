@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Placement;
+using Qwen3Tts.Grains.Placement;
+using Qwen3Tts.Inference.Models.Store;
+using Qwen3Tts.Inference.Predictor;
+using Qwen3Tts.Inference.Talker;
+using Qwen3Tts.Inference.Vocoder;
+
+namespace Qwen3Tts.Grains.Hosting;
+
+/// <summary>The role wiring shared by the Silo host and the cluster tests.</summary>
+public static class TtsSiloBuilderExtensions
+{
+    /// <summary>
+    /// Declares the silo's roles as metadata, registers the role filter (every silo needs it: the silo that
+    /// places an activation runs the filter), and loads the models of the declared roles only. Loading happens
+    /// here, before the silo starts, so a declared role whose files are missing stops this silo with the
+    /// <see cref="ModelFilesMissingException"/> message instead of failing the first request.
+    /// </summary>
+    public static ISiloBuilder AddTtsRoles(this ISiloBuilder silo, TtsSiloOptions options)
+    {
+        silo.UseSiloMetadata(new Dictionary<string, string> { [SiloRoles.MetadataKey] = SiloRoles.Format(options.Roles) });
+        silo.Services.AddPlacementFilter<RequireSiloRoleFilterStrategy, RequireSiloRoleFilterDirector>(ServiceLifetime.Transient);
+        silo.Services.AddSingleton(options);
+
+        var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = options.ModelsDirectory ?? ModelStoreOptions.DefaultModelsDirectory });
+        if (options.Has(GrainRoles.Predictor))
+        {
+            var predictor = CodePredictorLoader.Load(store.ResolvePredictor());
+            silo.Services.AddSingleton(predictor);
+        }
+        if (options.Has(GrainRoles.Vocoder))
+        {
+            var vocoder = VocoderModel.Load(store.ResolveVocoder().Onnx, options.Vocoder, NullLogger.Instance);
+            // A factory registration makes the container dispose the ONNX session with the silo.
+            silo.Services.AddSingleton(_ => vocoder);
+        }
+        if (options.Has(GrainRoles.Talker))
+        {
+            var talker = TalkerEngine.Load(store.ResolveTalker(), options.Talker, NullLogger.Instance);
+            silo.Services.AddSingleton(_ => talker);
+        }
+        return silo;
+    }
+}

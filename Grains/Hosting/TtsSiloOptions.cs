@@ -1,0 +1,23 @@
+using Qwen3Tts.Inference.Talker;
+using Qwen3Tts.Inference.Vocoder;
+
+namespace Qwen3Tts.Grains.Hosting;
+
+/// <summary>What one silo hosts and where its models are (bound from cluster.json / command line / environment).</summary>
+public sealed class TtsSiloOptions
+{
+    /// <summary>Roles this silo declares (<see cref="GrainRoles"/>); the default is all of them (the single-machine mode).</summary>
+    public List<string> Roles { get; set; } = [GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway];
+
+    /// <summary>Models directory; null = the store default (<c>QWEN3_TTS_MODELS</c> or the XDG data dir).</summary>
+    public string? ModelsDirectory { get; set; }
+
+    public TalkerOptions Talker { get; set; } = new();
+
+    public VocoderOptions Vocoder { get; set; } = new();
+
+    /// <summary>How long a request waits for a free talker KV sequence before failing.</summary>
+    public TimeSpan TalkerSequenceWait { get; set; } = TimeSpan.FromSeconds(60);
+
+    public bool Has(string role) => Roles.Any(r => string.Equals(r.Trim(), role, StringComparison.OrdinalIgnoreCase));
+}

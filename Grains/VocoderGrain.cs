@@ -1,0 +1,61 @@
+using Qwen3Tts.Grains.Hosting;
+using Qwen3Tts.Grains.Placement;
+using Qwen3Tts.Inference.Vocoder;
+
+namespace Qwen3Tts.Grains;
+
+/// <summary>The vocoder stream of one request (its <see cref="StreamingVocoder"/> window), on vocoder silos only.</summary>
+[RequireSiloRole(GrainRoles.Vocoder)]
+public sealed class VocoderGrain(VocoderModel model, TtsSiloOptions options) : Grain, IVocoderGrain
+{
+    private StreamingVocoder? _stream;
+    private bool _flushed;
+
+    public Task<byte[]> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
+    {
+        if (_flushed)
+        {
+            throw new InvalidOperationException($"the vocoder stream of request '{this.GetPrimaryKeyString()}' is already flushed");
+        }
+        var stream = _stream ??= new StreamingVocoder(model, options.Vocoder);
+        stream.Append(frameCodes);
+        return Task.FromResult(Decode(stream, flush: false, cancellationToken));
+    }
+
+    public Task<byte[]> FlushAsync(CancellationToken cancellationToken)
+    {
+        var stream = _stream ?? throw new InvalidOperationException($"the vocoder stream of request '{this.GetPrimaryKeyString()}' has no frames");
+        _flushed = true;
+        return Task.FromResult(Decode(stream, flush: true, cancellationToken));
+    }
+
+    public Task ReleaseAsync()
+    {
+        if (_stream is not null || _flushed)
+        {
+            _stream = null;
+            DeactivateOnIdle();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
+
+    private static byte[] Decode(StreamingVocoder stream, bool flush, CancellationToken cancellationToken)
+    {
+        var parts = new List<ReadOnlyMemory<float>>();
+        while (stream.TryDecode(out var samples, flush))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            parts.Add(samples);
+        }
+        var joined = new float[parts.Sum(p => p.Length)];
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            part.Span.CopyTo(joined.AsSpan(offset));
+            offset += part.Length;
+        }
+        return TensorBytes.FromFloats(joined);
+    }
+}

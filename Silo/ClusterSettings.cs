@@ -1,0 +1,92 @@
+using Qwen3Tts.Grains;
+using Qwen3Tts.Inference.Talker;
+using Qwen3Tts.Inference.Vocoder;
+
+namespace Qwen3Tts.Silo;
+
+/// <summary>cluster.json, merged with environment variables (<c>QWEN3_TTS_</c> prefix) and the command line.</summary>
+public sealed class ClusterSettings
+{
+    public ClusterSection Cluster { get; set; } = new();
+
+    public ModelsSection Models { get; set; } = new();
+
+    public TalkerOptions Talker { get; set; } = new();
+
+    public VocoderOptions Vocoder { get; set; } = new();
+
+    public List<SiloEntry> Silos { get; set; } = [];
+
+    /// <summary>Which <see cref="Silos"/> entry this process is (<c>--silo NAME</c>); null = the first, or a default local silo.</summary>
+    public string? Silo { get; set; }
+
+    /// <summary><c>--roles talker,predictor</c>: overrides the entry's roles.</summary>
+    public string? Roles { get; set; }
+
+    /// <summary>The entry this process runs as; with no entries at all, one local silo with every role.</summary>
+    public SiloEntry ResolveSilo()
+    {
+        var entry = Silo is null
+            ? Silos.FirstOrDefault() ?? new SiloEntry()
+            : Silos.FirstOrDefault(s => string.Equals(s.Name, Silo, StringComparison.OrdinalIgnoreCase))
+              ?? throw new InvalidOperationException($"cluster.json has no silo named '{Silo}'; it has: {string.Join(", ", Silos.Select(s => s.Name))}");
+        if (Roles is not null)
+        {
+            entry.Roles = [.. Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+        }
+        var known = new[] { GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway };
+        var unknown = entry.Roles.Where(r => !known.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException($"unknown role(s) {string.Join(", ", unknown)} for silo '{entry.Name}'; roles are {string.Join(", ", known)}");
+        }
+        return entry;
+    }
+}
+
+public sealed class ClusterSection
+{
+    public string ClusterId { get; set; } = "qwen3-tts";
+
+    public string ServiceId { get; set; } = "qwen3-tts";
+
+    /// <summary><c>localhost</c> (one machine) or <c>adonet</c> (a shared database, e.g. PostgreSQL).</summary>
+    public string Clustering { get; set; } = "localhost";
+
+    public AdoNetSection AdoNet { get; set; } = new();
+}
+
+public sealed class AdoNetSection
+{
+    public string Invariant { get; set; } = "Npgsql";
+
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Environment variable holding the connection string, so cluster.json need not contain a password.</summary>
+    public string ConnectionStringVariable { get; set; } = "QWEN3_TTS_DB";
+
+    public string ResolveConnectionString() =>
+        ConnectionString is { Length: > 0 } direct ? direct
+        : Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } fromEnv ? fromEnv
+        : throw new InvalidOperationException($"adonet clustering needs cluster.adoNet.connectionString or the {ConnectionStringVariable} environment variable");
+}
+
+public sealed class ModelsSection
+{
+    public string? Directory { get; set; }
+
+    public string? Repository { get; set; }
+}
+
+public sealed class SiloEntry
+{
+    public string Name { get; set; } = "local";
+
+    public List<string> Roles { get; set; } = [GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway];
+
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+using Qwen3Tts.Grains.Hosting;
+
+namespace Qwen3Tts.Silo;
+
+public static class SiloHosting
+{
+    /// <summary>cluster.json (or <c>--config PATH</c>), then <c>QWEN3_TTS_*</c> variables, then the command line.</summary>
+    public static ClusterSettings LoadSettings(string[] args)
+    {
+        var switches = new Dictionary<string, string>
+        {
+            ["--config"] = "config",
+            ["--roles"] = "roles",
+            ["--silo"] = "silo",
+            ["--models"] = "models:directory",
+        };
+        var commandLine = new ConfigurationBuilder().AddCommandLine(args, switches).Build();
+        var path = commandLine["config"] ?? "cluster.json";
+        if (commandLine["config"] is not null && !File.Exists(path))
+        {
+            throw new FileNotFoundException($"cluster configuration '{path}' does not exist", path);
+        }
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.GetFullPath(path), optional: true)
+            .AddEnvironmentVariables("QWEN3_TTS_")
+            .AddCommandLine(args, switches)
+            .Build();
+        return configuration.Get<ClusterSettings>() ?? new ClusterSettings();
+    }
+
+    /// <summary>Clustering, endpoints and the role wiring for the silo this process runs as.</summary>
+    public static ISiloBuilder UseTtsCluster(this ISiloBuilder silo, ClusterSettings settings)
+    {
+        var entry = settings.ResolveSilo();
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.Cluster.ClusterId;
+            o.ServiceId = settings.Cluster.ServiceId;
+        });
+        switch (settings.Cluster.Clustering.ToLowerInvariant())
+        {
+            case "localhost":
+                // The first entry is the primary silo the others join on one machine.
+                var primary = settings.Silos.FirstOrDefault() ?? entry;
+                silo.UseLocalhostClustering(entry.SiloPort, entry.GatewayPort, new IPEndPoint(IPAddress.Loopback, primary.SiloPort),
+                    settings.Cluster.ServiceId, settings.Cluster.ClusterId);
+                break;
+            case "adonet":
+                var connectionString = settings.Cluster.AdoNet.ResolveConnectionString();
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = settings.Cluster.AdoNet.Invariant;
+                    o.ConnectionString = connectionString;
+                });
+                silo.ConfigureEndpoints(IPAddress.Parse(entry.Host), entry.SiloPort, entry.GatewayPort, listenOnAnyHostAddress: true);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown clustering '{settings.Cluster.Clustering}'; use 'localhost' or 'adonet'");
+        }
+        return silo.AddTtsRoles(new TtsSiloOptions
+        {
+            Roles = entry.Roles,
+            ModelsDirectory = ExpandHome(settings.Models.Directory),
+            Talker = settings.Talker,
+            Vocoder = settings.Vocoder,
+        });
+    }
+
+    private static string? ExpandHome(string? path) =>
+        path is not null && path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
+            : path;
+}

@@ -28,7 +28,8 @@ public sealed record TalkerStepDto(
 public sealed record TalkerStartDto(
     [property: Id(0)] TalkerStepDto First,
     [property: Id(1)] int PromptRows,
-    [property: Id(2)] int ExpectedFrames);
+    [property: Id(2)] int ExpectedFrames,
+    [property: Id(3)] int FrameCapacity);
 
 /// <summary>The predictor's sampling settings for codebooks 1..15.</summary>
 [GenerateSerializer, Immutable]

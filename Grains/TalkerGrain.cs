@@ -27,7 +27,7 @@ public sealed class TalkerGrain(TalkerEngine engine, TtsSiloOptions options) : G
         try
         {
             var start = await _utterance.StartAsync(request.ToInference(), seed, eosBoost, wait.Token);
-            return new TalkerStartDto(ToDto(start.First), start.PromptRows, start.ExpectedFrames);
+            return new TalkerStartDto(ToDto(start.First), start.PromptRows, start.ExpectedFrames, start.FrameCapacity);
         }
         catch (OperationCanceledException) when (wait.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -8,7 +8,7 @@ public sealed class GrainTalkerChannel(ITalkerGrain grain) : ITalkerChannel
     public async Task<TalkerStartResult> StartAsync(SynthesisRequest request, ulong seed, float eosBoost, CancellationToken cancellationToken)
     {
         var start = await grain.StartAsync(request.ToDto(), seed, eosBoost, cancellationToken);
-        return new TalkerStartResult(ToResult(start.First), start.PromptRows, start.ExpectedFrames);
+        return new TalkerStartResult(ToResult(start.First), start.PromptRows, start.ExpectedFrames, start.FrameCapacity);
     }
 
     public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, float eosBoost, CancellationToken cancellationToken) =>

@@ -65,4 +65,32 @@ public sealed class ClusterSynthesisTests(RoleClusterFixture fixture) : IClassFi
         var error = await Assert.ThrowsAnyAsync<Exception>(() => ClusterAsync(Request("Hi", 1) with { Sampling = "Loud" }));
         Assert.Contains("unknown sampling preset 'Loud'", error.Message);
     }
+
+    [Fact]
+    public async Task Cancelled_requests_free_their_talker_sequences()
+    {
+        // The talker has 4 KV sequences: if cancelled requests kept theirs, the last request could not start.
+        for (var i = 0; i < 4; i++)
+        {
+            using var cancel = new CancellationTokenSource();
+            var request = new SynthesisRequestDto("A long sentence that keeps the talker busy for many frames so the request is still running.", "english", Seed: 3, MaxFrames: 4000);
+            var chunks = fixture.Cluster.Client.GetGrain<ISynthesisGrain>($"cancel-{i}-{Guid.NewGuid():N}")
+                .SynthesizeAsync(request, cancel.Token).WithBatchSize(1).GetAsyncEnumerator(cancel.Token);
+            Assert.True(await chunks.MoveNextAsync());
+            Assert.False(chunks.Current.IsLast, "the utterance ended before it could be cancelled");
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                while (await chunks.MoveNextAsync())
+                {
+                }
+            });
+            await chunks.DisposeAsync();
+        }
+
+        var after = Request("Still room for me.", seed: 9);
+        var expected = await LocalAsync(after);
+        var actual = await ClusterAsync(after);
+        Assert.True(expected.AsSpan().SequenceEqual(actual), "the request after the cancellations differs from in-process audio");
+    }
 }

@@ -1,0 +1,54 @@
+using Qwen3Tts.Silo;
+
+namespace Qwen3Tts.Tests.Cluster;
+
+public sealed class ClusterSettingsTests
+{
+    private const string Json = """
+        {
+          "cluster": { "clusterId": "c1", "clustering": "adonet", "adoNet": { "connectionStringVariable": "MY_DB" } },
+          "talker": { "maxSequences": 2 },
+          "silos": [
+            { "name": "board-1", "roles": [ "talker" ], "siloPort": 11111, "gatewayPort": 30000 },
+            { "name": "board-2", "roles": [ "predictor", "vocoder" ], "host": "10.0.0.2", "siloPort": 11112, "gatewayPort": 30001 }
+          ]
+        }
+        """;
+
+    private static ClusterSettings Load(params string[] extra)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cluster-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, Json);
+        try
+        {
+            return SiloHosting.LoadSettings(["--config", path, .. extra]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void The_silo_entry_comes_from_cluster_json_and_the_command_line_overrides_its_roles()
+    {
+        var settings = Load("--silo", "board-2", "--roles", "vocoder", "--models", "/data/models");
+        var entry = settings.ResolveSilo();
+
+        Assert.Equal("c1", settings.Cluster.ClusterId);
+        Assert.Equal("adonet", settings.Cluster.Clustering);
+        Assert.Equal("MY_DB", settings.Cluster.AdoNet.ConnectionStringVariable);
+        Assert.Equal(2, settings.Talker.MaxSequences);
+        Assert.Equal("/data/models", settings.Models.Directory);
+        Assert.Equal(["vocoder"], entry.Roles);
+        Assert.Equal("10.0.0.2", entry.Host);
+        Assert.Equal(30001, entry.GatewayPort);
+    }
+
+    [Fact]
+    public void Unknown_silo_names_and_roles_are_clear_errors()
+    {
+        Assert.Contains("no silo named 'board-9'", Assert.Throws<InvalidOperationException>(() => Load("--silo", "board-9").ResolveSilo()).Message);
+        Assert.Contains("unknown role(s) singer", Assert.Throws<InvalidOperationException>(() => Load("--roles", "talker,singer").ResolveSilo()).Message);
+    }
+}

@@ -1,31 +1,29 @@
 using Qwen3Tts.Inference.Audio;
+using Qwen3Tts.Inference.Formats;
 
 namespace Qwen3Tts.Cli;
 
 /// <summary>
 /// Where the CLI writes audio: stdout ("-") or a file that appears only when complete.
-/// A file is written progressively into a hidden temporary file next to it and renamed over the
-/// target on <see cref="CommitAsync"/>; disposing without committing deletes the temporary file, so
-/// a failed or cancelled run leaves the target as it was (absent, or with its old content).
+/// A file is written progressively into an <see cref="AtomicFile"/> and moved over the target on
+/// <see cref="CommitAsync"/>; disposing without committing deletes the temporary file, so a failed
+/// or cancelled run leaves the target as it was (absent, or with its old content).
 /// </summary>
 internal sealed class AudioOutput : IAsyncDisposable
 {
     public const string StandardOutputName = "-";
 
     private readonly WavWriter _writer;
-    private readonly string? _target;
-    private readonly string? _temporary;
-    private bool _committed;
+    private readonly AtomicFile? _file;
 
-    private AudioOutput(WavWriter writer, string? target, string? temporary)
+    private AudioOutput(WavWriter writer, AtomicFile? file)
     {
         _writer = writer;
-        _target = target;
-        _temporary = temporary;
+        _file = file;
     }
 
     /// <summary>How the output is named in messages.</summary>
-    public string DisplayName => _target ?? "stdout";
+    public string DisplayName => _file?.Path ?? "stdout";
 
     public static bool IsStandardOutput(string path) => path == StandardOutputName;
 
@@ -37,24 +35,11 @@ internal sealed class AudioOutput : IAsyncDisposable
         {
             // Not seekable: a WAV header then carries the streaming "unknown size" markers.
             var stdout = standardOutput ?? Console.OpenStandardOutput();
-            return new AudioOutput(new WavWriter(stdout, sampleRate, 1, format, leaveOpen: standardOutput is not null), null, null);
+            return new AudioOutput(new WavWriter(stdout, sampleRate, 1, format, leaveOpen: standardOutput is not null), null);
         }
 
-        var target = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 16, useAsync: true);
-        try
-        {
-            return new AudioOutput(new WavWriter(file, sampleRate, 1, format), target, temporary);
-        }
-        catch
-        {
-            file.Dispose();
-            File.Delete(temporary);
-            throw;
-        }
+        var file = AtomicFile.Create(path, useAsync: true);
+        return new AudioOutput(new WavWriter(file.Stream, sampleRate, 1, format, leaveOpen: true), file);
     }
 
     public ValueTask WriteAsync(ReadOnlyMemory<float> samples, CancellationToken cancellationToken) =>
@@ -65,34 +50,12 @@ internal sealed class AudioOutput : IAsyncDisposable
     {
         await _writer.DisposeAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_temporary is not null)
-        {
-            File.Move(_temporary, _target!, overwrite: true);
-        }
-        _committed = true;
+        _file?.Commit();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync().ConfigureAwait(false);
-        if (!_committed && _temporary is not null)
-        {
-            TryDelete(_temporary);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The error that aborted the write matters more; a stray hidden .tmp file is harmless.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        _file?.Dispose();
     }
 }

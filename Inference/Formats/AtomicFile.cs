@@ -1,13 +1,15 @@
 namespace Qwen3Tts.Inference.Formats;
 
 /// <summary>
-/// A file written under a temporary name and moved into place only by <see cref="Commit"/>, so a crash or an
-/// exception never leaves a half-written model file under the final name. Disposing without committing
-/// deletes the temporary file.
+/// A file written under a hidden temporary name beside its target and moved into place only by
+/// <see cref="Commit"/>, so a crash, an exception or a cancellation never leaves a half-written file
+/// under the final name (model files, WAVs, tokenizers alike). The temporary name is unique, so two
+/// writers of the same target do not trample each other; the last commit wins. Disposing without
+/// committing deletes the temporary file.
 /// </summary>
-internal sealed class AtomicFile : IDisposable
+public sealed class AtomicFile : IDisposable, IAsyncDisposable
 {
-    private bool committed;
+    private bool _committed;
 
     private AtomicFile(string path, string tempPath, FileStream stream)
     {
@@ -16,25 +18,22 @@ internal sealed class AtomicFile : IDisposable
         Stream = stream;
     }
 
+    /// <summary>The final (full) path.</summary>
     public string Path { get; }
 
     public string TempPath { get; }
 
     public FileStream Stream { get; }
 
-    public static string TempPathFor(string path) => path + ".tmp";
-
-    public static AtomicFile Create(string path)
+    public static AtomicFile Create(string path, bool useAsync = false)
     {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var temp = TempPathFor(path);
-        var stream = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 20);
-        return new AtomicFile(path, temp, stream);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(fullPath)!;
+        Directory.CreateDirectory(directory);
+        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, useAsync);
+        return new AtomicFile(fullPath, temp, stream);
     }
 
     /// <summary>Creates the file, runs <paramref name="write"/> on its stream and commits it.</summary>
@@ -45,18 +44,27 @@ internal sealed class AtomicFile : IDisposable
         file.Commit();
     }
 
+    /// <summary>Creates the file, awaits <paramref name="write"/> on its stream and commits it unless cancelled.</summary>
+    public static async Task WriteAsync(string path, Func<Stream, Task> write, CancellationToken cancellationToken = default)
+    {
+        await using var file = Create(path, useAsync: true);
+        await write(file.Stream).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        file.Commit();
+    }
+
     public void Commit()
     {
-        ObjectDisposedException.ThrowIf(committed, this);
+        ObjectDisposedException.ThrowIf(_committed, this);
         Stream.Flush(flushToDisk: true);
         Stream.Dispose();
         File.Move(TempPath, Path, overwrite: true);
-        committed = true;
+        _committed = true;
     }
 
     public void Dispose()
     {
-        if (committed)
+        if (_committed)
         {
             return;
         }
@@ -68,10 +76,16 @@ internal sealed class AtomicFile : IDisposable
         }
         catch (IOException)
         {
-            // Best effort: the temporary name is never read, a leftover only wastes disk space.
+            // Best effort: the error that aborted the write matters more; a stray hidden file only wastes disk.
         }
         catch (UnauthorizedAccessException)
         {
         }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 }

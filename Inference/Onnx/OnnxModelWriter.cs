@@ -1,3 +1,4 @@
+using Qwen3Tts.Inference.Formats;
 namespace Qwen3Tts.Inference.Onnx;
 
 /// <summary>
@@ -19,8 +20,6 @@ public static class OnnxModelWriter
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(graph);
         var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
 
         var graphName = System.Text.Encoding.UTF8.GetBytes(graph.GraphName);
         var graphSize = GraphSize(graph, graphName.Length);
@@ -35,32 +34,21 @@ public static class OnnxModelWriter
                 $"graph '{graph.GraphName}' encodes to {graphSize} bytes, over the 2 GiB single-file ONNX limit");
         }
 
-        var tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(fullPath, file =>
         {
-            using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            var w = new ProtobufWriter(file);
+            w.WriteInt64Field(OnnxProtoFields.Model.IrVersion, IrVersion);
+            w.WriteStringField(OnnxProtoFields.Model.ProducerName, ProducerName);
+            w.WriteBytesField(OnnxProtoFields.Model.OpsetImport, opset);
+            w.WriteLengthPrefix(OnnxProtoFields.Model.Graph, graphSize);
+            var graphStart = file.Position;
+            WriteGraphBody(w, graph, graphName);
+            if (file.Position - graphStart != graphSize)
             {
-                var w = new ProtobufWriter(file);
-                w.WriteInt64Field(OnnxProtoFields.Model.IrVersion, IrVersion);
-                w.WriteStringField(OnnxProtoFields.Model.ProducerName, ProducerName);
-                w.WriteBytesField(OnnxProtoFields.Model.OpsetImport, opset);
-                w.WriteLengthPrefix(OnnxProtoFields.Model.Graph, graphSize);
-                var graphStart = file.Position;
-                WriteGraphBody(w, graph, graphName);
-                if (file.Position - graphStart != graphSize)
-                {
-                    throw new InvalidOperationException(
-                        $"internal error: graph '{graph.GraphName}' wrote {file.Position - graphStart} bytes, announced {graphSize}");
-                }
-                file.Flush(flushToDisk: true);
+                throw new InvalidOperationException(
+                    $"internal error: graph '{graph.GraphName}' wrote {file.Position - graphStart} bytes, announced {graphSize}");
             }
-            File.Move(tempPath, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(tempPath);
-            throw;
-        }
+        });
     }
 
     private static long GraphSize(OnnxGraphBuilder graph, int graphNameLength)
@@ -104,21 +92,6 @@ public static class OnnxModelWriter
         foreach (var output in graph.EncodedOutputs)
         {
             w.WriteBytesField(OnnxProtoFields.Graph.Output, output);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original exception is the one worth reporting.
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

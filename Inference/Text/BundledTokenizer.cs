@@ -1,3 +1,4 @@
+using Qwen3Tts.Inference.Formats;
 using System.IO.Compression;
 using System.Text.Json;
 
@@ -47,34 +48,7 @@ public static class BundledTokenizer
     /// Writes the bundled tokenizer.json plus the Qwen3-TTS added tokens to <paramref name="path"/>.
     /// The file appears complete or not at all (written to a temporary name, then renamed).
     /// </summary>
-    public static void WriteQwen3TtsTokenizerJson(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                WriteQwen3TtsTokenizerJson(output);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (IOException)
-            {
-                // Keep the original error; a stray .tmp file is harmless.
-            }
-            throw;
-        }
-    }
+    public static void WriteQwen3TtsTokenizerJson(string path) => AtomicFile.Write(path, WriteQwen3TtsTokenizerJson);
 
     // Copies the JSON token by token rather than through a DOM: the vocabulary and merges are ~300k
     // entries and only added_tokens changes.

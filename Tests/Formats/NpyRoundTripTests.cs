@@ -25,7 +25,7 @@ public sealed class NpyRoundTripTests : IDisposable
         Assert.Equal(shape, f.Header.Shape);
         Assert.False(f.Header.FortranOrder);
         Assert.Equal(values, f.ReadAllFloat32());
-        Assert.False(File.Exists(path + ".tmp"));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class NpyRoundTripTests : IDisposable
         Assert.Throws<OperationCanceledException>(() =>
             NpyWriter.WriteFloat32Rows(path, [10, 10], (_, _, _) => { }, cancellationToken: cts.Token));
         Assert.False(File.Exists(path));
-        Assert.False(File.Exists(path + ".tmp"));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
     }
 
     [Theory]
@@ -148,7 +148,7 @@ public sealed class NpyRoundTripTests : IDisposable
         Assert.Equal(Values(12), embedding.ToFloat32());
         Assert.Equal([1L, 2L, 3L], npz.Read("codes.npy").ToInt64());
         Assert.Equal(Values(4).Select(v => (float)(Half)v), npz.Read("half").ToFloat32());
-        Assert.False(File.Exists(path + ".tmp"));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
     }
 
     [Fact]
@@ -178,6 +178,6 @@ public sealed class NpyRoundTripTests : IDisposable
         }
 
         Assert.False(File.Exists(path));
-        Assert.False(File.Exists(path + ".tmp"));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
     }
 }

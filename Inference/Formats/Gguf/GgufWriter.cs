@@ -157,7 +157,7 @@ public sealed class GgufWriter
     }
 
     /// <summary>
-    /// Writes the file to <paramref name="path"/> + ".tmp", then renames it into place. Cancellation is checked
+    /// Writes the file through an <see cref="AtomicFile"/> (hidden temporary name, then renamed). Cancellation is checked
     /// between row chunks; a cancelled or failed write removes the temporary file.
     /// </summary>
     public void WriteTo(string path, CancellationToken cancellationToken = default)

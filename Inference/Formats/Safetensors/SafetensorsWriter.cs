@@ -50,7 +50,7 @@ public sealed class SafetensorsWriter
         tensors.Add(new Pending(name, (long[])shape.Clone(), storeAs, fillRows));
     }
 
-    /// <summary>Writes to <paramref name="path"/> + ".tmp" and renames into place; cancellation is checked per row chunk.</summary>
+    /// <summary>Writes through an <see cref="AtomicFile"/> (hidden temporary name, then renamed); cancellation is checked per row chunk.</summary>
     public void WriteTo(string path, CancellationToken cancellationToken = default)
     {
         var header = BuildHeader();

@@ -8,14 +8,15 @@ public static class PostgresClusteringSchemaApplier
     public static async Task ApplyAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        await using var connection = new NpgsqlConnection(connectionString);
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        await using var connection = new NpgsqlConnection(target.ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
         }
         catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException)
         {
-            throw new PostgresUnreachableException($"cannot connect to PostgreSQL ({connection.Host}:{connection.Port}, database '{connection.Database}'): {e.Message}", e);
+            throw new PostgresUnreachableException($"cannot connect to PostgreSQL ({target.Host}:{target.Port}, database '{target.Database}'): {e.Message}", e);
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

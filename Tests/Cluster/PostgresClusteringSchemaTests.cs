@@ -38,6 +38,6 @@ public sealed class PostgresClusteringSchemaTests
         var error = await Assert.ThrowsAsync<PostgresUnreachableException>(() =>
             PostgresClusteringSchemaApplier.ApplyAsync("Host=127.0.0.1;Port=1;Database=none;Username=x;Password=y;Timeout=3"));
 
-        Assert.Contains("127.0.0.1:1", error.Message);
+        Assert.StartsWith("cannot connect to PostgreSQL (127.0.0.1:1, database 'none')", error.Message);
     }
 }

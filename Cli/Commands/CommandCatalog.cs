@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return ModelsCommand.Create();
         yield return TokenizeCommand.Create();
         yield return BenchCommand.Create();
+        yield return ClusterCommand.Create();
     }
 }

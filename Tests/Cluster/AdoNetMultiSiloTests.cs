@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Sockets;
 using Qwen3Tts.Client;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Tests.Pipeline;
@@ -24,10 +22,10 @@ public sealed class AdoNetMultiSiloTests(TinyModelsFixture fixture) : IClassFixt
     {
         await using var database = await PostgresTestDatabase.CreateAsync(PostgresFactAttribute.ConnectionString);
         var dir = Directory.CreateTempSubdirectory("qwen3-adonet-").FullName;
-        var silos = new List<Process>();
+        var silos = new List<SiloProcess>();
         try
         {
-            var ports = Boards.Select(_ => (Silo: FreePort(), Gateway: FreePort())).ToArray();
+            var ports = Boards.Select(_ => (Silo: SiloProcess.FreePort(), Gateway: SiloProcess.FreePort())).ToArray();
             var entries = string.Join(",\n", Boards.Select((b, i) =>
                 $$"""{ "name": "{{b.Name}}", "roles": [ {{string.Join(", ", b.Roles.Select(r => $"\"{r}\""))}} ], "host": "127.0.0.1", "siloPort": {{ports[i].Silo}}, "gatewayPort": {{ports[i].Gateway}} }"""));
             var config = Path.Combine(dir, "cluster.json");
@@ -41,11 +39,11 @@ public sealed class AdoNetMultiSiloTests(TinyModelsFixture fixture) : IClassFixt
                 """);
             foreach (var board in Boards)
             {
-                silos.Add(StartSilo(config, board.Name, dir));
+                silos.Add(SiloProcess.Start(config, dir, board.Name));
             }
             for (var i = 0; i < Boards.Length; i++)
             {
-                await WaitForPortAsync(silos[i], ports[i].Gateway, TimeSpan.FromSeconds(120));
+                await silos[i].WaitForPortAsync(ports[i].Gateway, TimeSpan.FromSeconds(120));
             }
 
             var expected = await new SpeechSynthesizer(fixture.Models).SynthesizeAsync(new SynthesisRequest("Three boards, one voice.", "english", Seed: 23));
@@ -65,60 +63,9 @@ public sealed class AdoNetMultiSiloTests(TinyModelsFixture fixture) : IClassFixt
         {
             foreach (var silo in silos)
             {
-                if (!silo.HasExited)
-                {
-                    silo.Kill(entireProcessTree: true);
-                    await silo.WaitForExitAsync();
-                }
-                silo.Dispose();
+                await silo.DisposeAsync();
             }
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static Process StartSilo(string config, string name, string dir)
-    {
-        var silo = Path.Combine(AppContext.BaseDirectory, "qwen3-tts-silo.dll");
-        var process = Process.Start(new ProcessStartInfo("dotnet", [silo, "--config", config, "--silo", name])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = dir,
-        })!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForPortAsync(Process silo, int port, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (silo.HasExited)
-            {
-                throw new InvalidOperationException($"a silo process exited with code {silo.ExitCode} before listening on {port}");
-            }
-            try
-            {
-                using var socket = new TcpClient();
-                await socket.ConnectAsync(System.Net.IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(250);
-            }
-        }
-        throw new TimeoutException($"a silo did not open port {port} within {timeout.TotalSeconds} s");
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Sockets;
 using Qwen3Tts.Client;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Tests.Pipeline;
@@ -12,10 +10,10 @@ namespace Qwen3Tts.Tests.Cluster;
 /// </summary>
 public sealed class SiloProcessClientTests(TinyModelsFixture fixture) : IClassFixture<TinyModelsFixture>, IAsyncLifetime
 {
-    private readonly int _siloPort = FreePort();
-    private readonly int _gatewayPort = FreePort();
+    private readonly int _siloPort = SiloProcess.FreePort();
+    private readonly int _gatewayPort = SiloProcess.FreePort();
     private readonly string _dir = Directory.CreateTempSubdirectory("qwen3-silo-process-").FullName;
-    private Process? _silo;
+    private SiloProcess? _silo;
 
     public async Task InitializeAsync()
     {
@@ -27,18 +25,8 @@ public sealed class SiloProcessClientTests(TinyModelsFixture fixture) : IClassFi
               "silos": [ { "name": "board", "roles": [ "talker", "predictor", "vocoder", "gateway" ], "host": "127.0.0.1", "siloPort": {{_siloPort}}, "gatewayPort": {{_gatewayPort}} } ]
             }
             """);
-        var silo = Path.Combine(AppContext.BaseDirectory, "qwen3-tts-silo.dll");
-        _silo = Process.Start(new ProcessStartInfo("dotnet", [silo, "--config", config])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _dir,
-        })!;
-        _silo.OutputDataReceived += (_, _) => { };
-        _silo.ErrorDataReceived += (_, _) => { };
-        _silo.BeginOutputReadLine();
-        _silo.BeginErrorReadLine();
-        await WaitForPortAsync(_gatewayPort, TimeSpan.FromSeconds(90));
+        _silo = SiloProcess.Start(config, _dir);
+        await _silo.WaitForPortAsync(_gatewayPort, TimeSpan.FromSeconds(90));
     }
 
     [Fact]
@@ -59,44 +47,12 @@ public sealed class SiloProcessClientTests(TinyModelsFixture fixture) : IClassFi
         Assert.Equal(expected.Samples, streamed);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private async Task WaitForPortAsync(int port, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (_silo!.HasExited)
-            {
-                throw new InvalidOperationException($"the silo process exited with code {_silo.ExitCode} before listening");
-            }
-            try
-            {
-                using var socket = new TcpClient();
-                await socket.ConnectAsync(System.Net.IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(250);
-            }
-        }
-        throw new TimeoutException($"the silo did not open gateway port {port} within {timeout.TotalSeconds} s");
-    }
-
     public async Task DisposeAsync()
     {
-        if (_silo is { HasExited: false })
+        if (_silo is not null)
         {
-            _silo.Kill(entireProcessTree: true);
-            await _silo.WaitForExitAsync();
+            await _silo.DisposeAsync();
         }
-        _silo?.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 }

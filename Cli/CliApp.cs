@@ -28,12 +28,14 @@ internal static class CliApp
         var models = ModelsListCommand.ModelsDirectoryOption();
         var seed = SpeakCommand.SeedOption();
         var language = SpeakCommand.LanguageOption();
+        var cluster = Speech.SpeechBackends.ClusterOption();
 
         var root = new RootCommand($"qwen3-tts: local, private, distributed Qwen3-TTS speech synthesis. {CliExitCodes.HelpText}");
         root.Arguments.Add(text);
         root.Options.Add(models);
         root.Options.Add(seed);
         root.Options.Add(language);
+        root.Options.Add(cluster);
         // Recursive, so `speak ... --verbose` works too; also enabled by QWEN3_TTS_LOG=Debug.
         root.Options.Add(new Option<bool>(VerboseName) { Description = "Print the stack trace of an error", Recursive = true });
         foreach (var command in CommandCatalog.All())
@@ -52,6 +54,7 @@ internal static class CliApp
             {
                 Language = parse.GetValue(language)!,
                 Seed = parse.GetValue(seed),
+                ClusterConfig = Speech.SpeechBackends.ClusterConfig(parse.GetValue(cluster)),
             };
             using var logging = CliLogging.Create(parse, LogLevel.Warning);
             return await SpeakJob.RunAsync(settings, parse.InvocationConfiguration.Error, logging, ct);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Qwen3Tts.Cli.Speech;
 using Qwen3Tts.Inference.Audio;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Models.Store;
@@ -25,11 +26,14 @@ internal sealed record SpeakSettings(string Text, string Output, string? ModelsD
 
     /// <summary>Write audio as it is produced instead of after the whole utterance.</summary>
     public bool Stream { get; init; }
+
+    /// <summary>A cluster.json to speak through; null = embedded mode.</summary>
+    public string? ClusterConfig { get; init; }
 }
 
 /// <summary>
-/// Text to an audio file or stdout in this process (embedded mode): validates the input before the
-/// models are loaded, then writes either progressively (<see cref="SpeakSettings.Stream"/>) or once
+/// Text to an audio file or stdout, in this process (embedded mode) or through a cluster: validates the
+/// input before models are loaded or a connection is made, then writes either progressively (<see cref="SpeakSettings.Stream"/>) or once
 /// the utterance is complete; the output file never appears half-written.
 /// </summary>
 internal static class SpeakJob
@@ -37,15 +41,17 @@ internal static class SpeakJob
     public static async Task<int> RunAsync(SpeakSettings settings, TextWriter error, ILoggerFactory logging, CancellationToken cancellationToken)
     {
         var request = CreateRequest(settings);
-        var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = Commands.ModelsListCommand.ModelsDirectory(settings.ModelsDirectory) });
-        using var models = LocalTtsModels.Load(store, new TalkerOptions(), logger: logging.CreateLogger("qwen3-tts"));
-        var synthesizer = new SpeechSynthesizer(models);
+        if (settings.ClusterConfig is not null)
+        {
+            _ = ClusterSpeechBackend.ToClientOptions(request);
+        }
+        await using var backend = await SpeechBackends.OpenAsync(settings.ClusterConfig, settings.ModelsDirectory, logging, cancellationToken).ConfigureAwait(false);
         var progress = new SynthesisProgress(error, SynthesisProgress.IsTerminal(error));
         try
         {
             var (frames, samples, output) = settings.Stream
-                ? await StreamAsync(synthesizer, request, settings, progress, cancellationToken).ConfigureAwait(false)
-                : await BufferAsync(synthesizer, request, settings, progress, cancellationToken).ConfigureAwait(false);
+                ? await StreamAsync(backend, request, settings, progress, cancellationToken).ConfigureAwait(false)
+                : await BufferAsync(backend, request, settings, progress, cancellationToken).ConfigureAwait(false);
             progress.Summarize(output, frames, samples, CodecAudio.SampleRate);
             return CliExitCodes.Ok;
         }
@@ -83,12 +89,12 @@ internal static class SpeakJob
     }
 
     private static async Task<(int Frames, long Samples, string Output)> StreamAsync(
-        SpeechSynthesizer synthesizer, SynthesisRequest request, SpeakSettings settings, SynthesisProgress progress, CancellationToken cancellationToken)
+        ISpeechBackend backend, SynthesisRequest request, SpeakSettings settings, SynthesisProgress progress, CancellationToken cancellationToken)
     {
         await using var output = AudioOutput.Open(settings.Output, settings.Format, CodecAudio.SampleRate);
         var frames = 0;
         long samples = 0;
-        await foreach (var chunk in synthesizer.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        await foreach (var chunk in backend.StreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
             await output.WriteAsync(chunk.Samples, cancellationToken).ConfigureAwait(false);
             frames = chunk.FramesSoFar;
@@ -100,11 +106,11 @@ internal static class SpeakJob
     }
 
     private static async Task<(int Frames, long Samples, string Output)> BufferAsync(
-        SpeechSynthesizer synthesizer, SynthesisRequest request, SpeakSettings settings, SynthesisProgress progress, CancellationToken cancellationToken)
+        ISpeechBackend backend, SynthesisRequest request, SpeakSettings settings, SynthesisProgress progress, CancellationToken cancellationToken)
     {
         var audio = new List<float>();
         var frames = 0;
-        await foreach (var chunk in synthesizer.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        await foreach (var chunk in backend.StreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
             audio.AddRange(chunk.Samples.Span);
             frames = chunk.FramesSoFar;

@@ -1,7 +1,7 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Qwen3Tts.Grains;
 
@@ -22,6 +22,11 @@ public sealed class Qwen3TtsClient : IAsyncDisposable
     public static async Task<Qwen3TtsClient> ConnectAsync(Qwen3TtsClientOptions options, CancellationToken cancellationToken = default)
     {
         var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        if (options.Logging is { } logging)
+        {
+            builder.Services.AddSingleton(logging);
+        }
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -40,13 +45,20 @@ public sealed class Qwen3TtsClient : IAsyncDisposable
             }
             else
             {
-                client.UseStaticClustering([.. options.GatewayPorts.Select(port => new IPEndPoint(IPAddress.Loopback, port))]);
+                client.UseStaticClustering(GatewayEndpoints.Resolve(options));
             }
         });
         var host = builder.Build();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new TimeoutException($"no gateway of cluster '{options.ClusterId}' answered within {options.ConnectTimeout.TotalSeconds:0.#} s ({DescribeGateways(options)})");
         }
         catch
         {
@@ -56,29 +68,30 @@ public sealed class Qwen3TtsClient : IAsyncDisposable
         return new Qwen3TtsClient(host);
     }
 
+    private static string DescribeGateways(Qwen3TtsClientOptions options) =>
+        options.AdoNetConnectionString is { Length: > 0 }
+            ? "gateways from the AdoNet membership table"
+            : "gateways " + string.Join(", ", GatewayEndpoints.Resolve(options).Select(e => e.ToString()));
+
     /// <summary>The whole utterance at once.</summary>
     public async Task<SynthesizedAudio> SynthesizeAsync(string text, SynthesisOptions? options = null, CancellationToken cancellationToken = default)
     {
         var samples = new List<float>();
         await foreach (var chunk in StreamAsync(text, options, cancellationToken))
         {
-            samples.AddRange(chunk);
+            samples.AddRange(chunk.Samples);
         }
         return new SynthesizedAudio([.. samples], SynthesizedAudio.CodecSampleRate);
     }
 
     /// <summary>Audio chunks (24 kHz mono float) as soon as they are decoded; cancelling stops the synthesis in the cluster.</summary>
-    public async IAsyncEnumerable<float[]> StreamAsync(string text, SynthesisOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<SpeechChunk> StreamAsync(string text, SynthesisOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        options ??= new SynthesisOptions();
-        var request = new SynthesisRequestDto(text, options.Language.ToString().ToLowerInvariant(), options.Seed, options.Sampling.ToString(), MaxFrames: options.MaxFrames);
+        var request = (options ?? new SynthesisOptions()).ToRequest(text);
         var grain = _cluster.GetGrain<ISynthesisGrain>(Guid.NewGuid().ToString("N"));
         await foreach (var chunk in grain.SynthesizeAsync(request, cancellationToken).WithCancellation(cancellationToken))
         {
-            if (chunk.Samples.Length > 0)
-            {
-                yield return TensorBytes.ToFloats(chunk.Samples);
-            }
+            yield return new SpeechChunk(TensorBytes.ToFloats(chunk.Samples), chunk.FramesSoFar, chunk.IsLast);
         }
     }
 

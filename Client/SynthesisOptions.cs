@@ -35,4 +35,7 @@ public sealed record SynthesisOptions
 
     /// <summary>Hard cap on generated frames (12.5 per second of audio); null = the server default.</summary>
     public int? MaxFrames { get; init; }
+
+    /// <summary>A voice to clone; null = the model's own voice.</summary>
+    public VoiceProfile? Voice { get; init; }
 }

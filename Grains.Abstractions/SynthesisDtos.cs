@@ -9,7 +9,18 @@ public sealed record SynthesisRequestDto(
     [property: Id(3)] string Sampling = "Official",
     [property: Id(4)] string Layout = "NonStreaming",
     [property: Id(5)] string Convention = "Official",
-    [property: Id(6)] int? MaxFrames = null);
+    [property: Id(6)] int? MaxFrames = null,
+    [property: Id(7)] VoiceDto? Voice = null);
+
+/// <summary>
+/// A voice to clone, sent with the request so any silo can serve it: row-major [frames, 16] codec codes
+/// (int64 little-endian, <see cref="TensorBytes"/>), the text spoken in them, and an optional speaker vector (float32).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record VoiceDto(
+    [property: Id(0)] byte[] Codes,
+    [property: Id(1)] string? ReferenceText,
+    [property: Id(2)] byte[]? SpeakerEmbedding);
 
 /// <summary>24 kHz mono float32 samples (<see cref="TensorBytes"/>), in order, with the frames generated so far.</summary>
 [GenerateSerializer, Immutable]

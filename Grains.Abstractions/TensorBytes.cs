@@ -8,21 +8,35 @@ namespace Qwen3Tts.Grains;
 /// </summary>
 public static class TensorBytes
 {
-    public static byte[] FromFloats(ReadOnlySpan<float> values)
+    public static byte[] FromFloats(ReadOnlySpan<float> values) => From(values);
+
+    public static float[] ToFloats(byte[] bytes) => To<float>(bytes, "float32");
+
+    public static byte[] FromInt64s(ReadOnlySpan<long> values) => From(values);
+
+    public static long[] ToInt64s(byte[] bytes) => To<long>(bytes, "int64");
+
+    private static byte[] From<T>(ReadOnlySpan<T> values) where T : unmanaged
     {
-        if (!BitConverter.IsLittleEndian)
-        {
-            throw new PlatformNotSupportedException("tensor payloads are little-endian float32");
-        }
+        RequireLittleEndian();
         return MemoryMarshal.AsBytes(values).ToArray();
     }
 
-    public static float[] ToFloats(byte[] bytes)
+    private static T[] To<T>(byte[] bytes, string type) where T : unmanaged
     {
-        if (bytes.Length % sizeof(float) != 0)
+        var size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        if (bytes.Length % size != 0)
         {
-            throw new ArgumentException($"a float32 payload must be a multiple of 4 bytes, got {bytes.Length}", nameof(bytes));
+            throw new ArgumentException($"a {type} payload must be a multiple of {size} bytes, got {bytes.Length}", nameof(bytes));
         }
-        return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+        return MemoryMarshal.Cast<byte, T>(bytes).ToArray();
+    }
+
+    private static void RequireLittleEndian()
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("tensor payloads are little-endian");
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace Qwen3Tts.Grains;
 public static class DtoConversions
 {
     public static SynthesisRequest ToInference(this SynthesisRequestDto dto) =>
-        new(dto.Text, dto.Language, Seed: dto.Seed,
+        new(dto.Text, dto.Language, dto.Voice?.ToInference(), dto.Seed,
             Sampling: ParseEnum<SamplingPreset>(dto.Sampling, "sampling preset"),
             Layout: ParseEnum<PromptLayout>(dto.Layout, "prompt layout"),
             Convention: ParseEnum<PromptConvention>(dto.Convention, "prompt convention"))
@@ -17,7 +17,14 @@ public static class DtoConversions
         };
 
     public static SynthesisRequestDto ToDto(this SynthesisRequest request) =>
-        new(request.Text, request.Language, request.Seed, request.Sampling.ToString(), request.Layout.ToString(), request.Convention.ToString(), request.Eos?.MaxFrames);
+        new(request.Text, request.Language, request.Seed, request.Sampling.ToString(), request.Layout.ToString(), request.Convention.ToString(), request.Eos?.MaxFrames, request.Voice?.ToDto());
+
+    /// <summary>The voice's own constructor checks shape and code range, so a bad voice fails with a named error.</summary>
+    public static VoiceReference ToInference(this VoiceDto dto) =>
+        new(TensorBytes.ToInt64s(dto.Codes), dto.ReferenceText, dto.SpeakerEmbedding is { } speaker ? TensorBytes.ToFloats(speaker) : null);
+
+    public static VoiceDto ToDto(this VoiceReference voice) =>
+        new(TensorBytes.FromInt64s(voice.Codes), voice.ReferenceText, voice.SpeakerEmbedding is { } speaker ? TensorBytes.FromFloats(speaker) : null);
 
     public static SamplingOptions ToInference(this SamplingDto dto) =>
         new(dto.Temperature, dto.TopK, dto.TopP, dto.RepetitionPenalty, dto.RepetitionWindow, dto.MinNewTokens, dto.DoSample);

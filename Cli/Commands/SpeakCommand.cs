@@ -6,7 +6,7 @@ using Qwen3Tts.Inference.Sampling;
 
 namespace Qwen3Tts.Cli.Commands;
 
-/// <summary>`qwen3-tts speak TEXT -o FILE`: synthesize one utterance in this process (embedded mode).</summary>
+/// <summary>`qwen3-tts speak TEXT -o FILE`: synthesize one utterance, in this process or through `--cluster`.</summary>
 internal static class SpeakCommand
 {
     public static Command Create()
@@ -22,11 +22,12 @@ internal static class SpeakCommand
         var voice = new Option<string?>("--voice", "-v") { Description = "Voice profile to clone: a .json from encode-voice ({ref_text, codec_tokens}) or a .npy of [frames, 16] codes" };
         var format = new Option<AudioFormat>("--format") { Description = "WavPcm16, WavFloat32, RawPcm16 or RawFloat32", DefaultValueFactory = _ => AudioFormat.WavPcm16 };
         var maxFrames = new Option<int>("--max-frames") { Description = "Hard cap on generated frames (12.5 per second of audio)", DefaultValueFactory = _ => 2048 };
+        var cluster = Speech.SpeechBackends.ClusterOption();
         var stream = new Option<bool>("--stream") { Description = "Write audio as it is generated (to stdout: WAV with unknown-size header, or raw PCM with --format RawPcm16)" };
 
         var command = new Command("speak", "Synthesize speech from text into a WAV file")
         {
-            text, output, language, models, seed, sampling, layout, convention, voice, format, maxFrames, stream,
+            text, output, language, models, seed, sampling, layout, convention, voice, format, maxFrames, stream, cluster,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -41,6 +42,7 @@ internal static class SpeakCommand
                 Format = parse.GetValue(format),
                 MaxFrames = parse.GetValue(maxFrames),
                 Stream = parse.GetValue(stream),
+                ClusterConfig = Speech.SpeechBackends.ClusterConfig(parse.GetValue(cluster)),
             };
             using var logging = CliLogging.Create(parse, LogLevel.Warning);
             return await SpeakJob.RunAsync(settings, parse.InvocationConfiguration.Error, logging, ct);

@@ -39,12 +39,40 @@ public sealed class SiloProcessClientTests(TinyModelsFixture fixture) : IClassFi
         var streamed = new List<float>();
         await foreach (var chunk in client.StreamAsync("Hello from the silo.", new SynthesisOptions { Language = SpeechLanguage.English, Seed = 17 }))
         {
-            streamed.AddRange(chunk);
+            streamed.AddRange(chunk.Samples);
         }
 
         Assert.Equal(24000, audio.SampleRate);
         Assert.Equal(expected.Samples, audio.Samples);
         Assert.Equal(expected.Samples, streamed);
+    }
+
+    [Fact]
+    public async Task SpeakWithClusterClonesAVoiceThroughTheSiloLikeEmbeddedMode()
+    {
+        var voice = Path.Combine(_dir, "voice.json");
+        var frames = string.Join(",", Enumerable.Range(0, 3).Select(f => "[" + string.Join(",", Enumerable.Range(0, 16).Select(k => (f * 16 + k) * 7)) + "]"));
+        await File.WriteAllTextAsync(voice, $$"""{"ref_text": "Reference words", "codec_tokens": [{{frames}}]}""");
+        var viaCluster = Path.Combine(_dir, "cluster.wav");
+        var embedded = Path.Combine(_dir, "embedded.wav");
+        string[] common = ["speak", "A cloned voice over the wire.", "--seed", "5", "--voice", voice, "--lang", "english"];
+
+        var clustered = await RunCliAsync([.. common, "-o", viaCluster, "--cluster", Path.Combine(_dir, "cluster.json")]);
+        var local = await RunCliAsync([.. common, "-o", embedded, "--models", fixture.Directory]);
+        var seedConvention = await RunCliAsync([.. common, "-o", Path.Combine(_dir, "x.wav"), "--cluster", Path.Combine(_dir, "cluster.json"), "--convention", "Seed"]);
+
+        Assert.True(clustered.Code == 0, clustered.Error);
+        Assert.True(local.Code == 0, local.Error);
+        Assert.Equal(await File.ReadAllBytesAsync(embedded), await File.ReadAllBytesAsync(viaCluster));
+        Assert.Equal(2, seedConvention.Code);
+        Assert.Contains("embedded mode", seedConvention.Error);
+    }
+
+    private static async Task<(int Code, string Error)> RunCliAsync(string[] args)
+    {
+        var error = new StringWriter();
+        var code = await Qwen3Tts.Cli.CliApp.RunAsync(args, new StringWriter(), error);
+        return (code, error.ToString());
     }
 
     public async Task DisposeAsync()

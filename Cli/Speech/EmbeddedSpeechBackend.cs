@@ -1,0 +1,20 @@
+using Qwen3Tts.Inference.Pipeline;
+
+namespace Qwen3Tts.Cli.Speech;
+
+/// <summary>The single-machine default: every model loaded in this process.</summary>
+internal sealed class EmbeddedSpeechBackend(LocalTtsModels models, string modelsDirectory) : ISpeechBackend
+{
+    private readonly SpeechSynthesizer _synthesizer = new(models);
+
+    public string Description => $"embedded (models in {modelsDirectory})";
+
+    public IAsyncEnumerable<AudioChunk> StreamAsync(SynthesisRequest request, CancellationToken cancellationToken) =>
+        _synthesizer.StreamAsync(request, cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        models.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Qwen3Tts.Client;
+using Qwen3Tts.Inference.Models.Store;
+using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Talker;
+using Qwen3Tts.Silo;
+
+namespace Qwen3Tts.Cli.Speech;
+
+/// <summary>
+/// Picks the backend: a cluster when <c>--cluster FILE</c> (or <c>QWEN3_TTS_CLUSTER</c>) names a cluster.json,
+/// otherwise the embedded single-machine mode. A configured cluster that cannot be reached is an error,
+/// never a silent fallback to loading models here.
+/// </summary>
+internal static class SpeechBackends
+{
+    public const string ClusterVariable = "QWEN3_TTS_CLUSTER";
+
+    public static Option<string?> ClusterOption() => new("--cluster")
+    {
+        Description = $"Speak through the running cluster described by this cluster.json (default: ${ClusterVariable}; without either, models load in this process)",
+    };
+
+    public static string? ClusterConfig(string? option) =>
+        option ?? (Environment.GetEnvironmentVariable(ClusterVariable) is { Length: > 0 } fromEnv ? fromEnv : null);
+
+    public static async Task<ISpeechBackend> OpenAsync(string? clusterConfig, string? modelsDirectory, ILoggerFactory logging, CancellationToken cancellationToken)
+    {
+        if (clusterConfig is null)
+        {
+            var directory = Commands.ModelsListCommand.ModelsDirectory(modelsDirectory);
+            var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = directory });
+            var models = LocalTtsModels.Load(store, new TalkerOptions(), logger: logging.CreateLogger("qwen3-tts"));
+            return new EmbeddedSpeechBackend(models, directory);
+        }
+        if (!File.Exists(clusterConfig))
+        {
+            throw new ArgumentException($"cluster configuration '{clusterConfig}' does not exist (see `qwen3-tts init`)");
+        }
+        var settings = SiloHosting.LoadSettings(["--config", clusterConfig]);
+        var options = ClientOptionsFor(settings);
+        // Orleans logs every refused connection attempt; the one error that matters is ours, unless asked for detail.
+        options.Logging = logging.CreateLogger("qwen3-tts").IsEnabled(LogLevel.Debug) ? logging : null;
+        try
+        {
+            var client = await Qwen3TtsClient.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+            return new ClusterSpeechBackend(client, clusterConfig);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
+        {
+            throw new ClusterUnreachableException($"cannot connect to the cluster in {clusterConfig}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>adonet: gateways come from the membership table; localhost: every silo entry is a gateway.</summary>
+    public static Qwen3TtsClientOptions ClientOptionsFor(ClusterSettings settings)
+    {
+        var options = new Qwen3TtsClientOptions
+        {
+            ClusterId = settings.Cluster.ClusterId,
+            ServiceId = settings.Cluster.ServiceId,
+        };
+        if (string.Equals(settings.Cluster.Clustering, "adonet", StringComparison.OrdinalIgnoreCase))
+        {
+            options.AdoNetConnectionString = settings.Cluster.AdoNet.ResolveConnectionString();
+            options.AdoNetInvariant = settings.Cluster.AdoNet.Invariant;
+        }
+        else
+        {
+            var silos = settings.Silos.Count > 0 ? settings.Silos : [new SiloEntry()];
+            options.Gateways = [.. silos.Select(s => $"{s.Host}:{s.GatewayPort}")];
+        }
+        return options;
+    }
+}
+
+/// <summary>The cluster named by --cluster does not answer; exit code 1 with this message.</summary>
+internal sealed class ClusterUnreachableException(string message, Exception inner) : Exception(message, inner);

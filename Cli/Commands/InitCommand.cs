@@ -32,7 +32,7 @@ internal static class InitCommand
         var gateway = new Option<string?>("--gateway-ip") { Description = "Address of the board clients connect to (default: the talker's)" };
         var database = new Option<string?>("--db")
         {
-            Description = $"PostgreSQL connection string to store in the file (default: none; silos and clients read ${new AdoNetSection().ConnectionStringVariable})",
+            Description = $"PostgreSQL connection string to store in the file (default: none; silos read ${new AdoNetSection().ConnectionStringVariable})",
         };
         var models = new Option<string?>("--models", "-m") { Description = "Models directory on the boards (default: each board's $QWEN3_TTS_MODELS or ~/.local/share/qwen3-tts/models)" };
         var output = new Option<string>("--output", "-o") { Description = "File to write", DefaultValueFactory = _ => "cluster.json" };

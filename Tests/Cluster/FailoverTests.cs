@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Tests.Pipeline;
@@ -57,11 +56,10 @@ public sealed class FailoverTests(TinyModelsFixture models) : IClassFixture<Tiny
         Assert.Equal(_expected, await SynthesizeAsync(cluster));
 
         await cluster.Cluster.KillSiloAsync(cluster.Cluster.Silos.Single(s => cluster.RolesOf(s.Name).SequenceEqual(PredictorBoard)));
-        var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAnyAsync<Exception>(() => SynthesizeAsync(cluster));
-        clock.Stop();
 
         Assert.Contains("no live silo hosts the 'predictor' role", error.Message);
+        Assert.Contains("(talker,vocoder,gateway)", error.Message); // the silos that are left, with their roles
         Assert.IsNotType<TimeoutException>(error);
 
         var returned = await cluster.StartSiloAsync(PredictorBoard);

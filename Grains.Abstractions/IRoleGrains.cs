@@ -27,9 +27,13 @@ public interface IPredictorGrain : IGrainWithIntegerKey, IPlacedGrain
 /// <summary>The vocoder stream of one request, keyed by the request id.</summary>
 public interface IVocoderGrain : IGrainWithStringKey, IPlacedGrain
 {
-    /// <summary>Adds a frame; returns the float32 audio that became ready (possibly empty).</summary>
-    Task<byte[]> AppendAsync(long[] frameCodes, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Adds frames (n frames × 16 codes, frame-major) and decodes the windows they complete; returns that
+    /// float32 audio (possibly empty). Several frames per call let the caller keep generating while a window decodes.
+    /// </summary>
+    Task<byte[]> AppendAsync(long[] framesCodes, CancellationToken cancellationToken = default);
 
+    /// <summary>Decodes what is left; the stream takes no frames after this.</summary>
     Task<byte[]> FlushAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Drops the stream state; idempotent.</summary>

@@ -11,14 +11,24 @@ public sealed class VocoderGrain(VocoderModel model, TtsSiloOptions options) : G
     private StreamingVocoder? _stream;
     private bool _flushed;
 
-    public Task<byte[]> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
+    public Task<byte[]> AppendAsync(long[] framesCodes, CancellationToken cancellationToken)
     {
         if (_flushed)
         {
             throw new InvalidOperationException($"the vocoder stream of request '{this.GetPrimaryKeyString()}' is already flushed");
         }
+        if (framesCodes.Length == 0 || framesCodes.Length % VocoderModel.CodebookCount != 0)
+        {
+            throw new ArgumentException(
+                $"request '{this.GetPrimaryKeyString()}': expected whole frames of {VocoderModel.CodebookCount} codes, got {framesCodes.Length} codes", nameof(framesCodes));
+        }
         var stream = _stream ??= new StreamingVocoder(model, options.Vocoder);
-        stream.Append(frameCodes);
+        // Windows are decoded only once ChunkFrames frames wait, so appending a batch and then decoding
+        // yields the same windows (and samples) as appending and decoding frame by frame.
+        for (var offset = 0; offset < framesCodes.Length; offset += VocoderModel.CodebookCount)
+        {
+            stream.Append(framesCodes.AsSpan(offset, VocoderModel.CodebookCount));
+        }
         return Task.FromResult(Decode(stream, flush: false, cancellationToken));
     }
 

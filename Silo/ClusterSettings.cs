@@ -35,6 +35,10 @@ public sealed class ClusterSettings
             entry.Roles = [.. Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
         }
         var known = new[] { GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway };
+        if (entry.Roles.Count == 0)
+        {
+            entry.Roles = [.. known];
+        }
         var unknown = entry.Roles.Where(r => !known.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
         if (unknown.Count > 0)
         {
@@ -82,7 +86,12 @@ public sealed class SiloEntry
 {
     public string Name { get; set; } = "local";
 
-    public List<string> Roles { get; set; } = [GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway];
+    /// <summary>
+    /// Empty means every role (the single-machine mode). The default must be empty: the configuration
+    /// binder appends a JSON array to the items a list already has, so a non-empty default would turn
+    /// <c>"roles": ["talker"]</c> into every role plus talker.
+    /// </summary>
+    public List<string> Roles { get; set; } = [];
 
     public string Host { get; set; } = "127.0.0.1";
 

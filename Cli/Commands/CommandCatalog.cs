@@ -11,6 +11,7 @@ internal static class CommandCatalog
         yield return ModelsCommand.Create();
         yield return TokenizeCommand.Create();
         yield return BenchCommand.Create();
+        yield return InitCommand.Create();
         yield return ClusterCommand.Create();
     }
 }

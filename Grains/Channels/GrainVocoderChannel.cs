@@ -1,15 +1,103 @@
 using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Grains.Channels;
 
-/// <summary><see cref="IVocoderChannel"/> over a request's <see cref="IVocoderGrain"/>; disposing drops its stream.</summary>
+/// <summary>
+/// <see cref="IVocoderChannel"/> over a request's <see cref="IVocoderGrain"/>; disposing drops its stream.
+/// The grain decodes a window inside the append call that completes it, so awaiting every append would
+/// stall generation for the whole decode. Instead at most one append call is in flight: frames produced
+/// meanwhile are batched into the next call, and the audio of a finished call is returned by a later
+/// append, so audio keeps its order and generation overlaps decoding, as with <see cref="LocalVocoderChannel"/>.
+/// </summary>
 public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
 {
-    public async Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken) =>
-        TensorBytes.ToFloats(await grain.AppendAsync(frameCodes, cancellationToken));
+    /// <summary>
+    /// When this many frames wait behind a call in flight, the next append waits for that call: bounds
+    /// the payload (128 bytes a frame) and how far generation runs ahead of a slow vocoder.
+    /// </summary>
+    public const int MaxBatchFrames = 32;
 
-    public async Task<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken) =>
-        TensorBytes.ToFloats(await grain.FlushAsync(cancellationToken));
+    private const int Codes = VocoderModel.CodebookCount;
 
-    public async ValueTask DisposeAsync() => await grain.ReleaseAsync();
+    private readonly long[] _pending = new long[MaxBatchFrames * Codes];
+    private int _pendingFrames;
+    private Task<byte[]>? _inFlight;
+
+    public async Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
+    {
+        if (frameCodes.Length != Codes)
+        {
+            throw new ArgumentException($"expected one frame of {Codes} codes, got {frameCodes.Length}", nameof(frameCodes));
+        }
+        frameCodes.CopyTo(_pending, _pendingFrames * Codes);
+        _pendingFrames++;
+
+        if (_inFlight is not null && !_inFlight.IsCompleted && _pendingFrames < MaxBatchFrames)
+        {
+            return ReadOnlyMemory<float>.Empty;
+        }
+        // A failed call surfaces here, on the next frame, rather than after the whole utterance.
+        var ready = await CompleteInFlightAsync();
+        _inFlight = grain.AppendAsync(TakePending(), cancellationToken);
+        return ready;
+    }
+
+    public async Task<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken)
+    {
+        var parts = new List<float[]> { await CompleteInFlightAsync() };
+        if (_pendingFrames > 0)
+        {
+            parts.Add(TensorBytes.ToFloats(await grain.AppendAsync(TakePending(), cancellationToken)));
+        }
+        parts.Add(TensorBytes.ToFloats(await grain.FlushAsync(cancellationToken)));
+        return Concat(parts);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_inFlight is { } abandoned)
+        {
+            _inFlight = null;
+            try
+            {
+                await abandoned;
+            }
+            catch (Exception)
+            {
+                // Only reached when the utterance already ended with an error, a cancellation or the caller
+                // leaving; that outcome is what the caller sees, not a decode the request no longer needs.
+            }
+        }
+        await grain.ReleaseAsync();
+    }
+
+    private async Task<float[]> CompleteInFlightAsync()
+    {
+        if (_inFlight is not { } call)
+        {
+            return [];
+        }
+        _inFlight = null;
+        return TensorBytes.ToFloats(await call);
+    }
+
+    private long[] TakePending()
+    {
+        var batch = _pending.AsSpan(0, _pendingFrames * Codes).ToArray();
+        _pendingFrames = 0;
+        return batch;
+    }
+
+    private static float[] Concat(List<float[]> parts)
+    {
+        var joined = new float[parts.Sum(p => p.Length)];
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(joined, offset);
+            offset += part.Length;
+        }
+        return joined;
+    }
 }

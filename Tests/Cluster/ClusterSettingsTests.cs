@@ -46,6 +46,14 @@ public sealed class ClusterSettingsTests
     }
 
     [Fact]
+    public void An_entry_has_exactly_the_roles_cluster_json_lists_and_every_role_when_it_lists_none()
+    {
+        Assert.Equal(["predictor", "vocoder"], Load("--silo", "board-2").ResolveSilo().Roles);
+        Assert.Equal(["talker"], Load("--silo", "board-1").ResolveSilo().Roles);
+        Assert.Equal(["talker", "predictor", "vocoder", "gateway"], new ClusterSettings().ResolveSilo().Roles);
+    }
+
+    [Fact]
     public void Unknown_silo_names_and_roles_are_clear_errors()
     {
         Assert.Contains("no silo named 'board-9'", Assert.Throws<InvalidOperationException>(() => Load("--silo", "board-9").ResolveSilo()).Message);

@@ -7,36 +7,40 @@ namespace Qwen3Tts.Tests.Cluster;
 /// <summary>A real `qwen3-tts-silo` process for the tests that cross process boundaries; disposing kills it.</summary>
 internal sealed class SiloProcess : IAsyncDisposable
 {
+    private const int OutputLinesKept = 40;
+
     private readonly Process _process;
+    private readonly Queue<string> _lastOutput = new();
 
     private SiloProcess(Process process) => _process = process;
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A port for a silo to listen on; see <see cref="SiloPorts"/>.</summary>
+    public static int FreePort() => SiloPorts.Next();
 
     public static SiloProcess Start(string config, string workingDirectory, string? siloName = null)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "qwen3-tts-silo.dll");
         string[] args = siloName is null ? [silo, "--config", config] : [silo, "--config", config, "--silo", siloName];
-        var process = Process.Start(new ProcessStartInfo("dotnet", args)
+        var process = new Process
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        })!;
-        // Drain the pipes so a chatty silo never blocks on a full buffer.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+            StartInfo = new ProcessStartInfo("dotnet", args)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = workingDirectory,
+            },
+        };
+        var started = new SiloProcess(process);
+        // Draining the pipes keeps a chatty silo from blocking on a full buffer; the tail explains a failed start.
+        process.OutputDataReceived += (_, e) => started.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => started.Keep(e.Data);
+        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new SiloProcess(process);
+        return started;
     }
 
-    /// <summary>Waits until the silo accepts connections on <paramref name="port"/>, failing fast if it exits.</summary>
+    /// <summary>Waits until the silo accepts connections on <paramref name="port"/>, failing fast (with its output) if it exits.</summary>
     public async Task WaitForPortAsync(int port, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
@@ -44,7 +48,8 @@ internal sealed class SiloProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"a silo process exited with code {_process.ExitCode} before listening on {port}");
+                await _process.WaitForExitAsync(); // flushes the redirected output
+                throw new InvalidOperationException($"a silo process exited with code {_process.ExitCode} before listening on {port}; its output ended with:\n{OutputTail()}");
             }
             try
             {
@@ -57,7 +62,7 @@ internal sealed class SiloProcess : IAsyncDisposable
                 await Task.Delay(250);
             }
         }
-        throw new TimeoutException($"a silo did not open port {port} within {timeout.TotalSeconds} s");
+        throw new TimeoutException($"a silo did not open port {port} within {timeout.TotalSeconds} s; its output ended with:\n{OutputTail()}");
     }
 
     public async ValueTask DisposeAsync()
@@ -68,5 +73,29 @@ internal sealed class SiloProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_lastOutput)
+        {
+            _lastOutput.Enqueue(line);
+            if (_lastOutput.Count > OutputLinesKept)
+            {
+                _lastOutput.Dequeue();
+            }
+        }
+    }
+
+    private string OutputTail()
+    {
+        lock (_lastOutput)
+        {
+            return _lastOutput.Count == 0 ? "(nothing)" : string.Join('\n', _lastOutput);
+        }
     }
 }

@@ -1,0 +1,69 @@
+using Qwen3Tts.Grains;
+using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Tests.Pipeline;
+
+namespace Qwen3Tts.Tests.Cluster;
+
+/// <summary>A board unplugged and plugged back in: requests go to the silos that are left, or fail naming the missing role.</summary>
+public sealed class FailoverTests(TinyModelsFixture models) : IClassFixture<TinyModelsFixture>, IAsyncLifetime
+{
+    /// <summary>Generous against a loaded test machine; what matters is that a request ends instead of hanging.</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    private static readonly string[] GatewayBoard = [GrainRoles.Talker, GrainRoles.Vocoder, GrainRoles.Gateway];
+    private static readonly string[] PredictorBoard = [GrainRoles.Predictor];
+
+    private static readonly SynthesisRequestDto Request = new("Boards come and go.", "english", Seed: 31, MaxFrames: 40);
+
+    private LocalTtsModels _local = null!;
+    private float[] _expected = [];
+
+    public async Task InitializeAsync()
+    {
+        _local = models.Load(RoleClusterFixture.TalkerOptions());
+        _expected = (await new SpeechSynthesizer(_local).SynthesizeAsync(Request.ToInference())).Samples;
+    }
+
+    public Task DisposeAsync()
+    {
+        _local.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static async Task<float[]> SynthesizeAsync(FailoverCluster cluster) =>
+        await RoleClusterFixture.CollectAsync(cluster.Client.GetGrain<ISynthesisGrain>(Guid.NewGuid().ToString("N")).SynthesizeAsync(Request))
+            .WaitAsync(Bound);
+
+    [Fact]
+    public async Task When_one_of_two_predictor_silos_dies_new_requests_complete_on_the_other()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(models.Directory, GatewayBoard, PredictorBoard, PredictorBoard);
+        Assert.Equal(_expected, await SynthesizeAsync(cluster));
+        // The gateway silo caches where its predictor worker lives, so one predictor silo serves it.
+        var used = Assert.Single(await cluster.ActivationsAsync<PredictorGrain>()).Key;
+        var other = cluster.Cluster.Silos.Single(s => s.Name != used && cluster.RolesOf(s.Name).Contains(GrainRoles.Predictor)).Name;
+
+        await cluster.Cluster.KillSiloAsync(cluster.Cluster.Silos.Single(s => s.Name == used));
+
+        Assert.Equal(_expected, await SynthesizeAsync(cluster));
+        Assert.Equal([other], (await cluster.ActivationsAsync<PredictorGrain>()).Keys);
+    }
+
+    [Fact]
+    public async Task Without_a_predictor_silo_a_request_fails_naming_the_role_and_succeeds_again_once_one_returns()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(models.Directory, GatewayBoard, PredictorBoard);
+        Assert.Equal(_expected, await SynthesizeAsync(cluster));
+
+        await cluster.Cluster.KillSiloAsync(cluster.Cluster.Silos.Single(s => cluster.RolesOf(s.Name).SequenceEqual(PredictorBoard)));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => SynthesizeAsync(cluster));
+
+        Assert.Contains("no live silo hosts the 'predictor' role", error.Message);
+        Assert.Contains("(talker,vocoder,gateway)", error.Message); // the silos that are left, with their roles
+        Assert.IsNotType<TimeoutException>(error);
+
+        var returned = await cluster.StartSiloAsync(PredictorBoard);
+        Assert.Equal(_expected, await SynthesizeAsync(cluster));
+        Assert.Equal([returned.Name], (await cluster.ActivationsAsync<PredictorGrain>()).Keys);
+    }
+}

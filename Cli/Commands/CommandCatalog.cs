@@ -12,5 +12,6 @@ internal static class CommandCatalog
         yield return TokenizeCommand.Create();
         yield return BenchCommand.Create();
         yield return ClusterCommand.Create();
+        yield return McpCommand.Create();
     }
 }

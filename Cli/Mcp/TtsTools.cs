@@ -79,7 +79,8 @@ internal sealed class TtsTools(TtsToolsContext context, ILogger<TtsTools> logger
                 ],
             };
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        // Only the client's own cancellation propagates; a timeout inside synthesis (a cluster that stops answering) is a failed call.
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Bad arguments are the caller's to fix and need no stack trace; anything else is logged in full.
             if (e is ArgumentException)

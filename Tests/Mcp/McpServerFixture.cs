@@ -50,7 +50,8 @@ public sealed class McpServerFixture : IAsyncLifetime
             WorkingDirectory = Root,
             StandardErrorLines = _stderr.Enqueue,
         });
-        Client = await McpClient.CreateAsync(transport, cancellationToken: new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        Client = await McpClient.CreateAsync(transport, cancellationToken: timeout.Token);
     }
 
     /// <summary>A four-frame voice profile, the shape `encode-voice` writes.</summary>
@@ -60,8 +61,11 @@ public sealed class McpServerFixture : IAsyncLifetime
         return File.WriteAllTextAsync(path, $$"""{"ref_text": "Some reference words", "codec_tokens": [{{frames}}]}""");
     }
 
-    public ValueTask<CallToolResult> CallAsync(string tool, Dictionary<string, object?> arguments) =>
-        Client.CallToolAsync(tool, arguments, cancellationToken: new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+    public async Task<CallToolResult> CallAsync(string tool, Dictionary<string, object?> arguments)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        return await Client.CallToolAsync(tool, arguments, cancellationToken: timeout.Token);
+    }
 
     /// <summary>The WAV the embedded synthesizer gives for the same request, encoded as the server encodes it (PCM16).</summary>
     public async Task<byte[]> ExpectedWavAsync(string text, string language, string voice, ulong seed)

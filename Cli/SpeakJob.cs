@@ -65,27 +65,47 @@ internal static class SpeakJob
     /// <summary>Checks everything the user typed, so bad input fails fast with exit code 2.</summary>
     public static SynthesisRequest CreateRequest(SpeakSettings settings)
     {
-        if (string.IsNullOrWhiteSpace(settings.Text))
-        {
-            throw new ArgumentException("the text to speak is empty");
-        }
+        RequireText(settings.Text);
         if (string.IsNullOrEmpty(settings.Output))
         {
             throw new ArgumentException("the output path is empty (use - for stdout)");
-        }
-        if (settings.MaxFrames <= 0)
-        {
-            throw new ArgumentException($"--max-frames must be > 0, got {settings.MaxFrames}");
         }
         if (!Enum.IsDefined(settings.Format))
         {
             throw new ArgumentException($"unknown audio format {settings.Format}");
         }
         var voice = settings.VoiceFile is { } path ? Qwen3Tts.Inference.Voices.VoiceFile.Load(path) : null;
-        return new SynthesisRequest(settings.Text, TtsLanguage.Normalize(settings.Language), voice, settings.Seed, settings.Sampling, settings.Layout, settings.Convention)
+        return CreateRequest(settings.Text, settings.Language, voice, settings.Seed, settings.MaxFrames) with
         {
-            Eos = new EosOptions(MaxFrames: settings.MaxFrames),
+            Sampling = settings.Sampling,
+            Layout = settings.Layout,
+            Convention = settings.Convention,
         };
+    }
+
+    /// <summary>
+    /// The checks every surface that takes text from a user shares (`speak`, the MCP server): non-empty text,
+    /// a positive frame cap and a known language; the voice is already resolved by the caller.
+    /// </summary>
+    public static SynthesisRequest CreateRequest(string text, string? language, VoiceReference? voice, ulong? seed, int maxFrames)
+    {
+        RequireText(text);
+        if (maxFrames <= 0)
+        {
+            throw new ArgumentException($"--max-frames must be > 0, got {maxFrames}");
+        }
+        return new SynthesisRequest(text, TtsLanguage.Normalize(language), voice, seed)
+        {
+            Eos = new EosOptions(MaxFrames: maxFrames),
+        };
+    }
+
+    private static void RequireText(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ArgumentException("the text to speak is empty");
+        }
     }
 
     private static async Task<(int Frames, long Samples, string Output)> StreamAsync(

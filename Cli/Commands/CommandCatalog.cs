@@ -13,5 +13,6 @@ internal static class CommandCatalog
         yield return BenchCommand.Create();
         yield return InitCommand.Create();
         yield return ClusterCommand.Create();
+        yield return McpCommand.Create();
     }
 }

@@ -80,7 +80,6 @@ public class FlacWriterTests
 
         var square = Enumerable.Range(0, 3000).Select(i => i / 7 % 2 == 0 ? short.MaxValue : short.MinValue).ToArray();
         RoundTrip(square);
-
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Placement;
+using Qwen3Tts.Grains.Metrics;
 using Qwen3Tts.Grains.Placement;
 using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Predictor;
@@ -25,6 +26,9 @@ public static class TtsSiloBuilderExtensions
         silo.UseSiloMetadata(new Dictionary<string, string> { [SiloRoles.MetadataKey] = SiloRoles.Format(options.Roles) });
         silo.Services.AddPlacementFilter<RequireSiloRoleFilterStrategy, RequireSiloRoleFilterDirector>(ServiceLifetime.Transient);
         silo.Services.AddSingleton(options);
+        // Role-call timings on the silo's Orleans meter, where the dashboard (added by the host) finds them.
+        silo.Services.AddSingleton<TtsMetrics>();
+        silo.AddIncomingGrainCallFilter<TtsStepMetricsFilter>();
 
         var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = options.ModelsDirectory ?? ModelStoreOptions.DefaultModelsDirectory });
         if (options.Has(GrainRoles.Predictor))

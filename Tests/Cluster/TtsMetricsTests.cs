@@ -1,0 +1,155 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Qwen3Tts.Grains;
+
+namespace Qwen3Tts.Tests.Cluster;
+
+public sealed class TtsMetricsTests(RoleClusterFixture fixture) : IClassFixture<RoleClusterFixture>
+{
+    private const int SamplesPerFrame = 1920;
+
+    /// <summary>
+    /// Listens to the tts-* instruments on the Orleans meters of this fixture's silos only: other test classes
+    /// run their own clusters in parallel, and their silos' meters have the same name.
+    /// </summary>
+    private sealed class TtsMeasurements : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly Dictionary<string, long> _counters = [];
+        private readonly Dictionary<string, List<double>> _histograms = [];
+
+        public TtsMeasurements(IEnumerable<Meter> meters)
+        {
+            var ours = meters.ToHashSet();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (ours.Contains(instrument.Meter) && instrument.Name.StartsWith("tts-", StringComparison.Ordinal))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+            {
+                lock (_counters)
+                {
+                    _counters[instrument.Name] = _counters.GetValueOrDefault(instrument.Name) + value;
+                }
+            });
+            _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+            {
+                lock (_counters)
+                {
+                    if (!_histograms.TryGetValue(instrument.Name, out var values))
+                    {
+                        _histograms[instrument.Name] = values = [];
+                    }
+                    values.Add(value);
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Counter(string name)
+        {
+            lock (_counters)
+            {
+                return _counters.GetValueOrDefault(name);
+            }
+        }
+
+        public double[] Histogram(string name)
+        {
+            lock (_counters)
+            {
+                return _histograms.TryGetValue(name, out var values) ? values.ToArray() : [];
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    private TtsMeasurements Listen() =>
+        new(fixture.Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<OrleansInstruments>().Meter));
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(RoleClusterFixture.ResponseTimeout);
+        while (!condition() && !timeout.IsCancellationRequested)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task One_synthesis_counts_one_predictor_call_and_one_vocoder_append_per_frame()
+    {
+        using var measurements = Listen();
+        // A long text and a small cap: the talker's EOS estimate is far beyond the cap, so the utterance ends
+        // at the cap, after which the loop takes no further talker step.
+        const int cap = 6;
+        var request = new SynthesisRequestDto("A sentence long enough that the talker expects many more frames than the cap allows.", "english", Seed: 5, MaxFrames: cap);
+
+        var samples = await RoleClusterFixture.CollectAsync(
+            fixture.Cluster.Client.GetGrain<ISynthesisGrain>(Guid.NewGuid().ToString("N")).SynthesizeAsync(request));
+
+        Assert.Equal(0, samples.Length % SamplesPerFrame);
+        var frames = samples.Length / SamplesPerFrame;
+        Assert.Equal(cap, frames);
+
+        Assert.Equal(frames, measurements.Counter("tts-predictor-frames"));
+        Assert.Equal(frames, measurements.Histogram("tts-predictor-frame-ms").Length);
+        Assert.Equal(frames, measurements.Counter("tts-frames-synthesized"));
+
+        // The start samples frame 0's code 0; each step after frames 1..cap-1 samples the next one.
+        Assert.Equal(1, measurements.Counter("tts-talker-prefills"));
+        Assert.Single(measurements.Histogram("tts-talker-prefill-ms"));
+        Assert.Equal(frames - 1, measurements.Counter("tts-talker-steps"));
+        Assert.Equal(frames - 1, measurements.Histogram("tts-talker-step-ms").Length);
+
+        // Every append, the flush and the release. The release follows the last chunk, so it may still be on its way.
+        await WaitUntilAsync(() => measurements.Histogram("tts-vocoder-call-ms").Length >= frames + 2);
+        Assert.Equal(frames + 2, measurements.Histogram("tts-vocoder-call-ms").Length);
+
+        var timings = new[] { "tts-talker-prefill-ms", "tts-talker-step-ms", "tts-predictor-frame-ms", "tts-vocoder-call-ms" }
+            .SelectMany(measurements.Histogram);
+        Assert.All(timings, ms => Assert.True(double.IsFinite(ms) && ms >= 0, $"bad timing {ms}"));
+        Assert.Equal(0, measurements.Counter("tts-talker-failed-calls"));
+        Assert.Equal(0, measurements.Counter("tts-predictor-failed-calls"));
+        Assert.Equal(0, measurements.Counter("tts-vocoder-failed-calls"));
+    }
+
+    [Fact]
+    public async Task Calls_that_throw_count_as_failures_not_as_work()
+    {
+        using var measurements = Listen();
+        var id = "never-started-" + Guid.NewGuid().ToString("N");
+
+        var step = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => fixture.Cluster.Client.GetGrain<ITalkerGrain>(id).StepAsync(new byte[16], 0f));
+        Assert.Contains("has not started", step.Message);
+        var flush = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => fixture.Cluster.Client.GetGrain<IVocoderGrain>(id).FlushAsync());
+        Assert.Contains("has no frames", flush.Message);
+
+        Assert.Equal(1, measurements.Counter("tts-talker-failed-calls"));
+        Assert.Equal(1, measurements.Counter("tts-vocoder-failed-calls"));
+        Assert.Equal(0, measurements.Counter("tts-talker-steps"));
+        Assert.Empty(measurements.Histogram("tts-talker-step-ms"));
+        Assert.Empty(measurements.Histogram("tts-vocoder-call-ms"));
+    }
+
+    [Fact]
+    public async Task Calls_outside_the_role_work_are_not_measured()
+    {
+        using var measurements = Listen();
+
+        await fixture.Cluster.Client.GetGrain<ITalkerGrain>("placed-" + Guid.NewGuid().ToString("N")).GetSiloAsync();
+        await fixture.Cluster.Client.GetGrain<IVocoderGrain>("placed-" + Guid.NewGuid().ToString("N")).GetSiloAsync();
+        await fixture.Cluster.Client.GetGrain<IPredictorGrain>(0).GetSiloAsync();
+
+        Assert.Empty(measurements.Histogram("tts-vocoder-call-ms"));
+        Assert.Empty(measurements.Histogram("tts-talker-step-ms"));
+        Assert.Empty(measurements.Histogram("tts-predictor-frame-ms"));
+    }
+}

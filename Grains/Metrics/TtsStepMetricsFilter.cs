@@ -56,7 +56,11 @@ public sealed class TtsStepMetricsFilter(TtsMetrics metrics) : IIncomingGrainCal
                 break;
             case TtsCall.VocoderAppend:
                 metrics.VocoderCallMs.Record(milliseconds);
-                metrics.FramesSynthesized.Add(1);
+                // An append carries every frame generated while the previous one decoded (n × 16 codes).
+                if (context.Request.GetArgument(0) is long[] codes)
+                {
+                    metrics.FramesSynthesized.Add(codes.Length / Qwen3Tts.Inference.Models.CodecTokenIds.CodebookCount);
+                }
                 break;
             case TtsCall.VocoderOther:
                 metrics.VocoderCallMs.Record(milliseconds);

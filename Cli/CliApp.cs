@@ -16,7 +16,9 @@ internal static class CliApp
 
     public static RootCommand CreateRoot()
     {
-        var text = new Argument<string?>("text") { Description = "Text to speak into output.wav (shorthand for `speak TEXT`)", Arity = ArgumentArity.ZeroOrOne };
+        // Hidden because System.CommandLine lists a root argument in every subcommand's help too; the
+        // root description says how to use it instead.
+        var text = new Argument<string?>("text") { Description = "Text to speak into output.wav (shorthand for `speak TEXT`)", Arity = ArgumentArity.ZeroOrOne, Hidden = true };
         // Without this an unknown option such as `--bogus` would silently become the text to speak.
         text.Validators.Add(result =>
         {
@@ -30,7 +32,7 @@ internal static class CliApp
         var language = SpeakCommand.LanguageOption();
         var cluster = Speech.SpeechBackends.ClusterOption();
 
-        var root = new RootCommand($"qwen3-tts: local, private, distributed Qwen3-TTS speech synthesis. {CliExitCodes.HelpText}");
+        var root = new RootCommand($"qwen3-tts: local, private, distributed Qwen3-TTS speech synthesis.\n  qwen3-tts \"TEXT\" speaks TEXT into output.wav (the shorthand for `speak`).\n{CliExitCodes.HelpText}");
         root.Arguments.Add(text);
         root.Options.Add(models);
         root.Options.Add(seed);

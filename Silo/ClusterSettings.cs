@@ -1,3 +1,4 @@
+using Qwen3Tts.Gateway;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
@@ -14,6 +15,9 @@ public sealed class ClusterSettings
     public TalkerOptions Talker { get; set; } = new();
 
     public VocoderOptions Vocoder { get; set; } = new();
+
+    /// <summary>The HTTP API, served by silos with the gateway role.</summary>
+    public GatewayOptions Gateway { get; set; } = new();
 
     public List<SiloEntry> Silos { get; set; } = [];
 

@@ -29,7 +29,7 @@ public sealed class ClusterReadiness(IClusterMembershipService membership, ISilo
             var declared = SiloRoles.Parse(metadata.GetSiloMetadata(silo.SiloAddress).Metadata.GetValueOrDefault(SiloRoles.MetadataKey));
             foreach (var role in declared.Where(roles.ContainsKey))
             {
-                roles[role].Add(new SiloDescription(silo.Name, silo.SiloAddress.ToString()));
+                roles[role].Add(new SiloDescription(silo.Name, silo.SiloAddress.ToParsableString()));
             }
         }
         var missing = WorkerRoles.Where(role => roles[role].Count == 0).ToList();

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
 using Qwen3Tts.Grains;
 
 namespace Qwen3Tts.Gateway;
@@ -17,7 +19,7 @@ public static class SpeechEndpoints
             .WithSummary("Generate audio from text")
             .WithDescription("OpenAI-compatible. Fields: model, input, voice, response_format (wav, pcm), speed, stream_format (\"audio\" streams " +
                              "chunked audio as it is generated), plus language and seed. The body is 16-bit 24 kHz mono audio.")
-            .Accepts<SpeechRequest>("application/json")
+            .AddOpenApiOperationTransformer(DescribeBodyAsync)
             .Produces(StatusCodes.Status200OK, contentType: AudioResponseWriter.WavContentType, additionalContentTypes: [AudioResponseWriter.PcmContentType])
             .Produces<OpenAiError>(StatusCodes.Status400BadRequest)
             .Produces<OpenAiError>(StatusCodes.Status401Unauthorized)
@@ -26,6 +28,18 @@ public static class SpeechEndpoints
             .Produces<OpenAiError>(StatusCodes.Status500InternalServerError)
             .Produces<OpenAiError>(StatusCodes.Status503ServiceUnavailable);
         return routes;
+    }
+
+    // The body is documented here rather than with Accepts<T>(), which would also make routing refuse (415) a
+    // body sent without "Content-Type: application/json"; the reader parses the JSON whatever the header says.
+    private static async Task DescribeBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = await context.GetOrCreateSchemaAsync(typeof(SpeechRequest), null, cancellationToken);
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+        };
     }
 
     private static async Task SpeakAsync(

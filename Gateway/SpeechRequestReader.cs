@@ -11,6 +11,10 @@ namespace Qwen3Tts.Gateway;
 /// </summary>
 public static class SpeechRequestReader
 {
+    // Web defaults, like the OpenAPI document describes: numbers may also come as strings, which lets a
+    // JavaScript client send a 64-bit seed without losing precision.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public static async Task<SpeechRequest> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
@@ -24,7 +28,7 @@ public static class SpeechRequestReader
         }
         try
         {
-            return JsonSerializer.Deserialize<SpeechRequest>(body)
+            return JsonSerializer.Deserialize<SpeechRequest>(body, Json)
                 ?? throw OpenAiErrorException.InvalidRequest("the request body must be a JSON object, not null", null);
         }
         catch (JsonException e)

@@ -75,13 +75,15 @@ public static class SiloApp
             .Configure<SiloOptions>(o => o.SiloName = entry.Name)
             .AddDashboard());
 
+    // The wrapper just above the socket error names the address (Kestrel: "Failed to bind to address http://...").
     private static Exception? FindAddressInUse(Exception? e)
     {
-        for (; e is not null; e = e.InnerException)
+        Exception? wrapper = null;
+        for (; e is not null; wrapper = e, e = e.InnerException)
         {
             if (e is AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
             {
-                return e;
+                return wrapper ?? e;
             }
         }
         return null;

@@ -21,6 +21,12 @@ public sealed class GatewayOptions
 
     public long MaxRequestBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// What the HTTP server itself accepts: twice <see cref="MaxRequestBytes"/>, so a body a little over the limit
+    /// can be read to its end and answered with a clean 413; beyond this the server stops reading.
+    /// </summary>
+    public static long ServerBodyLimit(long maxRequestBytes) => maxRequestBytes > long.MaxValue / 2 ? long.MaxValue : maxRequestBytes * 2;
+
     /// <summary>Every configured key: <see cref="ApiKeys"/> plus the variable's.</summary>
     public IReadOnlySet<string> ResolveApiKeys()
     {

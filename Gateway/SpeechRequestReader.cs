@@ -17,7 +17,7 @@ public static class SpeechRequestReader
 
     public static async Task<SpeechRequest> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > maxBytes)
+        if (request.ContentLength > GatewayOptions.ServerBodyLimit(maxBytes))
         {
             throw OpenAiErrorMiddleware.TooLarge($"the request body is {request.ContentLength} bytes; the limit is {maxBytes}");
         }
@@ -41,22 +41,27 @@ public static class SpeechRequestReader
     }
 
     // Counts bytes as they arrive, so a chunked body without Content-Length cannot exceed the limit either.
+    // A body somewhat over the limit is still read to its end (and dropped) before the 413 goes out: a
+    // connection closed with unread bytes is reset, and the reset can destroy the 413 before the client reads it.
     private static async Task<byte[]> ReadLimitedAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
+            long total = 0;
             int read;
             while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                if (buffer.Length + read > maxBytes)
+                total += read;
+                if (total <= maxBytes)
                 {
-                    throw OpenAiErrorMiddleware.TooLarge($"the request body is larger than the limit of {maxBytes} bytes");
+                    buffer.Write(chunk, 0, read);
                 }
-                buffer.Write(chunk, 0, read);
             }
-            return buffer.ToArray();
+            return total <= maxBytes
+                ? buffer.ToArray()
+                : throw OpenAiErrorMiddleware.TooLarge($"the request body is {total} bytes; the limit is {maxBytes}");
         }
         finally
         {

@@ -29,7 +29,7 @@ public sealed class GatewayErrorTests(GatewayFixture fixture)
         { """{"model":"tts-1","input":"hi","stream_format":"video"}""", HttpStatusCode.BadRequest, "stream_format", null, "unknown stream_format" },
         { """{"model":"tts-1","input":"hi","seed":"seven"}""", HttpStatusCode.BadRequest, "seed", null, "'seed'" },
         { """{"model":"tts-1","input":"hi","seed":-1}""", HttpStatusCode.BadRequest, "seed", null, "'seed'" },
-        { """{"model":"tts-1","input":"hi""", HttpStatusCode.BadRequest, null, null, "not a valid speech request" },
+        { """{"model":"tts-1","input":"hi""", HttpStatusCode.BadRequest, "input", null, "not a valid speech request" },
         { "input=hi", HttpStatusCode.BadRequest, null, null, "not a valid speech request" },
         { "null", HttpStatusCode.BadRequest, null, null, "JSON object" },
         { "", HttpStatusCode.BadRequest, null, null, "empty" },
@@ -67,7 +67,16 @@ public sealed class GatewayErrorTests(GatewayFixture fixture)
         request.Headers.TransferEncodingChunked = true;
         using var streamed = await fixture.Http.SendAsync(request);
 
+        // Far over the limit: refused from Content-Length alone; Expect: 100-continue keeps the client from sending it.
+        var huge = new ByteArrayContent(new byte[GatewayFixture.MaxRequestBytes * 4]);
+        huge.Headers.ContentType = new("application/json");
+        using var hugeRequest = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/speech") { Content = huge };
+        hugeRequest.Headers.ExpectContinue = true;
+        using var refused = await fixture.Http.SendAsync(hugeRequest);
+
         await OpenAiErrorAssert.IsErrorAsync(declared, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", null, "request_too_large");
+        var message = await OpenAiErrorAssert.IsErrorAsync(refused, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", null, "request_too_large");
+        Assert.Contains($"the limit is {GatewayFixture.MaxRequestBytes}", message);
         await OpenAiErrorAssert.IsErrorAsync(streamed, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", null, "request_too_large");
     }
 

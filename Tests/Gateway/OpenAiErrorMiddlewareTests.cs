@@ -48,10 +48,14 @@ public sealed class OpenAiErrorMiddlewareTests : IAsyncLifetime
     [Fact]
     public async Task AFailureAfterTheResponseStartedAbortsTheConnection()
     {
-        using var response = await _http.GetAsync("/late", HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The reset may overtake the bytes already sent, so the failure can surface at the headers or in the body.
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            using var response = await _http.GetAsync("/late", HttpCompletionOption.ResponseHeadersRead);
+            await response.Content.ReadAsByteArrayAsync();
+        });
 
-        await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsByteArrayAsync());
+        Assert.True(error is HttpRequestException or IOException, error.ToString());
     }
 
     private static IResult ThrowInvalid() => throw new InvalidOperationException("the vocoder fell over");

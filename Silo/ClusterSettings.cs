@@ -38,7 +38,11 @@ public sealed class ClusterSettings
         {
             entry.Roles = [.. Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
         }
-        var known = new[] { GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway };
+        if (entry.Roles.Count == 0)
+        {
+            entry.Roles = [.. SiloEntry.AllRoles];
+        }
+        var known = SiloEntry.AllRoles;
         var unknown = entry.Roles.Where(r => !known.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
         if (unknown.Count > 0)
         {
@@ -86,7 +90,13 @@ public sealed class SiloEntry
 {
     public string Name { get; set; } = "local";
 
-    public List<string> Roles { get; set; } = [GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway];
+    /// <summary>
+    /// The roles listed in cluster.json; empty means every role (<see cref="ClusterSettings.ResolveSilo"/>). The default
+    /// must stay empty: the configuration binder appends a file's list to the initial one instead of replacing it.
+    /// </summary>
+    public List<string> Roles { get; set; } = [];
+
+    public static IReadOnlyList<string> AllRoles { get; } = [GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway];
 
     public string Host { get; set; } = "127.0.0.1";
 

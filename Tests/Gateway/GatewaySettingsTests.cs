@@ -76,6 +76,20 @@ public sealed class GatewaySettingsTests : IDisposable
     }
 
     [Fact]
+    public void ASiloHasExactlyTheRolesItsEntryLists()
+    {
+        // A gateway-only entry must not also host (and load models for) the worker roles.
+        var config = Path.Combine(_dir, "cluster.json");
+        File.WriteAllText(config, """
+            { "silos": [ { "name": "front", "roles": [ "gateway" ] }, { "name": "board", "roles": [ "talker", "vocoder" ] }, { "name": "any" } ] }
+            """);
+
+        Assert.Equal(["gateway"], SiloHosting.LoadSettings(["--config", config, "--silo", "front"]).ResolveSilo().Roles);
+        Assert.Equal(["talker", "vocoder"], SiloHosting.LoadSettings(["--config", config, "--silo", "board"]).ResolveSilo().Roles);
+        Assert.Equal(["talker", "predictor", "vocoder", "gateway"], SiloHosting.LoadSettings(["--config", config, "--silo", "any"]).ResolveSilo().Roles);
+    }
+
+    [Fact]
     public void NonsenseLimitsAreRefusedAtStartup()
     {
         var settings = GatewayServer.Settings([GrainRoles.Gateway], null, gateway => gateway.MaxRequestBytes = 0);

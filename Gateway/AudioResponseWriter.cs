@@ -34,19 +34,27 @@ public static class AudioResponseWriter
         await response.Body.WriteAsync(encoded.GetBuffer().AsMemory(0, (int)encoded.Length), cancellationToken);
     }
 
-    public static async Task WriteStreamingAsync(HttpResponse response, SpeechAudioFormat format, IAsyncEnumerable<float[]> audio, CancellationToken cancellationToken)
+    /// <summary>Chunked audio as it is generated: plain bytes, or OpenAI's server-sent events with <paramref name="events"/>.</summary>
+    public static async Task WriteStreamingAsync(HttpResponse response, SpeechAudioFormat format, bool events, IAsyncEnumerable<float[]> audio, CancellationToken cancellationToken)
     {
         await using var chunks = audio.GetAsyncEnumerator(cancellationToken);
         // Wait for the first audio before committing to 200: a request that fails before any sound still gets a JSON error.
         var hasAudio = await chunks.MoveNextAsync();
-        response.ContentType = ContentType(format);
+        response.ContentType = events ? ServerSentAudioStream.ContentType : ContentType(format);
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await using var writer = new WavWriter(response.Body, CodecAudio.SampleRate, 1, AudioFormatOf(format), leaveOpen: true);
-        while (hasAudio)
+        await using var sink = events ? new ServerSentAudioStream(response) : null;
+        await using (var writer = new WavWriter(sink ?? response.Body, CodecAudio.SampleRate, 1, AudioFormatOf(format), leaveOpen: true))
         {
-            await writer.WriteSamplesAsync(chunks.Current, cancellationToken);
-            await response.Body.FlushAsync(cancellationToken);
-            hasAudio = await chunks.MoveNextAsync();
+            while (hasAudio)
+            {
+                await writer.WriteSamplesAsync(chunks.Current, cancellationToken);
+                await response.Body.FlushAsync(cancellationToken);
+                hasAudio = await chunks.MoveNextAsync();
+            }
+        }
+        if (sink is not null)
+        {
+            await sink.CompleteAsync(cancellationToken);
         }
     }
 

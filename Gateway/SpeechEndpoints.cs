@@ -18,9 +18,9 @@ public static class SpeechEndpoints
             .WithTags("Audio")
             .WithSummary("Generate audio from text")
             .WithDescription("OpenAI-compatible. Fields: model, input, voice, response_format (wav, pcm), speed, stream_format (\"audio\" streams " +
-                             "chunked audio as it is generated), plus language and seed. The body is 16-bit 24 kHz mono audio.")
+                             "chunked audio as it is generated, \"sse\" streams speech.audio.delta events with base64 audio), plus language and seed. The body is 16-bit 24 kHz mono audio.")
             .AddOpenApiOperationTransformer(DescribeBodyAsync)
-            .Produces(StatusCodes.Status200OK, contentType: AudioResponseWriter.WavContentType, additionalContentTypes: [AudioResponseWriter.PcmContentType])
+            .Produces(StatusCodes.Status200OK, contentType: AudioResponseWriter.WavContentType, additionalContentTypes: [AudioResponseWriter.PcmContentType, ServerSentAudioStream.ContentType])
             .Produces<OpenAiError>(StatusCodes.Status400BadRequest)
             .Produces<OpenAiError>(StatusCodes.Status401Unauthorized)
             .Produces<OpenAiError>(StatusCodes.Status404NotFound)
@@ -61,7 +61,7 @@ public static class SpeechEndpoints
         {
             if (speech.Stream)
             {
-                await AudioResponseWriter.WriteStreamingAsync(context.Response, speech.Format, audio, aborted);
+                await AudioResponseWriter.WriteStreamingAsync(context.Response, speech.Format, speech.Events, audio, aborted);
             }
             else
             {

@@ -28,7 +28,7 @@ public sealed class SpeechRequest
     [JsonPropertyName("speed")]
     public double? Speed { get; set; }
 
-    /// <summary>"audio" streams the audio as it is generated; absent = one complete response.</summary>
+    /// <summary>"audio" streams the audio as it is generated, "sse" as speech.audio.delta events; absent = one complete response.</summary>
     [JsonPropertyName("stream_format")]
     public string? StreamFormat { get; set; }
 

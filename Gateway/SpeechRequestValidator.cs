@@ -33,10 +33,10 @@ public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary 
         var text = ValidateInput(request.Input);
         var format = ValidateFormat(request.ResponseFormat);
         var speed = ValidateSpeed(request.Speed);
-        var stream = ValidateStreamFormat(request.StreamFormat);
+        var (stream, events) = ValidateStreamFormat(request.StreamFormat);
         var language = Guard("language", () => TtsLanguage.Normalize(request.Language));
         var voice = Guard("voice", () => voices.Load(request.Voice)?.ToDto());
-        return new ValidatedSpeech(new SynthesisRequestDto(text, language, request.Seed, Voice: voice), format, speed, stream);
+        return new ValidatedSpeech(new SynthesisRequestDto(text, language, request.Seed, Voice: voice), format, speed, stream, events);
     }
 
     private string ValidateInput(string? input)
@@ -87,12 +87,12 @@ public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary 
         return value;
     }
 
-    private static bool ValidateStreamFormat(string? streamFormat) => streamFormat switch
+    private static (bool Stream, bool Events) ValidateStreamFormat(string? streamFormat) => streamFormat switch
     {
-        null => false,
-        "audio" => true,
-        "sse" => throw OpenAiErrorException.InvalidRequest("stream_format 'sse' is not supported; use 'audio' to stream, or leave it out for one complete response", "stream_format"),
-        _ => throw OpenAiErrorException.InvalidRequest($"unknown stream_format '{streamFormat}'; use 'audio' or leave it out", "stream_format"),
+        null => (false, false),
+        "audio" => (true, false),
+        "sse" => (true, true),
+        _ => throw OpenAiErrorException.InvalidRequest($"unknown stream_format '{streamFormat}'; use 'audio' or 'sse', or leave it out for one complete response", "stream_format"),
     };
 
     // Language and voice lookups report bad names as ArgumentException with the accepted names in the message.

@@ -25,7 +25,6 @@ public sealed class GatewayErrorTests(GatewayFixture fixture)
         { """{"model":"tts-1","input":"hi","speed":5}""", HttpStatusCode.BadRequest, "speed", null, "0.25 to 4" },
         { """{"model":"tts-1","input":"hi","speed":0.1}""", HttpStatusCode.BadRequest, "speed", null, "0.25 to 4" },
         { """{"model":"tts-1","input":"hi","speed":1.5}""", HttpStatusCode.BadRequest, "speed", null, "1.0 only" },
-        { """{"model":"tts-1","input":"hi","stream_format":"sse"}""", HttpStatusCode.BadRequest, "stream_format", null, "'sse' is not supported" },
         { """{"model":"tts-1","input":"hi","stream_format":"video"}""", HttpStatusCode.BadRequest, "stream_format", null, "unknown stream_format" },
         { """{"model":"tts-1","input":"hi","seed":"seven"}""", HttpStatusCode.BadRequest, "seed", null, "'seed'" },
         { """{"model":"tts-1","input":"hi","seed":-1}""", HttpStatusCode.BadRequest, "seed", null, "'seed'" },

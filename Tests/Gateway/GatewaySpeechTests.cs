@@ -80,6 +80,25 @@ public sealed class GatewaySpeechTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task SseStreamsDeltaEventsCarryingTheSameAudioThenADoneEvent()
+    {
+        using var buffered = await SpeechRequests.PostAsync(fixture.Http, new { model = "gpt-4o-mini-tts", input = Text, seed = 8, response_format = "pcm" });
+        using var response = await SpeechRequests.PostAsync(fixture.Http,
+            new { model = "gpt-4o-mini-tts", input = Text, seed = 8, response_format = "pcm", stream_format = "sse" }, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
+        var events = lines.Where(l => l.StartsWith("data: ", StringComparison.Ordinal))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l["data: ".Length..]).RootElement).ToList();
+        Assert.All(lines, l => Assert.True(l.Length == 0 || l.StartsWith("data: ", StringComparison.Ordinal), l));
+        Assert.True(events.Count > 2);
+        Assert.Equal("speech.audio.done", events[^1].GetProperty("type").GetString());
+        Assert.All(events[..^1], e => Assert.Equal("speech.audio.delta", e.GetProperty("type").GetString()));
+        var audio = events[..^1].SelectMany(e => Convert.FromBase64String(e.GetProperty("audio").GetString()!)).ToArray();
+        Assert.Equal(await buffered.Content.ReadAsByteArrayAsync(), audio);
+    }
+
+    [Fact]
     public async Task ALibraryVoiceAndALanguageChangeTheAudio()
     {
         var plain = await WavAsync(new { model = "qwen3-tts", input = Text, seed = 4 });

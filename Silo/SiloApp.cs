@@ -37,12 +37,11 @@ public static class SiloApp
             return builder.Build();
         }
 
-        settings.Gateway.Validate();
         // No args: the silo's own command line was already read into settings, and ASP.NET must not reinterpret it.
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        web.Services.AddTtsGateway(settings.Gateway); // validates the gateway section first
         web.WebHost.UseUrls(settings.Gateway.Urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
         web.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Qwen3Tts.Gateway.GatewayOptions.ServerBodyLimit(settings.Gateway.MaxRequestBytes));
-        web.Services.AddTtsGateway(settings.Gateway);
         ConfigureSilo(web, settings, entry);
         configure?.Invoke(web);
 

@@ -1,3 +1,4 @@
+using Qwen3Tts.Gateway;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
@@ -14,6 +15,9 @@ public sealed class ClusterSettings
     public TalkerOptions Talker { get; set; } = new();
 
     public VocoderOptions Vocoder { get; set; } = new();
+
+    /// <summary>The HTTP API, served by silos with the gateway role.</summary>
+    public GatewayOptions Gateway { get; set; } = new();
 
     public List<SiloEntry> Silos { get; set; } = [];
 
@@ -34,11 +38,11 @@ public sealed class ClusterSettings
         {
             entry.Roles = [.. Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
         }
-        var known = new[] { GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway };
         if (entry.Roles.Count == 0)
         {
-            entry.Roles = [.. known];
+            entry.Roles = [.. SiloEntry.AllRoles];
         }
+        var known = SiloEntry.AllRoles;
         var unknown = entry.Roles.Where(r => !known.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
         if (unknown.Count > 0)
         {
@@ -87,11 +91,12 @@ public sealed class SiloEntry
     public string Name { get; set; } = "local";
 
     /// <summary>
-    /// Empty means every role (the single-machine mode). The default must be empty: the configuration
-    /// binder appends a JSON array to the items a list already has, so a non-empty default would turn
-    /// <c>"roles": ["talker"]</c> into every role plus talker.
+    /// The roles listed in cluster.json; empty means every role (<see cref="ClusterSettings.ResolveSilo"/>). The default
+    /// must stay empty: the configuration binder appends a file's list to the initial one instead of replacing it.
     /// </summary>
     public List<string> Roles { get; set; } = [];
+
+    public static IReadOnlyList<string> AllRoles { get; } = [GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway];
 
     public string Host { get; set; } = "127.0.0.1";
 

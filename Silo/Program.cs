@@ -2,13 +2,17 @@ using Microsoft.Extensions.Hosting;
 using Qwen3Tts.Silo;
 
 // dotnet run --project Silo -- [--config cluster.json] [--silo NAME] [--roles talker,predictor] [--models DIR]
-// With no cluster.json and no arguments: one localhost silo hosting every role.
+//                              [--urls http://0.0.0.0:8080 | --port 8080] [--voices DIR]
+// With no cluster.json and no arguments: one localhost silo hosting every role and the HTTP gateway.
 try
 {
-    var settings = SiloHosting.LoadSettings(args);
-    var builder = Host.CreateApplicationBuilder();
-    builder.UseOrleans(silo => silo.UseTtsCluster(settings));
-    await builder.Build().RunAsync();
+    using var host = SiloApp.Build(SiloHosting.LoadSettings(args));
+    await SiloApp.StartAsync(host);
+    foreach (var address in SiloApp.HttpAddresses(host))
+    {
+        Console.Error.WriteLine($"qwen3-tts-silo: HTTP API on {address}");
+    }
+    await host.WaitForShutdownAsync();
     return 0;
 }
 catch (Exception e) when (SiloStartupErrors.ExitCode(e) is { } code)

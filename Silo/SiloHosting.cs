@@ -7,7 +7,10 @@ namespace Qwen3Tts.Silo;
 
 public static class SiloHosting
 {
-    /// <summary>cluster.json (or <c>--config PATH</c>), then <c>QWEN3_TTS_*</c> variables, then the command line.</summary>
+    /// <summary>
+    /// cluster.json (or <c>--config PATH</c>), then <c>QWEN3_TTS_*</c> variables, then the command line
+    /// (<c>--roles --silo --models --urls --port --voices</c>; <c>--port</c> keeps the hosts of gateway.urls).
+    /// </summary>
     public static ClusterSettings LoadSettings(string[] args)
     {
         var switches = new Dictionary<string, string>
@@ -16,6 +19,9 @@ public static class SiloHosting
             ["--roles"] = "roles",
             ["--silo"] = "silo",
             ["--models"] = "models:directory",
+            ["--urls"] = "gateway:urls",
+            ["--voices"] = "gateway:voicesDirectory",
+            ["--port"] = "port",
         };
         var commandLine = new ConfigurationBuilder().AddCommandLine(args, switches).Build();
         var path = commandLine["config"] ?? "cluster.json";
@@ -28,7 +34,12 @@ public static class SiloHosting
             .AddEnvironmentVariables("QWEN3_TTS_")
             .AddCommandLine(args, switches)
             .Build();
-        return configuration.Get<ClusterSettings>() ?? new ClusterSettings();
+        var settings = configuration.Get<ClusterSettings>() ?? new ClusterSettings();
+        if (commandLine["port"] is { } port)
+        {
+            settings.Gateway.UsePort(int.TryParse(port, out var number) ? number : throw new ArgumentException($"--port '{port}' is not a number"));
+        }
+        return settings;
     }
 
     /// <summary>Clustering, endpoints and the role wiring for the silo this process runs as.</summary>

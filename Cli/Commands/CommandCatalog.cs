@@ -8,6 +8,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return SpeakCommand.Create();
+        yield return ServeCommand.Create();
+        yield return SiloCommand.Create();
         yield return ModelsCommand.Create();
         yield return TokenizeCommand.Create();
         yield return BenchCommand.Create();

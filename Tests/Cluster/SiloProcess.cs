@@ -20,7 +20,8 @@ internal sealed class SiloProcess : IAsyncDisposable
     public static SiloProcess Start(string config, string workingDirectory, string? siloName = null)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "qwen3-tts-silo.dll");
-        string[] args = siloName is null ? [silo, "--config", config] : [silo, "--config", config, "--silo", siloName];
+        // --port 0: a silo with the gateway role also serves HTTP; an OS-chosen port keeps parallel tests apart.
+        string[] args = siloName is null ? [silo, "--config", config, "--port", "0"] : [silo, "--config", config, "--silo", siloName, "--port", "0"];
         var process = new Process
         {
             StartInfo = new ProcessStartInfo("dotnet", args)

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Qwen3Tts.Silo;
+
+namespace Qwen3Tts.Cli.Commands;
+
+/// <summary>`qwen3-tts silo --roles talker,predictor`: run this machine as one silo of a cluster until Ctrl-C.</summary>
+internal static class SiloCommand
+{
+    public static Command Create()
+    {
+        var roles = new Option<string?>("--roles", "-r") { Description = "Roles this silo hosts, comma-separated: talker, predictor, vocoder, gateway (default: the cluster.json entry's roles)" };
+        var config = new Option<string?>("--config", "-c") { Description = "cluster.json to join (default: ./cluster.json if present, else one localhost silo)" };
+        var silo = new Option<string?>("--silo") { Description = "Which cluster.json silo entry this process is (default: the first)" };
+        var models = ModelsListCommand.ModelsDirectoryOption();
+        var port = new Option<int?>("--port", "-p") { Description = "HTTP port of the gateway role (keeps the hosts of cluster.json gateway.urls)" };
+        var command = new Command("silo",
+            "Start one silo of a cluster with the given roles and run until Ctrl-C; it loads only its roles' models, and a silo with the gateway role serves the HTTP API and /dashboard")
+        {
+            roles, config, silo, models, port,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var args = new List<string>();
+            Add(args, "--config", parse.GetValue(config));
+            Add(args, "--roles", parse.GetValue(roles));
+            Add(args, "--silo", parse.GetValue(silo));
+            Add(args, "--models", parse.GetValue(models) is { } directory ? ModelsListCommand.ModelsDirectory(directory) : null);
+            Add(args, "--port", parse.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return await RunAsync(SiloHosting.LoadSettings([.. args]), parse.InvocationConfiguration.Error, ct);
+        });
+        return command;
+    }
+
+    internal static void Add(List<string> args, string name, string? value)
+    {
+        if (value is not null)
+        {
+            args.Add(name);
+            args.Add(value);
+        }
+    }
+
+    /// <summary>Starts the silo, says where it serves, and stops it cleanly when <paramref name="cancellationToken"/> fires (Ctrl-C).</summary>
+    internal static async Task<int> RunAsync(ClusterSettings settings, TextWriter error, CancellationToken cancellationToken)
+    {
+        var entry = settings.ResolveSilo();
+        using var host = SiloApp.Build(settings, builder => ConfigureLogging(builder.Logging));
+        await SiloApp.StartAsync(host, cancellationToken);
+        error.WriteLine($"silo '{entry.Name}' is up with roles {string.Join(", ", entry.Roles)} (cluster '{settings.Cluster.ClusterId}', silo port {entry.SiloPort}, gateway port {entry.GatewayPort})");
+        foreach (var address in SiloApp.HttpAddresses(host))
+        {
+            error.WriteLine($"HTTP API: {address}  (web page {address}/, dashboard {address}{SiloApp.DashboardPath}, OpenAPI {address}/openapi/v1.json)");
+        }
+        error.WriteLine("Press Ctrl-C to stop.");
+        await host.WaitForShutdownAsync(cancellationToken);
+        return CliExitCodes.Ok;
+    }
+
+    // Orleans is chatty at Information; a server on a terminal shows warnings and errors unless QWEN3_TTS_LOG asks for more.
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        var level = Environment.GetEnvironmentVariable("QWEN3_TTS_LOG") is { } l && Enum.TryParse<LogLevel>(l, true, out var parsed) ? parsed : LogLevel.Warning;
+        logging.ClearProviders()
+            .SetMinimumLevel(level)
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Qwen3Tts.Inference.Prompt;
+using Qwen3Tts.Inference.Voices;
+
+namespace Qwen3Tts.Gateway;
+
+/// <summary><c>GET /v1/models</c> (OpenAI's list shape) and <c>GET /v1/voices</c> (the server's voice library and languages).</summary>
+public static class CatalogEndpoints
+{
+    private const string OwnedBy = "qwen3-tts-orleans";
+
+    // OpenAI reports when a model was created; these names exist from the moment the server starts.
+    private static readonly long StartedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    public static IEndpointRouteBuilder MapCatalogEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/models", () => new ModelList([.. SpeechModels.Ids.Select(Describe)]))
+            .WithName("listModels").WithTags("Models")
+            .WithSummary("List the model names the speech endpoint accepts (all are the same Qwen3-TTS model)")
+            .Produces<ModelList>();
+        routes.MapGet("/v1/models/{model}", (string model) => SpeechModels.IsKnown(model) ? Describe(model) : throw SpeechModels.NotFound(model))
+            .WithName("retrieveModel").WithTags("Models")
+            .WithSummary("Describe one model")
+            .Produces<ModelDescription>()
+            .Produces<OpenAiError>(StatusCodes.Status404NotFound);
+        routes.MapGet("/v1/voices", (VoiceLibrary voices) => new VoiceList([.. voices.List().Select(v => new VoiceDescription(v))], TtsLanguage.Names))
+            .WithName("listVoices").WithTags("Audio")
+            .WithSummary("List the voices (from the server's voice library directory) and the languages a speech request may name")
+            .Produces<VoiceList>();
+        return routes;
+    }
+
+    private static ModelDescription Describe(string id) => new(id, StartedAt);
+
+    public sealed record ModelList([property: JsonPropertyName("data")] IReadOnlyList<ModelDescription> Data)
+    {
+        [JsonPropertyName("object")]
+        public string Object => "list";
+    }
+
+    public sealed record ModelDescription([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("created")] long Created)
+    {
+        [JsonPropertyName("object")]
+        public string Object => "model";
+
+        [JsonPropertyName("owned_by")]
+        public string OwnedBy => CatalogEndpoints.OwnedBy;
+    }
+
+    public sealed record VoiceList(
+        [property: JsonPropertyName("data")] IReadOnlyList<VoiceDescription> Data,
+        [property: JsonPropertyName("languages")] IReadOnlyList<string> Languages)
+    {
+        [JsonPropertyName("object")]
+        public string Object => "list";
+    }
+
+    public sealed record VoiceDescription([property: JsonPropertyName("id")] string Id)
+    {
+        [JsonPropertyName("object")]
+        public string Object => "voice";
+    }
+}

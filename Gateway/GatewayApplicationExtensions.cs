@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Qwen3Tts.Inference.Voices;
+
+namespace Qwen3Tts.Gateway;
+
+/// <summary>Wires the HTTP API into a silo's web host: <see cref="AddTtsGateway"/> on the services, <see cref="MapTtsGateway"/> on the app.</summary>
+public static class GatewayApplicationExtensions
+{
+    public static IServiceCollection AddTtsGateway(this IServiceCollection services, GatewayOptions options)
+    {
+        options.Validate();
+        services.AddSingleton(options);
+        services.AddSingleton(new VoiceLibrary(options.ResolveVoicesDirectory()));
+        services.AddSingleton<SpeechRequestValidator>();
+        services.AddSingleton<ClusterReadiness>();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "qwen3-tts-orleans speech API";
+            document.Info.Description = "OpenAI-compatible text to speech on a Qwen3-TTS Orleans cluster.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>
+    /// The error and API-key middleware, then the routes. It takes the application (not only the route builder)
+    /// because the middleware must also cover routes mapped by others on the same host, such as /dashboard.
+    /// </summary>
+    public static WebApplication MapTtsGateway(this WebApplication app)
+    {
+        app.UseMiddleware<OpenAiErrorMiddleware>();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapOpenApi();
+        app.MapWebPage();
+        app.MapHealthEndpoints();
+        app.MapCatalogEndpoints();
+        app.MapSpeechEndpoints();
+        return app;
+    }
+}

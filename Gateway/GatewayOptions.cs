@@ -1,0 +1,88 @@
+namespace Qwen3Tts.Gateway;
+
+/// <summary>The <c>gateway</c> section of cluster.json: where the HTTP API listens and what it accepts.</summary>
+public sealed class GatewayOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    /// <summary>Kestrel URLs, separated by ';' (loopback by default, so nothing is exposed until asked for).</summary>
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>The named voices (<c>NAME.json</c> / <c>NAME.npy</c>) requests may ask for; a leading <c>~/</c> is the home directory.</summary>
+    public string VoicesDirectory { get; set; } = "~/.local/share/qwen3-tts/voices";
+
+    /// <summary>Accepted bearer keys; with none here and none in <see cref="ApiKeysVariable"/>, the API is open.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>Environment variable with more keys (comma-separated), so cluster.json need not hold secrets.</summary>
+    public string ApiKeysVariable { get; set; } = "QWEN3_TTS_API_KEYS";
+
+    public int MaxInputCharacters { get; set; } = 4096;
+
+    public long MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// What the HTTP server itself accepts: twice <see cref="MaxRequestBytes"/>, so a body a little over the limit
+    /// can be read to its end and answered with a clean 413; beyond this the server stops reading.
+    /// </summary>
+    public static long ServerBodyLimit(long maxRequestBytes) => maxRequestBytes > long.MaxValue / 2 ? long.MaxValue : maxRequestBytes * 2;
+
+    /// <summary>Every configured key: <see cref="ApiKeys"/> plus the variable's.</summary>
+    public IReadOnlySet<string> ResolveApiKeys()
+    {
+        var fromVariable = Environment.GetEnvironmentVariable(ApiKeysVariable) ?? string.Empty;
+        return ApiKeys.Concat(fromVariable.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Select(key => key.Trim())
+            .Where(key => key.Length > 0)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    public string ResolveVoicesDirectory() =>
+        VoicesDirectory.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), VoicesDirectory[2..])
+            : VoicesDirectory;
+
+    /// <summary>The same URLs on another port (<c>--port</c>): the configured hosts stay, so a board keeps its address.</summary>
+    public void UsePort(int port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"--port {port} is not a TCP port (0..65535)");
+        }
+        Urls = string.Join(';', Urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(url => WithPort(url, port)));
+    }
+
+    // Text surgery rather than UriBuilder: Kestrel URLs may use hosts Uri rejects ("http://*:8080", "http://+:8080").
+    private static string WithPort(string url, int port)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd < 0)
+        {
+            throw new ArgumentException($"gateway URL '{url}' has no scheme; write it like http://127.0.0.1:8080");
+        }
+        var hostStart = schemeEnd + 3;
+        var pathStart = url.IndexOf('/', hostStart);
+        var authority = pathStart < 0 ? url[hostStart..] : url[hostStart..pathStart];
+        var portColon = authority.LastIndexOf(':');
+        var host = portColon > authority.LastIndexOf(']') ? authority[..portColon] : authority;
+        return $"{url[..hostStart]}{host}:{port}{(pathStart < 0 ? "" : url[pathStart..])}";
+    }
+
+    /// <summary>Fails at startup, not at the first request, when a limit is nonsense.</summary>
+    public void Validate()
+    {
+        if (MaxInputCharacters <= 0)
+        {
+            throw new ArgumentException($"gateway.maxInputCharacters must be positive, got {MaxInputCharacters}");
+        }
+        if (MaxRequestBytes <= 0)
+        {
+            throw new ArgumentException($"gateway.maxRequestBytes must be positive, got {MaxRequestBytes}");
+        }
+        if (string.IsNullOrWhiteSpace(Urls))
+        {
+            throw new ArgumentException("gateway.urls is empty; give at least one URL such as http://127.0.0.1:8080");
+        }
+    }
+}

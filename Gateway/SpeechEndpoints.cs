@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
+using Qwen3Tts.Grains;
+
+namespace Qwen3Tts.Gateway;
+
+/// <summary><c>POST /v1/audio/speech</c>: OpenAI's text-to-speech endpoint, served by the cluster.</summary>
+public static class SpeechEndpoints
+{
+    public static IEndpointRouteBuilder MapSpeechEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/audio/speech", SpeakAsync)
+            .WithName("createSpeech")
+            .WithTags("Audio")
+            .WithSummary("Generate audio from text")
+            .WithDescription("OpenAI-compatible. Fields: model, input, voice, response_format (wav, pcm), speed, stream_format (\"audio\" streams " +
+                             "chunked audio as it is generated, \"sse\" streams speech.audio.delta events with base64 audio), plus language and seed. The body is 16-bit 24 kHz mono audio.")
+            .AddOpenApiOperationTransformer(DescribeBodyAsync)
+            .Produces(StatusCodes.Status200OK, contentType: AudioResponseWriter.WavContentType, additionalContentTypes: [AudioResponseWriter.PcmContentType, ServerSentAudioStream.ContentType])
+            .Produces<OpenAiError>(StatusCodes.Status400BadRequest)
+            .Produces<OpenAiError>(StatusCodes.Status401Unauthorized)
+            .Produces<OpenAiError>(StatusCodes.Status404NotFound)
+            .Produces<OpenAiError>(StatusCodes.Status413PayloadTooLarge)
+            .Produces<OpenAiError>(StatusCodes.Status500InternalServerError)
+            .Produces<OpenAiError>(StatusCodes.Status503ServiceUnavailable);
+        return routes;
+    }
+
+    // The body is documented here rather than with Accepts<T>(), which would also make routing refuse (415) a
+    // body sent without "Content-Type: application/json"; the reader parses the JSON whatever the header says.
+    private static async Task DescribeBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = await context.GetOrCreateSchemaAsync(typeof(SpeechRequest), null, cancellationToken);
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+        };
+    }
+
+    private static async Task SpeakAsync(
+        HttpContext context, GatewayOptions options, SpeechRequestValidator validator, ClusterReadiness readiness,
+        IGrainFactory grains, ILoggerFactory logging)
+    {
+        var logger = logging.CreateLogger(typeof(SpeechEndpoints).FullName!);
+        var aborted = context.RequestAborted;
+        var speech = validator.Validate(await SpeechRequestReader.ReadAsync(context.Request, options.MaxRequestBytes, aborted));
+        readiness.EnsureReady();
+
+        var requestId = Guid.NewGuid().ToString("N");
+        logger.LogInformation("speech {RequestId}: {Characters} characters, {Format}{Streamed}", requestId, speech.Request.Text.Length,
+            speech.Format, speech.Stream ? ", streamed" : "");
+        // The aborted token reaches the grain iterator: a client that hangs up stops the synthesis.
+        var chunks = grains.GetGrain<ISynthesisGrain>(requestId).SynthesizeAsync(speech.Request, aborted);
+        var audio = SpeechAudio.ApplySpeed(SpeechAudio.SamplesOf(chunks, aborted), speech.Speed);
+        try
+        {
+            if (speech.Stream)
+            {
+                await AudioResponseWriter.WriteStreamingAsync(context.Response, speech.Format, speech.Events, audio, aborted);
+            }
+            else
+            {
+                await AudioResponseWriter.WriteBufferedAsync(context.Response, speech.Format, audio, aborted);
+            }
+        }
+        catch (Exception e) when (!context.Response.HasStarted && SynthesisFailures.Translate(e, readiness) is { } error)
+        {
+            if (error.StatusCode >= StatusCodes.Status500InternalServerError)
+            {
+                logger.LogError(e, "speech {RequestId} failed", requestId);
+            }
+            throw error;
+        }
+    }
+}

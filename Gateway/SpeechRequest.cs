@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+
+namespace Qwen3Tts.Gateway;
+
+/// <summary>
+/// The body of <c>POST /v1/audio/speech</c>: OpenAI's fields plus <c>language</c> and <c>seed</c>.
+/// Everything is optional here so that a missing field gets a 400 naming it, not a serializer error.
+/// </summary>
+public sealed class SpeechRequest
+{
+    /// <summary>qwen3-tts, or one of OpenAI's TTS model names (tts-1, tts-1-hd, gpt-4o-mini-tts): all the same model.</summary>
+    [JsonPropertyName("model")]
+    public string? Model { get; set; }
+
+    /// <summary>The text to speak.</summary>
+    [JsonPropertyName("input")]
+    public string? Input { get; set; }
+
+    /// <summary>A voice name from GET /v1/voices; "default" (or none) is the model's own voice.</summary>
+    [JsonPropertyName("voice")]
+    public string? Voice { get; set; }
+
+    /// <summary>wav (default) or pcm (raw 16-bit little-endian, 24 kHz mono).</summary>
+    [JsonPropertyName("response_format")]
+    public string? ResponseFormat { get; set; }
+
+    /// <summary>Playback speed, 0.25 to 4.0; 1.0 by default.</summary>
+    [JsonPropertyName("speed")]
+    public double? Speed { get; set; }
+
+    /// <summary>"audio" streams the audio as it is generated, "sse" as speech.audio.delta events; absent = one complete response.</summary>
+    [JsonPropertyName("stream_format")]
+    public string? StreamFormat { get; set; }
+
+    /// <summary>auto (default), a language name (english, chinese, ...) or its ISO code.</summary>
+    [JsonPropertyName("language")]
+    public string? Language { get; set; }
+
+    /// <summary>Random seed: the same seed, text, voice and language give the same audio, bit for bit.</summary>
+    [JsonPropertyName("seed")]
+    public ulong? Seed { get; set; }
+
+    /// <summary>Accepted for gpt-4o-mini-tts compatibility; this model takes no style instructions, so it is ignored.</summary>
+    [JsonPropertyName("instructions")]
+    public string? Instructions { get; set; }
+}

@@ -1,0 +1,115 @@
+using Qwen3Tts.Grains;
+using Qwen3Tts.Inference.Prompt;
+using Qwen3Tts.Inference.Voices;
+
+namespace Qwen3Tts.Gateway;
+
+/// <summary>
+/// Checks a <see cref="SpeechRequest"/> field by field; every refusal is an <see cref="OpenAiErrorException"/>
+/// whose <c>param</c> names the field, so a client can point at what to fix.
+/// </summary>
+public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary voices)
+{
+    public const double MinSpeed = 0.25;
+    public const double MaxSpeed = 4.0;
+
+    /// <summary>Formats OpenAI defines that need an encoder this server does not ship.</summary>
+    private static readonly string[] UnservedFormats = ["mp3", "opus", "aac", "flac"];
+
+    private static readonly string ServedFormats = string.Join(", ", Enum.GetNames<SpeechAudioFormat>().Select(n => n.ToLowerInvariant()));
+
+    public ValidatedSpeech Validate(SpeechRequest request)
+    {
+        var model = request.Model;
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            throw OpenAiErrorException.InvalidRequest($"you must provide a model parameter; available models: {string.Join(", ", SpeechModels.Ids)}", "model");
+        }
+        if (!SpeechModels.IsKnown(model))
+        {
+            throw SpeechModels.NotFound(model);
+        }
+
+        var text = ValidateInput(request.Input);
+        var format = ValidateFormat(request.ResponseFormat);
+        var speed = ValidateSpeed(request.Speed);
+        var (stream, events) = ValidateStreamFormat(request.StreamFormat);
+        var language = Guard("language", () => TtsLanguage.Normalize(request.Language));
+        var voice = Guard("voice", () => voices.Load(request.Voice)?.ToDto());
+        return new ValidatedSpeech(new SynthesisRequestDto(text, language, request.Seed, Voice: voice), format, speed, stream, events);
+    }
+
+    private string ValidateInput(string? input)
+    {
+        if (input is null)
+        {
+            throw OpenAiErrorException.InvalidRequest("you must provide the text to speak in 'input'", "input");
+        }
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            throw OpenAiErrorException.InvalidRequest("'input' is empty; give the text to speak", "input");
+        }
+        if (input.Length > options.MaxInputCharacters)
+        {
+            throw OpenAiErrorException.InvalidRequest(
+                $"'input' has {input.Length} characters; the maximum is {options.MaxInputCharacters}", "input", "string_above_max_length");
+        }
+        return input;
+    }
+
+    private static SpeechAudioFormat ValidateFormat(string? format)
+    {
+        if (format is null)
+        {
+            // OpenAI defaults to mp3, which is not served; wav is the closest thing every player opens.
+            return SpeechAudioFormat.Wav;
+        }
+        if (Enum.TryParse<SpeechAudioFormat>(format, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(format, out _))
+        {
+            return parsed;
+        }
+        var why = UnservedFormats.Contains(format, StringComparer.OrdinalIgnoreCase) ? "is not served" : "is not a known format";
+        throw OpenAiErrorException.InvalidRequest($"response_format '{format}' {why}; use one of: {ServedFormats}", "response_format", "unsupported_format");
+    }
+
+    private static double ValidateSpeed(double? speed)
+    {
+        var value = speed ?? 1.0;
+        if (!double.IsFinite(value) || value < MinSpeed || value > MaxSpeed)
+        {
+            throw OpenAiErrorException.InvalidRequest($"speed {value} is out of range; use a value from {MinSpeed} to {MaxSpeed}", "speed");
+        }
+        // TIME-STRETCH: until the WSOLA stretcher is wired into SpeechAudio.ApplySpeed, only normal speed is served.
+        if (value != 1.0)
+        {
+            throw OpenAiErrorException.InvalidRequest($"speed {value} is not supported yet; this server plays at 1.0 only (the API range is {MinSpeed} to {MaxSpeed})", "speed");
+        }
+        return value;
+    }
+
+    private static (bool Stream, bool Events) ValidateStreamFormat(string? streamFormat) => streamFormat switch
+    {
+        null => (false, false),
+        "audio" => (true, false),
+        "sse" => (true, true),
+        _ => throw OpenAiErrorException.InvalidRequest($"unknown stream_format '{streamFormat}'; use 'audio' or 'sse', or leave it out for one complete response", "stream_format"),
+    };
+
+    // Language and voice lookups report bad names as ArgumentException with the accepted names in the message.
+    private static T Guard<T>(string param, Func<T> resolve)
+    {
+        try
+        {
+            return resolve();
+        }
+        catch (ArgumentException e)
+        {
+            throw OpenAiErrorException.InvalidRequest(MessageOf(e), param);
+        }
+    }
+
+    internal static string MessageOf(Exception exception) =>
+        exception is ArgumentException { ParamName: { } name } argument
+            ? argument.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+            : exception.Message;
+}

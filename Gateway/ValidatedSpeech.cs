@@ -1,0 +1,9 @@
+using Qwen3Tts.Grains;
+
+namespace Qwen3Tts.Gateway;
+
+/// <summary>
+/// A speech request that passed validation: what to synthesize and how to deliver it (<paramref name="Stream"/>:
+/// as it is generated; <paramref name="Events"/>: as OpenAI server-sent events rather than plain audio bytes).
+/// </summary>
+public sealed record ValidatedSpeech(SynthesisRequestDto Request, SpeechAudioFormat Format, double Speed, bool Stream, bool Events = false);

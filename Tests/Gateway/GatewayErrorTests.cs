@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text;
+
+namespace Qwen3Tts.Tests.Gateway;
+
+/// <summary>Every refusal of the speech endpoint and the router, in OpenAI's error shape with the right status and param.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class GatewayErrorTests(GatewayFixture fixture)
+{
+    public static TheoryData<string, HttpStatusCode, string?, string?, string> BadRequests => new()
+    {
+        { """{"input":"hi"}""", HttpStatusCode.BadRequest, "model", null, "model" },
+        { """{"model":"whisper-1","input":"hi"}""", HttpStatusCode.NotFound, "model", "model_not_found", "whisper-1" },
+        { """{"model":"tts-1"}""", HttpStatusCode.BadRequest, "input", null, "input" },
+        { """{"model":"tts-1","input":"   "}""", HttpStatusCode.BadRequest, "input", null, "empty" },
+        { """{"model":"tts-1","input":"hi","voice":"alloy"}""", HttpStatusCode.BadRequest, "voice", null, "available: default, narrator" },
+        { """{"model":"tts-1","input":"hi","voice":"../voices/narrator"}""", HttpStatusCode.BadRequest, "voice", null, "not a voice name" },
+        { """{"model":"tts-1","input":"hi","voice":"/etc/passwd"}""", HttpStatusCode.BadRequest, "voice", null, "not a voice name" },
+        { """{"model":"tts-1","input":"hi","language":"klingon"}""", HttpStatusCode.BadRequest, "language", null, "english" },
+        { """{"model":"tts-1","input":"hi","response_format":"mp3"}""", HttpStatusCode.BadRequest, "response_format", "unsupported_format", "response_format 'mp3' is not served; use one of: wav, pcm" },
+        { """{"model":"tts-1","input":"hi","response_format":"opus"}""", HttpStatusCode.BadRequest, "response_format", "unsupported_format", "use one of: wav, pcm" },
+        { """{"model":"tts-1","input":"hi","response_format":"flac"}""", HttpStatusCode.BadRequest, "response_format", "unsupported_format", "use one of: wav, pcm" },
+        { """{"model":"tts-1","input":"hi","response_format":"aac"}""", HttpStatusCode.BadRequest, "response_format", "unsupported_format", "use one of: wav, pcm" },
+        { """{"model":"tts-1","input":"hi","response_format":"ogg"}""", HttpStatusCode.BadRequest, "response_format", "unsupported_format", "not a known format" },
+        { """{"model":"tts-1","input":"hi","speed":5}""", HttpStatusCode.BadRequest, "speed", null, "0.25 to 4" },
+        { """{"model":"tts-1","input":"hi","speed":0.1}""", HttpStatusCode.BadRequest, "speed", null, "0.25 to 4" },
+        { """{"model":"tts-1","input":"hi","speed":1.5}""", HttpStatusCode.BadRequest, "speed", null, "1.0 only" },
+        { """{"model":"tts-1","input":"hi","stream_format":"video"}""", HttpStatusCode.BadRequest, "stream_format", null, "unknown stream_format" },
+        { """{"model":"tts-1","input":"hi","seed":"seven"}""", HttpStatusCode.BadRequest, "seed", null, "'seed'" },
+        { """{"model":"tts-1","input":"hi","seed":-1}""", HttpStatusCode.BadRequest, "seed", null, "'seed'" },
+        { """{"model":"tts-1","input":"hi""", HttpStatusCode.BadRequest, "input", null, "not a valid speech request" },
+        { "input=hi", HttpStatusCode.BadRequest, null, null, "not a valid speech request" },
+        { "null", HttpStatusCode.BadRequest, null, null, "JSON object" },
+        { "", HttpStatusCode.BadRequest, null, null, "empty" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task ABadRequestIsRefusedNamingTheField(string body, HttpStatusCode status, string? param, string? code, string messagePart)
+    {
+        using var response = await fixture.Http.PostAsync("/v1/audio/speech", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var message = await OpenAiErrorAssert.IsErrorAsync(response, status, "invalid_request_error", param, code);
+        Assert.Contains(messagePart, message);
+    }
+
+    [Fact]
+    public async Task InputOverTheCharacterLimitIsRefused()
+    {
+        var input = new string('a', GatewayFixture.MaxInputCharacters + 1);
+        using var response = await SpeechRequests.PostAsync(fixture.Http, new { model = "tts-1", input });
+
+        var message = await OpenAiErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", "input", "string_above_max_length");
+        Assert.Contains($"the maximum is {GatewayFixture.MaxInputCharacters}", message);
+    }
+
+    [Fact]
+    public async Task ABodyOverTheByteLimitIs413WithOrWithoutContentLength()
+    {
+        var body = $$"""{"model":"tts-1","input":"hi","instructions":"{{new string('x', (int)GatewayFixture.MaxRequestBytes)}}"}""";
+        using var declared = await fixture.Http.PostAsync("/v1/audio/speech", new StringContent(body, Encoding.UTF8, "application/json"));
+        // A chunked body announces no length; the limit must hold while reading it.
+        var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
+        chunked.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/speech") { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+        using var streamed = await fixture.Http.SendAsync(request);
+
+        // Far over the limit: refused from Content-Length alone; Expect: 100-continue keeps the client from sending it.
+        var huge = new ByteArrayContent(new byte[GatewayFixture.MaxRequestBytes * 4]);
+        huge.Headers.ContentType = new("application/json");
+        using var hugeRequest = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/speech") { Content = huge };
+        hugeRequest.Headers.ExpectContinue = true;
+        using var refused = await fixture.Http.SendAsync(hugeRequest);
+
+        await OpenAiErrorAssert.IsErrorAsync(declared, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", null, "request_too_large");
+        var message = await OpenAiErrorAssert.IsErrorAsync(refused, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", null, "request_too_large");
+        Assert.Contains($"the limit is {GatewayFixture.MaxRequestBytes}", message);
+        await OpenAiErrorAssert.IsErrorAsync(streamed, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", null, "request_too_large");
+    }
+
+    [Fact]
+    public async Task ABodyWithoutAJsonContentTypeIsStillReadAsJson()
+    {
+        using var response = await fixture.Http.PostAsync("/v1/audio/speech", new StringContent("""{"model":"tts-1","input":"Plain text type.","seed":2}""", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("audio/wav", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task TextTooLongForTheTalkerContextIsRefusedWithTheReason()
+    {
+        // Digits are one token each, so this fits the character limit but not the tiny talker's 512 positions.
+        var input = string.Concat(Enumerable.Repeat("1234567890", 59));
+        using var response = await SpeechRequests.PostAsync(fixture.Http, new { model = "tts-1", input });
+
+        var message = await OpenAiErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request_error");
+        Assert.Contains("too long", message);
+    }
+
+    [Fact]
+    public async Task AnUnknownRouteIs404InOpenAiShape()
+    {
+        using var response = await fixture.Http.GetAsync("/v1/audio/transcriptions");
+
+        var message = await OpenAiErrorAssert.IsErrorAsync(response, HttpStatusCode.NotFound, "invalid_request_error", null, "unknown_url");
+        Assert.Contains("GET /v1/audio/transcriptions", message);
+    }
+
+    [Fact]
+    public async Task AWrongMethodIs405NamingTheAllowedOne()
+    {
+        using var response = await fixture.Http.GetAsync("/v1/audio/speech");
+
+        var message = await OpenAiErrorAssert.IsErrorAsync(response, HttpStatusCode.MethodNotAllowed, "invalid_request_error", null, "method_not_allowed");
+        Assert.Contains("POST", message);
+    }
+}

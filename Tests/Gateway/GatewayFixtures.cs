@@ -1,0 +1,71 @@
+using Qwen3Tts.Grains;
+using Qwen3Tts.Inference.Synthetic;
+
+namespace Qwen3Tts.Tests.Gateway;
+
+/// <summary>
+/// One silo with every role and the gateway over the tiny synthetic models, no API keys, small limits so the
+/// limit errors are cheap to provoke, and a voice library holding one voice ("narrator").
+/// </summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    public const int MaxInputCharacters = 600;
+    public const long MaxRequestBytes = 8 * 1024;
+    public const string VoiceName = "narrator";
+
+    private readonly string _root = Directory.CreateTempSubdirectory("qwen3-gateway-").FullName;
+
+    public GatewayServer Server { get; private set; } = null!;
+
+    public HttpClient Http => Server.Http;
+
+    public string ModelsDirectory => Path.Combine(_root, "models");
+
+    public async Task InitializeAsync()
+    {
+        await SyntheticModelKit.WriteAsync(ModelsDirectory, SyntheticPreset.Tiny, seed: 23);
+        var voices = Directory.CreateDirectory(Path.Combine(_root, "voices")).FullName;
+        var frames = string.Join(",", Enumerable.Range(0, 3).Select(f => "[" + string.Join(",", Enumerable.Range(0, 16).Select(k => (f * 16 + k) * 5)) + "]"));
+        await File.WriteAllTextAsync(Path.Combine(voices, VoiceName + ".json"), $$"""{"ref_text": "Reference words", "codec_tokens": [{{frames}}]}""");
+
+        var settings = GatewayServer.Settings([GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway], ModelsDirectory, gateway =>
+        {
+            gateway.VoicesDirectory = voices;
+            gateway.MaxInputCharacters = MaxInputCharacters;
+            gateway.MaxRequestBytes = MaxRequestBytes;
+        });
+        Server = await GatewayServer.StartAsync(settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+}
+
+/// <summary>A silo with only the gateway role (no models at all) and API keys: readiness and authentication without synthesis.</summary>
+public sealed class GatewayOnlyFixture : IAsyncLifetime
+{
+    public const string ApiKey = "test-key-1";
+    public const string OtherApiKey = "test-key-2";
+
+    public GatewayServer Server { get; private set; } = null!;
+
+    public HttpClient Http => Server.Http;
+
+    public async Task InitializeAsync()
+    {
+        var settings = GatewayServer.Settings([GrainRoles.Gateway], modelsDirectory: null, gateway => gateway.ApiKeys = [ApiKey, OtherApiKey]);
+        Server = await GatewayServer.StartAsync(settings);
+    }
+
+    public Task DisposeAsync() => Server.DisposeAsync().AsTask();
+}
+
+/// <summary>The test classes that share one full gateway silo (one model load, one Kestrel server).</summary>
+[CollectionDefinition(Name)]
+public sealed class GatewayCollection : ICollectionFixture<GatewayFixture>
+{
+    public const string Name = "gateway silo with every role";
+}

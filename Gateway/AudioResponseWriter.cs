@@ -16,11 +16,22 @@ public static class AudioResponseWriter
 {
     public const string WavContentType = "audio/wav";
     public const string PcmContentType = "audio/pcm";
+    public const string FlacContentType = "audio/flac";
 
-    public static string ContentType(SpeechAudioFormat format) => format == SpeechAudioFormat.Wav ? WavContentType : PcmContentType;
+    public static string ContentType(SpeechAudioFormat format) => format switch
+    {
+        SpeechAudioFormat.Wav => WavContentType,
+        SpeechAudioFormat.Flac => FlacContentType,
+        _ => PcmContentType,
+    };
 
     public static async Task WriteBufferedAsync(HttpResponse response, SpeechAudioFormat format, IAsyncEnumerable<float[]> audio, CancellationToken cancellationToken)
     {
+        if (format == SpeechAudioFormat.Flac)
+        {
+            await WriteFlacAsync(response, audio, cancellationToken);
+            return;
+        }
         using var encoded = new MemoryStream();
         await using (var writer = new WavWriter(encoded, CodecAudio.SampleRate, 1, AudioFormatOf(format), leaveOpen: true))
         {
@@ -56,6 +67,19 @@ public static class AudioResponseWriter
         {
             await sink.CompleteAsync(cancellationToken);
         }
+    }
+
+    private static async Task WriteFlacAsync(HttpResponse response, IAsyncEnumerable<float[]> audio, CancellationToken cancellationToken)
+    {
+        var samples = new List<float>();
+        await foreach (var chunk in audio.WithCancellation(cancellationToken))
+        {
+            samples.AddRange(chunk);
+        }
+        var encoded = FlacWriter.Encode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(samples), CodecAudio.SampleRate);
+        response.ContentType = FlacContentType;
+        response.ContentLength = encoded.Length;
+        await response.Body.WriteAsync(encoded, cancellationToken);
     }
 
     private static AudioFormat AudioFormatOf(SpeechAudioFormat format) =>

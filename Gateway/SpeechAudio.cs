@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Qwen3Tts.Grains;
+using Qwen3Tts.Inference.Audio;
+using Qwen3Tts.Inference.Models;
 
 namespace Qwen3Tts.Gateway;
 
@@ -18,10 +20,26 @@ public static class SpeechAudio
     }
 
     /// <summary>
-    /// TIME-STRETCH: the one place playback speed changes the audio. The validator admits only 1.0 until the
-    /// streaming WSOLA stretcher (Inference/Audio/TimeStretcher) is wired here, chunk by chunk, so streaming
-    /// stays incremental.
+    /// OpenAI's <c>speed</c>: tempo changes, pitch stays (WSOLA). The stretcher keeps its own overlap state,
+    /// so chunks are stretched as they arrive and streaming stays incremental; 1.0 passes audio through untouched.
     /// </summary>
     public static IAsyncEnumerable<float[]> ApplySpeed(IAsyncEnumerable<float[]> samples, double speed) =>
-        speed == 1.0 ? samples : throw new NotSupportedException($"speed {speed} needs the time stretcher, which is not wired yet");
+        speed == 1.0 ? samples : StretchAsync(samples, new TimeStretcher(CodecAudio.SampleRate, speed));
+
+    private static async IAsyncEnumerable<float[]> StretchAsync(IAsyncEnumerable<float[]> samples, TimeStretcher stretcher)
+    {
+        await foreach (var chunk in samples)
+        {
+            var stretched = stretcher.Process(chunk);
+            if (stretched.Length > 0)
+            {
+                yield return stretched;
+            }
+        }
+        var tail = stretcher.Flush();
+        if (tail.Length > 0)
+        {
+            yield return tail;
+        }
+    }
 }

@@ -8,4 +8,7 @@ public enum SpeechAudioFormat
 
     /// <summary>Headerless 16-bit signed little-endian PCM, 24 kHz mono.</summary>
     Pcm,
+
+    /// <summary>FLAC, 16-bit 24 kHz mono, lossless; complete responses only (its header holds the totals and MD5).</summary>
+    Flac,
 }

@@ -20,7 +20,7 @@ public static class SpeechEndpoints
             .WithDescription("OpenAI-compatible. Fields: model, input, voice, response_format (wav, pcm), speed, stream_format (\"audio\" streams " +
                              "chunked audio as it is generated, \"sse\" streams speech.audio.delta events with base64 audio), plus language and seed. The body is 16-bit 24 kHz mono audio.")
             .AddOpenApiOperationTransformer(DescribeBodyAsync)
-            .Produces(StatusCodes.Status200OK, contentType: AudioResponseWriter.WavContentType, additionalContentTypes: [AudioResponseWriter.PcmContentType, ServerSentAudioStream.ContentType])
+            .Produces(StatusCodes.Status200OK, contentType: AudioResponseWriter.WavContentType, additionalContentTypes: [AudioResponseWriter.PcmContentType, AudioResponseWriter.FlacContentType, ServerSentAudioStream.ContentType])
             .Produces<OpenAiError>(StatusCodes.Status400BadRequest)
             .Produces<OpenAiError>(StatusCodes.Status401Unauthorized)
             .Produces<OpenAiError>(StatusCodes.Status404NotFound)

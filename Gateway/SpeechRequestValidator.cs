@@ -10,11 +10,11 @@ namespace Qwen3Tts.Gateway;
 /// </summary>
 public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary voices)
 {
-    public const double MinSpeed = 0.25;
-    public const double MaxSpeed = 4.0;
+    public const double MinSpeed = Inference.Audio.TimeStretcher.MinSpeed;
+    public const double MaxSpeed = Inference.Audio.TimeStretcher.MaxSpeed;
 
     /// <summary>Formats OpenAI defines that need an encoder this server does not ship.</summary>
-    private static readonly string[] UnservedFormats = ["mp3", "opus", "aac", "flac"];
+    private static readonly string[] UnservedFormats = ["mp3", "opus", "aac"];
 
     private static readonly string ServedFormats = string.Join(", ", Enum.GetNames<SpeechAudioFormat>().Select(n => n.ToLowerInvariant()));
 
@@ -34,6 +34,11 @@ public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary 
         var format = ValidateFormat(request.ResponseFormat);
         var speed = ValidateSpeed(request.Speed);
         var (stream, events) = ValidateStreamFormat(request.StreamFormat);
+        if (stream && format == SpeechAudioFormat.Flac)
+        {
+            throw OpenAiErrorException.InvalidRequest(
+                "response_format 'flac' is served as one complete response only (its header holds the length and checksum); leave out stream_format, or stream wav or pcm", "stream_format");
+        }
         var language = Guard("language", () => TtsLanguage.Normalize(request.Language));
         var voice = Guard("voice", () => voices.Load(request.Voice)?.ToDto());
         return new ValidatedSpeech(new SynthesisRequestDto(text, language, request.Seed, Voice: voice), format, speed, stream, events);
@@ -78,11 +83,6 @@ public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary 
         if (!double.IsFinite(value) || value < MinSpeed || value > MaxSpeed)
         {
             throw OpenAiErrorException.InvalidRequest($"speed {value} is out of range; use a value from {MinSpeed} to {MaxSpeed}", "speed");
-        }
-        // TIME-STRETCH: until the WSOLA stretcher is wired into SpeechAudio.ApplySpeed, only normal speed is served.
-        if (value != 1.0)
-        {
-            throw OpenAiErrorException.InvalidRequest($"speed {value} is not supported yet; this server plays at 1.0 only (the API range is {MinSpeed} to {MaxSpeed})", "speed");
         }
         return value;
     }

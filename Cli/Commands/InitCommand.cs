@@ -172,7 +172,7 @@ internal static class InitCommand
         var width = boards.Max(b => b.Host.ToString().Length);
         foreach (var board in boards)
         {
-            output.WriteLine($"     {board.Host.ToString().PadRight(width)}  qwen3-tts-silo --config {file} --silo {board.Name}");
+            output.WriteLine($"     {board.Host.ToString().PadRight(width)}  qwen3-tts silo --config {file} --silo {board.Name}");
         }
 
         // A loopback address in a cluster that spans machines is advertised to boards that cannot reach it.

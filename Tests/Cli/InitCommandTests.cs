@@ -37,8 +37,8 @@ public sealed class InitCommandTests : IDisposable
         Assert.Equal("10.0.0.3", worker.Host);
         Assert.Equal((11111, 30000), (worker.SiloPort, worker.GatewayPort));
 
-        Assert.Contains("qwen3-tts-silo --config cluster.json --silo talker-gateway", run.Output);
-        Assert.Contains("qwen3-tts-silo --config cluster.json --silo predictor-vocoder", run.Output);
+        Assert.Contains("qwen3-tts silo --config cluster.json --silo talker-gateway", run.Output);
+        Assert.Contains("qwen3-tts silo --config cluster.json --silo predictor-vocoder", run.Output);
         Assert.Contains("qwen3-tts cluster init-db --connection-string 'Host=db;Database=qwen3tts'", run.Output);
     }
 

@@ -69,6 +69,37 @@ public sealed class GatewaySpeechTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task FlacDecodesToExactlyTheWavSamples()
+    {
+        var wav = await WavAsync(new { model = "qwen3-tts", input = Text, seed = 4 });
+        using var response = await SpeechRequests.PostAsync(fixture.Http, new { model = "qwen3-tts", input = Text, seed = 4, response_format = "flac" });
+        var flac = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("audio/flac", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(flac.Length, response.Content.Headers.ContentLength);
+        var decoded = Audio.FlacTestDecoder.Decode(flac);
+        Assert.Equal(24000, decoded.Info.SampleRate);
+        Assert.Equal(SpeechRequests.PcmOf(wav), System.Runtime.InteropServices.MemoryMarshal.AsBytes(decoded.Samples.AsSpan()).ToArray());
+    }
+
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(0.5)]
+    public async Task SpeedChangesTheDurationByItsFactorBufferedAndStreamed(double speed)
+    {
+        var normal = SpeechRequests.PcmOf(await WavAsync(new { model = "qwen3-tts", input = LongText, seed = 6 }));
+        var faster = SpeechRequests.PcmOf(await WavAsync(new { model = "qwen3-tts", input = LongText, seed = 6, speed }));
+        using var response = await SpeechRequests.PostAsync(fixture.Http,
+            new { model = "qwen3-tts", input = LongText, seed = 6, speed, response_format = "pcm", stream_format = "audio" }, HttpCompletionOption.ResponseHeadersRead);
+        var streamed = (await ReadAllAsync(response)).Bytes;
+
+        var samples = normal.Length / 2;
+        Assert.Equal((long)Math.Round(samples / speed), faster.Length / 2);
+        Assert.Equal(faster, streamed);
+    }
+
+    [Fact]
     public async Task StreamedPcmEqualsBufferedPcm()
     {
         using var buffered = await SpeechRequests.PostAsync(fixture.Http, new { model = "qwen3-tts", input = Text, seed = 9, response_format = "pcm" });

@@ -10,31 +10,19 @@ namespace Qwen3Tts.Tests.Cluster;
 /// </summary>
 public sealed class SiloProcessClientTests(TinyModelsFixture fixture) : IClassFixture<TinyModelsFixture>, IAsyncLifetime
 {
-    private readonly int _siloPort = SiloProcess.FreePort();
-    private readonly int _gatewayPort = SiloProcess.FreePort();
     private readonly string _dir = Directory.CreateTempSubdirectory("qwen3-silo-process-").FullName;
-    private SiloProcess? _silo;
+    private SingleSiloProcess? _silo;
 
-    public async Task InitializeAsync()
-    {
-        var config = Path.Combine(_dir, "cluster.json");
-        await File.WriteAllTextAsync(config, $$"""
-            {
-              "cluster": { "clusterId": "process-test", "serviceId": "process-test", "clustering": "localhost" },
-              "models": { "directory": "{{fixture.Directory.Replace("\\", "\\\\")}}" },
-              "silos": [ { "name": "board", "roles": [ "talker", "predictor", "vocoder", "gateway" ], "host": "127.0.0.1", "siloPort": {{_siloPort}}, "gatewayPort": {{_gatewayPort}} } ]
-            }
-            """);
-        _silo = SiloProcess.Start(config, _dir);
-        await _silo.WaitForPortAsync(_gatewayPort, TimeSpan.FromSeconds(90));
-    }
+    private SingleSiloProcess Silo => _silo ?? throw new InvalidOperationException("the silo did not start");
+
+    public async Task InitializeAsync() => _silo = await SingleSiloProcess.StartAsync(fixture.Directory, _dir, "process-test");
 
     [Fact]
     public async Task TheClientSynthesizesThroughARealSiloTheSameAudioAsInProcess()
     {
         var expected = await new SpeechSynthesizer(fixture.Models).SynthesizeAsync(new SynthesisRequest("Hello from the silo.", "english", Seed: 17));
 
-        await using var client = await Qwen3TtsClient.ConnectAsync(new Qwen3TtsClientOptions { ClusterId = "process-test", ServiceId = "process-test", GatewayPorts = [_gatewayPort] });
+        await using var client = await Qwen3TtsClient.ConnectAsync(new Qwen3TtsClientOptions { ClusterId = "process-test", ServiceId = "process-test", GatewayPorts = [Silo.GatewayPort] });
         var audio = await client.SynthesizeAsync("Hello from the silo.", new SynthesisOptions { Language = SpeechLanguage.English, Seed = 17 });
         var streamed = new List<float>();
         await foreach (var chunk in client.StreamAsync("Hello from the silo.", new SynthesisOptions { Language = SpeechLanguage.English, Seed = 17 }))
@@ -57,9 +45,9 @@ public sealed class SiloProcessClientTests(TinyModelsFixture fixture) : IClassFi
         var embedded = Path.Combine(_dir, "embedded.wav");
         string[] common = ["speak", "A cloned voice over the wire.", "--seed", "5", "--voice", voice, "--lang", "english"];
 
-        var clustered = await RunCliAsync([.. common, "-o", viaCluster, "--cluster", Path.Combine(_dir, "cluster.json")]);
+        var clustered = await RunCliAsync([.. common, "-o", viaCluster, "--cluster", Silo.Config]);
         var local = await RunCliAsync([.. common, "-o", embedded, "--models", fixture.Directory]);
-        var seedConvention = await RunCliAsync([.. common, "-o", Path.Combine(_dir, "x.wav"), "--cluster", Path.Combine(_dir, "cluster.json"), "--convention", "Seed"]);
+        var seedConvention = await RunCliAsync([.. common, "-o", Path.Combine(_dir, "x.wav"), "--cluster", Silo.Config, "--convention", "Seed"]);
 
         Assert.True(clustered.Code == 0, clustered.Error);
         Assert.True(local.Code == 0, local.Error);

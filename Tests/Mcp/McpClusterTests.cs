@@ -8,25 +8,12 @@ namespace Qwen3Tts.Tests.Mcp;
 /// <summary>`qwen3-tts mcp --cluster`: the tool's speech comes from a real silo process, and must equal embedded mode's.</summary>
 public sealed class McpClusterTests(TinyModelsFixture models) : IClassFixture<TinyModelsFixture>, IAsyncLifetime
 {
-    private readonly int _siloPort = SiloProcess.FreePort();
-    private readonly int _gatewayPort = SiloProcess.FreePort();
     private readonly string _dir = Directory.CreateTempSubdirectory("qwen3-mcp-cluster-").FullName;
-    private SiloProcess? _silo;
+    private SingleSiloProcess? _silo;
 
-    private string Config => Path.Combine(_dir, "cluster.json");
+    private string Config => (_silo ?? throw new InvalidOperationException("the silo did not start")).Config;
 
-    public async Task InitializeAsync()
-    {
-        await File.WriteAllTextAsync(Config, $$"""
-            {
-              "cluster": { "clusterId": "mcp-test", "serviceId": "mcp-test", "clustering": "localhost" },
-              "models": { "directory": "{{models.Directory.Replace("\\", "\\\\")}}" },
-              "silos": [ { "name": "board", "roles": [ "talker", "predictor", "vocoder", "gateway" ], "host": "127.0.0.1", "siloPort": {{_siloPort}}, "gatewayPort": {{_gatewayPort}} } ]
-            }
-            """);
-        _silo = SiloProcess.Start(Config, _dir);
-        await _silo.WaitForPortAsync(_gatewayPort, TimeSpan.FromSeconds(90));
-    }
+    public async Task InitializeAsync() => _silo = await SingleSiloProcess.StartAsync(models.Directory, _dir, "mcp-test");
 
     [Fact]
     public async Task TextToSpeechThroughTheClusterClonesALibraryVoiceLikeEmbeddedMode()

@@ -17,7 +17,7 @@ public static class SpeechEndpoints
             .WithName("createSpeech")
             .WithTags("Audio")
             .WithSummary("Generate audio from text")
-            .WithDescription("OpenAI-compatible. Fields: model, input, voice, response_format (wav, pcm), speed, stream_format (\"audio\" streams " +
+            .WithDescription("OpenAI-compatible. Fields: model, input, voice, response_format (wav, pcm, flac), speed (0.25-4.0), stream_format (\"audio\" streams " +
                              "chunked audio as it is generated, \"sse\" streams speech.audio.delta events with base64 audio), plus language and seed. The body is 16-bit 24 kHz mono audio.")
             .AddOpenApiOperationTransformer(DescribeBodyAsync)
             .Produces(StatusCodes.Status200OK, contentType: AudioResponseWriter.WavContentType, additionalContentTypes: [AudioResponseWriter.PcmContentType, AudioResponseWriter.FlacContentType, ServerSentAudioStream.ContentType])

@@ -31,7 +31,7 @@ public sealed class GatewayCancellationTests(LongUtteranceGatewayFixture fixture
     [Fact]
     public async Task AnHttpClientThatHangsUpMidStreamStopsTheTalkerAndFreesItsSequence()
     {
-        using var steps = new TalkerStepCounter(fixture.SiloMeter);
+        using var steps = new TalkerStepCounter(fixture.Server.OrleansMeter);
         // Nothing may be drained: disposing the unfinished response closes the connection, as a client that goes away does.
         using var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = fixture.Server.BaseAddress };
 
@@ -52,7 +52,7 @@ public sealed class GatewayCancellationTests(LongUtteranceGatewayFixture fixture
     [Fact]
     public async Task CancellingTheDotNetClientsStreamStopsTheTalkerAndFreesItsSequence()
     {
-        using var steps = new TalkerStepCounter(fixture.SiloMeter);
+        using var steps = new TalkerStepCounter(fixture.Server.OrleansMeter);
         await using var client = await Qwen3TtsClient.ConnectAsync(new Qwen3TtsClientOptions
         {
             ClusterId = fixture.ClusterId,

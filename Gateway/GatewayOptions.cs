@@ -11,7 +11,10 @@ public sealed class GatewayOptions
     /// <summary>The named voices (<c>NAME.json</c> / <c>NAME.npy</c>) requests may ask for; a leading <c>~/</c> is the home directory.</summary>
     public string VoicesDirectory { get; set; } = "~/.local/share/qwen3-tts/voices";
 
-    /// <summary>Accepted bearer keys; with none here and none in <see cref="ApiKeysVariable"/>, the API is open.</summary>
+    /// <summary>
+    /// Accepted API keys (Bearer on /v1, Bearer or the Basic password on /dashboard); with none here and none in
+    /// <see cref="ApiKeysVariable"/>, the API and the dashboard are open.
+    /// </summary>
     public List<string> ApiKeys { get; set; } = [];
 
     /// <summary>Environment variable with more keys (comma-separated), so cluster.json need not hold secrets.</summary>

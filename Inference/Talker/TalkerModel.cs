@@ -52,6 +52,18 @@ public sealed class TalkerModel : IDisposable
     /// <summary>Session items those decodes carried; above <see cref="Decodes"/> when requests were batched.</summary>
     public long DecodedItems => Interlocked.Read(ref _decodedItems);
 
+    /// <summary>KV sequences held by open sessions right now (0 when idle): shows whether finished or abandoned requests gave theirs back.</summary>
+    public int SequencesInUse
+    {
+        get
+        {
+            lock (_freeSequences)
+            {
+                return Options.MaxSequences - _freeSequences.Count;
+            }
+        }
+    }
+
     public static TalkerModel Load(string runtimeGgufPath, TalkerOptions options, ILogger? logger = null)
     {
         logger ??= NullLogger.Instance;

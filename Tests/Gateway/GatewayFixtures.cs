@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Inference.Synthetic;
+using Qwen3Tts.Inference.Talker;
 
 namespace Qwen3Tts.Tests.Gateway;
 
@@ -61,6 +63,46 @@ public sealed class GatewayOnlyFixture : IAsyncLifetime
     }
 
     public Task DisposeAsync() => Server.DisposeAsync().AsTask();
+}
+
+/// <summary>
+/// One silo with every role and the gateway whose talker has room for utterances of thousands of frames (tens of
+/// seconds of generation even on the tiny models), so a test can walk away from one long before it would end.
+/// Exposes the talker model, whose sequences show whether a request's state was released.
+/// </summary>
+public sealed class LongUtteranceGatewayFixture : IAsyncLifetime
+{
+    public const int ContextPerSequence = 4096;
+
+    private readonly string _root = Directory.CreateTempSubdirectory("qwen3-gateway-long-").FullName;
+
+    public GatewayServer Server { get; private set; } = null!;
+
+    public string ClusterId { get; private set; } = "";
+
+    public int OrleansGatewayPort { get; private set; }
+
+    public TalkerModel Talker => Server.Host.Services.GetRequiredService<TalkerEngine>().Model;
+
+    public IGrainFactory Grains => Server.Host.Services.GetRequiredService<IGrainFactory>();
+
+    public async Task InitializeAsync()
+    {
+        var models = Path.Combine(_root, "models");
+        await SyntheticModelKit.WriteAsync(models, SyntheticPreset.Tiny, seed: 29);
+        var settings = GatewayServer.Settings([GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway], models,
+            gateway => gateway.VoicesDirectory = Directory.CreateDirectory(Path.Combine(_root, "voices")).FullName);
+        settings.Talker.ContextPerSequence = ContextPerSequence;
+        ClusterId = settings.Cluster.ClusterId;
+        OrleansGatewayPort = settings.Silos.Single().GatewayPort;
+        Server = await GatewayServer.StartAsync(settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
 }
 
 /// <summary>The test classes that share one full gateway silo (one model load, one Kestrel server).</summary>

@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 using Qwen3Tts.Gateway;
 using Qwen3Tts.Silo;
 using Qwen3Tts.Tests.Cluster;
@@ -26,6 +29,9 @@ public sealed class GatewayServer : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>The silo's own Orleans meter, where the tts-* instruments and the dashboard's counters live.</summary>
+    public Meter OrleansMeter => Host.Services.GetRequiredService<OrleansInstruments>().Meter;
 
     public static ClusterSettings Settings(IReadOnlyList<string> roles, string? modelsDirectory, Action<GatewayOptions>? gateway = null)
     {

@@ -46,14 +46,19 @@ public sealed class AdoNetMultiSiloTests(TinyModelsFixture fixture) : IClassFixt
                 await silos[i].WaitForPortAsync(ports[i].Gateway, TimeSpan.FromSeconds(120));
             }
 
+            // An open gateway port means that silo is Active, not that every other silo's membership view has it yet.
+            await WaitForActiveSilosAsync(database, Boards.Length, TimeSpan.FromSeconds(60));
+
             var expected = await new SpeechSynthesizer(fixture.Models).SynthesizeAsync(new SynthesisRequest("Three boards, one voice.", "english", Seed: 23));
             await using var client = await Qwen3TtsClient.ConnectAsync(new Qwen3TtsClientOptions
             {
                 ClusterId = "adonet-test",
                 ServiceId = "adonet-test",
                 AdoNetConnectionString = database.ConnectionString,
+                // Silo processes starting beside a busy test run can be slow to answer.
+                ConnectTimeout = TimeSpan.FromSeconds(60),
             });
-            var audio = await client.SynthesizeAsync("Three boards, one voice.", new SynthesisOptions { Language = SpeechLanguage.English, Seed = 23 });
+            var audio = await SynthesizeOnceViewsAgreeAsync(client, TimeSpan.FromSeconds(30));
 
             Assert.Equal(expected.Samples, audio.Samples);
             // Status 3 is Orleans' Active.
@@ -66,6 +71,35 @@ public sealed class AdoNetMultiSiloTests(TinyModelsFixture fixture) : IClassFixt
                 await silo.DisposeAsync();
             }
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task WaitForActiveSilosAsync(PostgresTestDatabase database, int count, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (await database.ScalarAsync<long>("SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = 'adonet-test' AND Status = 3") < count)
+        {
+            await Task.Delay(200, deadline.Token);
+        }
+    }
+
+    /// <summary>
+    /// The first request may reach a silo whose membership view does not list another board yet (views converge
+    /// by gossip after the table changes); placement then says no live silo hosts that role. Only that is retried.
+    /// </summary>
+    private static async Task<SynthesizedAudio> SynthesizeOnceViewsAgreeAsync(Qwen3TtsClient client, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return await client.SynthesizeAsync("Three boards, one voice.", new SynthesisOptions { Language = SpeechLanguage.English, Seed = 23 });
+            }
+            catch (Exception e) when (e.Message.Contains("no live silo hosts", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
         }
     }
 }

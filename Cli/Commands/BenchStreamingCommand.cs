@@ -28,13 +28,9 @@ internal static class BenchStreamingCommand
         {
             chunks, interval, runs,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(chunks) < 1 || result.GetValue(runs) < 1 || result.GetValue(interval) < 0)
-            {
-                result.AddError("--chunks and --runs must be at least 1 and --interval-ms at least 0");
-            }
-        });
+        chunks.Validators.Add(result => AtLeast(result, 1));
+        runs.Validators.Add(result => AtLeast(result, 1));
+        interval.Validators.Add(result => AtLeast(result, 0));
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (chunkCount, intervalMs, runCount) = (parse.GetValue(chunks), parse.GetValue(interval), parse.GetValue(runs));
@@ -67,6 +63,14 @@ internal static class BenchStreamingCommand
             return 0;
         });
         return command;
+    }
+
+    private static void AtLeast(System.CommandLine.Parsing.OptionResult result, int minimum)
+    {
+        if (result.GetValueOrDefault<int>() < minimum)
+        {
+            result.AddError($"{result.Option.Name} must be at least {minimum}");
+        }
     }
 
     private static string Label(StreamingMode mode) => mode switch

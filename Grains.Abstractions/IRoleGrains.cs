@@ -42,7 +42,7 @@ public interface IVocoderGrain : IGrainWithStringKey, IPlacedGrain
 
 // Why IAsyncEnumerable and not an Orleans stream: `qwen3-tts bench streaming` (one silo + external client
 // over localhost TCP, 40 chunks, 2-core EPYC, Orleans 10.4.2 memory streams with default pulling agents):
-// at the real-time pace (a chunk every 80 ms) the stream added 17-80 ms to the first chunk (x1.2-x2.0) and
+// at the real-time pace (a chunk every 80 ms) the stream added 17-81 ms to the first chunk (x1.2-x2.0) and
 // 25-35 ms to the p95 gap between chunks (x2.8-x4.3), at equal throughput; flat out it moved 7.5 KB chunks
 // at 2-4 MB/s against 52-88 (x0.05) and 480 KB chunks at about half the rate. Streams also need pub/sub
 // storage, a subscription round trip and an in-band end marker (OnCompletedAsync throws for persistent

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Qwen3Tts.Silo;
@@ -46,7 +47,7 @@ internal static class SiloCommand
     internal static async Task<int> RunAsync(ClusterSettings settings, TextWriter error, CancellationToken cancellationToken)
     {
         var entry = settings.ResolveSilo();
-        using var host = SiloApp.Build(settings, builder => ConfigureLogging(builder.Logging));
+        using var host = SiloApp.Build(settings, ConfigureHost);
         await SiloApp.StartAsync(host, cancellationToken);
         error.WriteLine($"silo '{entry.Name}' is up with roles {string.Join(", ", entry.Roles)} (cluster '{settings.Cluster.ClusterId}', silo port {entry.SiloPort}, gateway port {entry.GatewayPort})");
         foreach (var address in SiloApp.HttpAddresses(host))
@@ -56,6 +57,13 @@ internal static class SiloCommand
         error.WriteLine("Press Ctrl-C to stop.");
         await host.WaitForShutdownAsync(cancellationToken);
         return CliExitCodes.Ok;
+    }
+
+    internal static void ConfigureHost(IHostApplicationBuilder builder)
+    {
+        ConfigureLogging(builder.Logging);
+        // This program also carries `bench streaming`'s grain; a production silo must not offer it.
+        builder.Services.Configure<Orleans.Configuration.GrainTypeOptions>(o => o.Classes.Remove(typeof(Benchmarks.StreamingBenchGrain)));
     }
 
     // Orleans is chatty at Information; a server on a terminal shows warnings and errors unless QWEN3_TTS_LOG asks for more.

@@ -74,6 +74,17 @@ public static class PostgresClusteringSchema
         END
         $body$ LANGUAGE plpgsql;
 
+        -- The optimistic-concurrency step of every membership write: true when p_version was current and is now one higher.
+        CREATE OR REPLACE FUNCTION qwen3tts_bump_version(p_deployment varchar, p_version integer)
+          RETURNS boolean AS
+        $body$
+        BEGIN
+            UPDATE OrleansMembershipVersionTable SET Timestamp = now(), Version = Version + 1
+            WHERE DeploymentId = p_deployment AND Version = p_version;
+            RETURN FOUND;
+        END
+        $body$ LANGUAGE plpgsql;
+
         -- Inserts a silo and bumps the version, both or neither: 0 when the row exists or the version is stale.
         CREATE OR REPLACE FUNCTION qwen3tts_add_silo(
             p_deployment varchar, p_address varchar, p_port integer, p_generation integer,
@@ -83,10 +94,7 @@ public static class PostgresClusteringSchema
         $body$
         DECLARE affected integer;
         BEGIN
-            UPDATE OrleansMembershipVersionTable SET Timestamp = now(), Version = Version + 1
-            WHERE DeploymentId = p_deployment AND Version = p_version;
-            GET DIAGNOSTICS affected = ROW_COUNT;
-            IF affected = 0 THEN
+            IF NOT qwen3tts_bump_version(p_deployment, p_version) THEN
                 RETURN QUERY SELECT 0;
                 RETURN;
             END IF;
@@ -113,10 +121,7 @@ public static class PostgresClusteringSchema
         $body$
         DECLARE affected integer;
         BEGIN
-            UPDATE OrleansMembershipVersionTable SET Timestamp = now(), Version = Version + 1
-            WHERE DeploymentId = p_deployment AND Version = p_version;
-            GET DIAGNOSTICS affected = ROW_COUNT;
-            IF affected = 0 THEN
+            IF NOT qwen3tts_bump_version(p_deployment, p_version) THEN
                 RETURN QUERY SELECT 0;
                 RETURN;
             END IF;

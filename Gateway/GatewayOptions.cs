@@ -40,10 +40,7 @@ public sealed class GatewayOptions
             .ToHashSet(StringComparer.Ordinal);
     }
 
-    public string ResolveVoicesDirectory() =>
-        VoicesDirectory.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), VoicesDirectory[2..])
-            : VoicesDirectory;
+    public string ResolveVoicesDirectory() => Inference.Models.Store.ModelStoreOptions.ExpandHome(VoicesDirectory);
 
     /// <summary>The same URLs on another port (<c>--port</c>): the configured hosts stay, so a board keeps its address.</summary>
     public void UsePort(int port)

@@ -74,14 +74,9 @@ public static class SiloHosting
         return silo.AddTtsRoles(new TtsSiloOptions
         {
             Roles = entry.Roles,
-            ModelsDirectory = ExpandHome(settings.Models.Directory),
+            ModelsDirectory = settings.Models.Directory is { } models ? Inference.Models.Store.ModelStoreOptions.ExpandHome(models) : null,
             Talker = settings.Talker,
             Vocoder = settings.Vocoder,
         });
     }
-
-    private static string? ExpandHome(string? path) =>
-        path is not null && path.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
-            : path;
 }

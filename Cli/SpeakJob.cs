@@ -2,11 +2,9 @@ using Microsoft.Extensions.Logging;
 using Qwen3Tts.Cli.Speech;
 using Qwen3Tts.Inference.Audio;
 using Qwen3Tts.Inference.Models;
-using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Sampling;
-using Qwen3Tts.Inference.Talker;
 
 namespace Qwen3Tts.Cli;
 
@@ -22,7 +20,10 @@ internal sealed record SpeakSettings(string Text, string Output, string? ModelsD
     /// <summary>A voice profile (.json/.npy) to clone, or null for the model's own voice.</summary>
     public string? VoiceFile { get; init; }
     public AudioFormat Format { get; init; } = AudioFormat.WavPcm16;
-    public int MaxFrames { get; init; } = 2048;
+    /// <summary>About 2.7 minutes of audio: the cap for `speak` and the MCP tool alike.</summary>
+    public const int DefaultMaxFrames = 2048;
+
+    public int MaxFrames { get; init; } = DefaultMaxFrames;
 
     /// <summary>Write audio as it is produced instead of after the whole utterance.</summary>
     public bool Stream { get; init; }

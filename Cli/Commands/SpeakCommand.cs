@@ -21,7 +21,7 @@ internal static class SpeakCommand
         var convention = new Option<PromptConvention>("--convention") { Description = "Official (language id and speaker row in the prompt) or Seed (the Rust seed's prompt: language ignored)", DefaultValueFactory = _ => PromptConvention.Official };
         var voice = new Option<string?>("--voice", "-v") { Description = "Voice profile to clone: a .json from encode-voice ({ref_text, codec_tokens}) or a .npy of [frames, 16] codes" };
         var format = new Option<AudioFormat>("--format") { Description = "WavPcm16, WavFloat32, RawPcm16 or RawFloat32", DefaultValueFactory = _ => AudioFormat.WavPcm16 };
-        var maxFrames = new Option<int>("--max-frames") { Description = "Hard cap on generated frames (12.5 per second of audio)", DefaultValueFactory = _ => 2048 };
+        var maxFrames = new Option<int>("--max-frames") { Description = "Hard cap on generated frames (12.5 per second of audio)", DefaultValueFactory = _ => SpeakSettings.DefaultMaxFrames };
         var cluster = Speech.SpeechBackends.ClusterOption();
         var stream = new Option<bool>("--stream") { Description = "Write audio as it is generated (to stdout: WAV with unknown-size header, or raw PCM with --format RawPcm16)" };
 

@@ -22,8 +22,7 @@ internal sealed class TtsTools(TtsToolsContext context, ILogger<TtsTools> logger
     public const string ListVoicesName = "list_voices";
     public const string WavMimeType = "audio/wav";
 
-    /// <summary>Same cap as `speak`: about 2.7 minutes of audio per call.</summary>
-    private const int MaxFrames = 2048;
+    private const int MaxFrames = SpeakSettings.DefaultMaxFrames;
 
     // Parameter names are the tool's argument names on the wire, hence snake_case.
     [McpServerTool(Name = TextToSpeechName, Title = "Text to speech", Destructive = true, Idempotent = false, OpenWorld = false, ReadOnly = false)]

@@ -5,6 +5,8 @@ using Qwen3Tts.Client;
 using Qwen3Tts.Grains;
 using Xunit.Abstractions;
 
+using Qwen3Tts.Tests.Cluster;
+
 namespace Qwen3Tts.Tests.Gateway;
 
 /// <summary>
@@ -31,7 +33,7 @@ public sealed class GatewayCancellationTests(LongUtteranceGatewayFixture fixture
     [Fact]
     public async Task AnHttpClientThatHangsUpMidStreamStopsTheTalkerAndFreesItsSequence()
     {
-        using var steps = new TalkerStepCounter(fixture.Server.OrleansMeter);
+        using var steps = new TtsMeasurements([fixture.Server.OrleansMeter]);
         // Nothing may be drained: disposing the unfinished response closes the connection, as a client that goes away does.
         using var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = fixture.Server.BaseAddress };
 
@@ -43,7 +45,7 @@ public sealed class GatewayCancellationTests(LongUtteranceGatewayFixture fixture
             Assert.True(await body.ReadAsync(new byte[4096]) > 0);
             Assert.Equal(1, fixture.Talker.SequencesInUse);
         }
-        var stepsWhenLeaving = steps.Steps;
+        var stepsWhenLeaving = steps.Counter("tts-talker-steps");
 
         var settled = await WaitForTheTalkerToSettleAsync(steps);
         Assert.InRange(settled - stepsWhenLeaving, 0, MaxStepsAfterLeaving);
@@ -52,7 +54,7 @@ public sealed class GatewayCancellationTests(LongUtteranceGatewayFixture fixture
     [Fact]
     public async Task CancellingTheDotNetClientsStreamStopsTheTalkerAndFreesItsSequence()
     {
-        using var steps = new TalkerStepCounter(fixture.Server.OrleansMeter);
+        using var steps = new TtsMeasurements([fixture.Server.OrleansMeter]);
         await using var client = await Qwen3TtsClient.ConnectAsync(new Qwen3TtsClientOptions
         {
             ClusterId = fixture.ClusterId,
@@ -70,7 +72,7 @@ public sealed class GatewayCancellationTests(LongUtteranceGatewayFixture fixture
                 chunks++;
                 Assert.False(chunk.IsLast);
                 Assert.Equal(1, fixture.Talker.SequencesInUse);
-                stepsWhenLeaving = steps.Steps;
+                stepsWhenLeaving = steps.Counter("tts-talker-steps");
                 cancel.Cancel();
             }
         });
@@ -84,18 +86,18 @@ public sealed class GatewayCancellationTests(LongUtteranceGatewayFixture fixture
     /// Polls until the talker holds no KV sequence, no TalkerGrain is active, and the step count has not moved for
     /// half a second; fails if that does not happen within <see cref="SettleBound"/>. Returns the settled step count.
     /// </summary>
-    private async Task<long> WaitForTheTalkerToSettleAsync(TalkerStepCounter steps)
+    private async Task<long> WaitForTheTalkerToSettleAsync(TtsMeasurements steps)
     {
         var management = fixture.Grains.GetGrain<IManagementGrain>(0);
         var elapsed = Stopwatch.StartNew();
-        var lastSteps = steps.Steps;
+        var lastSteps = steps.Counter("tts-talker-steps");
         var unchangedSince = elapsed.Elapsed;
         var sequences = -1;
         var activations = -1;
         while (elapsed.Elapsed < SettleBound)
         {
             await Task.Delay(100);
-            var now = steps.Steps;
+            var now = steps.Counter("tts-talker-steps");
             if (now != lastSteps)
             {
                 lastSteps = now;
@@ -112,7 +114,7 @@ public sealed class GatewayCancellationTests(LongUtteranceGatewayFixture fixture
                 return lastSteps;
             }
         }
-        Assert.Fail($"{SettleBound.TotalSeconds} s after the caller went away the talker had not let go: {steps.Steps} steps " +
+        Assert.Fail($"{SettleBound.TotalSeconds} s after the caller went away the talker had not let go: {steps.Counter("tts-talker-steps")} steps " +
                     $"(last change {unchangedSince.TotalSeconds:F1} s in), {sequences} KV sequence(s) in use, {activations} TalkerGrain activation(s)");
         return lastSteps;
     }

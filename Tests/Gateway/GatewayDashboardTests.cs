@@ -3,6 +3,8 @@ using System.Net;
 using System.Text.Json;
 using Qwen3Tts.Grains;
 
+using Qwen3Tts.Tests.Cluster;
+
 namespace Qwen3Tts.Tests.Gateway;
 
 /// <summary>
@@ -19,12 +21,12 @@ public sealed class GatewayDashboardTests(GatewayFixture fixture)
     public async Task AfterASynthesisTheDashboardListsTheSiloItsRolesTheRoleGrainsAndTheTalkerSteps()
     {
         long steps;
-        using (var counter = new TalkerStepCounter(fixture.Server.OrleansMeter))
+        using (var counter = new TtsMeasurements([fixture.Server.OrleansMeter]))
         {
             using var speech = await SpeechRequests.PostAsync(fixture.Http, new { model = "tts-1", input = "Counting the talker's steps on the dashboard.", seed = 21 });
             Assert.Equal(HttpStatusCode.OK, speech.StatusCode);
             await speech.Content.ReadAsByteArrayAsync();
-            steps = counter.Steps;
+            steps = counter.Counter("tts-talker-steps");
         }
         Assert.True(steps > 0);
 

@@ -1,6 +1,6 @@
 using Qwen3Tts.Inference.Formats.Gguf;
 using Qwen3Tts.Inference.Models;
-using Qwen3Tts.Inference.SpeechTokenizer;
+using Qwen3Tts.Inference.Codec.Encoder;
 using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Inference.Synthetic;
@@ -19,7 +19,7 @@ public sealed record SyntheticPreset(
     bool TalkerGgufCarriesTextTokenizer,
     GgmlType WeightType,
     SyntheticVocoderSize Vocoder,
-    MimiEncoderShape SpeechTokenizer)
+    MimiEncoderConfig SpeechTokenizer)
 {
     /// <summary>
     /// Toy widths, same structure: head_dim * heads != hidden like the real talker, Q8_0 weights.
@@ -34,7 +34,7 @@ public sealed record SyntheticPreset(
         TalkerGgufCarriesTextTokenizer: false,
         WeightType: GgmlType.Q8_0,
         Vocoder: SyntheticVocoderSize.Tiny,
-        SpeechTokenizer: MimiEncoderShape.Tiny);
+        SpeechTokenizer: MimiEncoderConfig.Tiny);
 
     /// <summary>
     /// The real 0.6B: 28-layer talker, 5-layer predictor, 151936 x 2048 text table, Q8_0 GGUFs whose
@@ -49,7 +49,7 @@ public sealed record SyntheticPreset(
         TalkerGgufCarriesTextTokenizer: true,
         WeightType: GgmlType.Q8_0,
         Vocoder: SyntheticVocoderSize.Full06B,
-        SpeechTokenizer: MimiEncoderShape.Full);
+        SpeechTokenizer: MimiEncoderConfig.Published);
 
     public static SyntheticPreset Parse(string name) => name.ToLowerInvariant() switch
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Qwen3Tts.Inference.Predictor;
-using Qwen3Tts.Inference.SpeechTokenizer;
+using Qwen3Tts.Inference.Codec.Encoder;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
 
@@ -54,10 +54,12 @@ public static class ModelSetVerifier
                     return $"window {vocoder.WindowFrames} frames ({vocoder.WindowFrames * vocoder.SamplesPerFrame} samples)";
                 }
             case ModelRole.SpeechTokenizer:
-                using (var tokenizer = SpeechTokenizerModel.Load(store.ResolveSpeechTokenizer().Safetensors))
+                using (var encoder = MimiEncoderCheckpoint.Open(store.ResolveSpeechTokenizer().Safetensors))
                 {
-                    var s = tokenizer.Shape;
-                    return $"Mimi encoder: {s.Filters} filters, hidden {s.HiddenSize}, {s.TransformerLayers} transformer layers, 1 + {s.AcousticCodebooks} codebooks of {s.CodebookDim}";
+                    var e = encoder.Config;
+                    return $"Mimi encoder: {e.Filters} filters, hidden {e.HiddenSize}, {e.TransformerLayers} transformer layers, " +
+                           $"{e.SemanticQuantizers} + {e.AcousticQuantizers} codebooks of {e.CodebookDim} ({e.ValidQuantizers} used), " +
+                           $"{(encoder.ConfigPath is null ? "dimensions read off the tensors (no config.json)" : "config.json")}";
                 }
             default:
                 throw new ArgumentOutOfRangeException(nameof(role), role, null);

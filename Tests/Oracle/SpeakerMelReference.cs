@@ -3,7 +3,7 @@ namespace Qwen3Tts.Tests.Oracle;
 /// <summary>
 /// The official speaker-encoder front end (`mel_spectrogram` + `dynamic_range_compression_torch` as
 /// `extract_speaker_embedding` calls them) in plain double loops: librosa's Slaney filterbank written
-/// out from its definition, explicit reflect padding, a direct O(N²) DFT per frame, a dense mel product.
+/// out from its definition, explicit reflect padding, a textbook recursive FFT per frame, a dense mel product.
 /// Shares nothing with the engine's FFT or sparse filterbank.
 /// </summary>
 public static class SpeakerMelReference
@@ -84,29 +84,22 @@ public static class SpeakerMelReference
         {
             window[i] = 0.5 * (1 - Math.Cos(2 * Math.PI * i / Win));
         }
-        var cos = new double[NFft];
-        var sin = new double[NFft];
-        for (var i = 0; i < NFft; i++)
-        {
-            cos[i] = Math.Cos(2 * Math.PI * i / NFft);
-            sin[i] = Math.Sin(2 * Math.PI * i / NFft);
-        }
         var frames = (padded.Length - NFft) / Hop + 1;
         var bins = NFft / 2 + 1;
         var result = new double[frames][];
         var magnitude = new double[bins];
+        var windowed = new double[NFft];
         for (var t = 0; t < frames; t++)
         {
+            for (var i = 0; i < NFft; i++)
+            {
+                windowed[i] = padded[t * Hop + i] * window[i];
+            }
+            var spectrum = Dft(windowed.Select(v => new System.Numerics.Complex(v, 0)).ToArray());
             for (var k = 0; k < bins; k++)
             {
-                double re = 0, im = 0;
-                for (var i = 0; i < NFft; i++)
-                {
-                    var x = padded[t * Hop + i] * window[i];
-                    var phase = (int)((long)k * i % NFft);
-                    re += x * cos[phase];
-                    im -= x * sin[phase];
-                }
+                var re = spectrum[k].Real;
+                var im = spectrum[k].Imaginary;
                 magnitude[k] = Math.Sqrt(re * re + im * im + 1e-9);
             }
             result[t] = new double[Mels];
@@ -119,6 +112,26 @@ public static class SpeakerMelReference
                 }
                 result[t][m] = Math.Log(Math.Max(sum, 1e-5));
             }
+        }
+        return result;
+    }
+
+    /// <summary>The textbook recursive radix-2 Cooley–Tukey DFT, X[k] = Σ x[n] e^{−2πikn/N}.</summary>
+    public static System.Numerics.Complex[] Dft(System.Numerics.Complex[] x)
+    {
+        var n = x.Length;
+        if (n == 1)
+        {
+            return [x[0]];
+        }
+        var even = Dft(x.Where((_, i) => i % 2 == 0).ToArray());
+        var odd = Dft(x.Where((_, i) => i % 2 == 1).ToArray());
+        var result = new System.Numerics.Complex[n];
+        for (var k = 0; k < n / 2; k++)
+        {
+            var twiddled = System.Numerics.Complex.FromPolarCoordinates(1, -2 * Math.PI * k / n) * odd[k];
+            result[k] = even[k] + twiddled;
+            result[k + n / 2] = even[k] - twiddled;
         }
         return result;
     }

@@ -31,3 +31,16 @@ public static class SpeechLikeSignal
         return audio;
     }
 }
+
+/// <summary>Clips and their reference log-mels, computed once per test run (the 3 s reference DFT takes seconds).</summary>
+public static class ReferenceClips
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int), Lazy<(float[] Audio, double[][] Mel)>> Cache = new();
+
+    public static (float[] Audio, double[][] Mel) Get(int samples, int seed) =>
+        Cache.GetOrAdd((samples, seed), key => new(() =>
+        {
+            var audio = SpeechLikeSignal.Create(key.Item1, key.Item2);
+            return (audio, Oracle.SpeakerMelReference.LogMel(audio));
+        })).Value;
+}

@@ -1,8 +1,11 @@
+using Qwen3Tts.Inference.Formats.Gguf;
+
 namespace Qwen3Tts.Inference.Qwen3;
 
 /// <summary>
 /// The ggml Q8_0 block format: 32 weights share one IEEE half scale d; each weight is an int8 q,
 /// and its value is q * d. On disk a block is 34 bytes: d (little-endian half) then 32 q.
+/// Conversions go through <see cref="GgmlQuantization"/>, whose quantizers match ggml's byte for byte.
 /// </summary>
 public static class Q8Blocks
 {
@@ -26,18 +29,7 @@ public static class Q8Blocks
         {
             throw new ArgumentException($"Q8_0 output for {source.Length} values is {blocks * BytesPerBlock} bytes, got {destination.Length}.", nameof(destination));
         }
-        for (var b = 0; b < blocks; b++)
-        {
-            var x = source.Slice(b * BlockSize, BlockSize);
-            var block = destination.Slice(b * BytesPerBlock, BytesPerBlock);
-            var d = BlockScale(x);
-            var inverse = d != 0f ? 1f / d : 0f;
-            BitConverter.TryWriteBytes(block, (Half)d);
-            for (var j = 0; j < BlockSize; j++)
-            {
-                block[2 + j] = (byte)(sbyte)MathF.Round(x[j] * inverse, MidpointRounding.AwayFromZero);
-            }
-        }
+        GgmlQuantization.Quantize(GgmlType.Q8_0, source, destination);
     }
 
     /// <summary>Expands ggml Q8_0 bytes to f32 (value = q * d with d widened from half).</summary>
@@ -48,24 +40,6 @@ public static class Q8Blocks
         {
             throw new ArgumentException($"Q8_0 input of {source.Length} bytes does not fill {destination.Length} values.", nameof(source));
         }
-        for (var b = 0; b < blocks; b++)
-        {
-            var block = source.Slice(b * BytesPerBlock, BytesPerBlock);
-            var d = (float)BitConverter.ToHalf(block);
-            for (var j = 0; j < BlockSize; j++)
-            {
-                destination[b * BlockSize + j] = (sbyte)block[2 + j] * d;
-            }
-        }
-    }
-
-    internal static float BlockScale(ReadOnlySpan<float> block)
-    {
-        var amax = 0f;
-        foreach (var v in block)
-        {
-            amax = MathF.Max(amax, MathF.Abs(v));
-        }
-        return amax / 127f;
+        GgmlQuantization.Dequantize(GgmlType.Q8_0, source, destination);
     }
 }

@@ -1,109 +1,93 @@
-using System.Numerics.Tensors;
+using Qwen3Tts.Inference.Formats.Gguf;
+using Qwen3Tts.Inference.Kernels.Linear;
 
 namespace Qwen3Tts.Inference.Qwen3;
 
 /// <summary>
 /// A Linear layer's weight, row-major [Rows x Columns] (PyTorch layout: one row per output feature),
-/// held either as f32 or as Q8_0 blocks. Products read each weight row once for all inputs, because
-/// on a CPU the cost of these layers is reading the weights, not the arithmetic.
-/// Instances are immutable and safe to share between threads.
+/// in one of the ggml encodings f32, f16, bf16, Q8_0 or Q4_0, packed for the SIMD kernels
+/// (<see cref="PackedLayout"/>: 16 rows interleaved, the bytes of the ggml encoding). Products read
+/// each weight once for all inputs, because on a CPU the cost of these layers is reading the weights,
+/// not the arithmetic. Block formats multiply against activations quantized to Q8_0 blocks (ggml's
+/// vec_dot_q8_0_q8_0 / q4_0_q8_0 scheme). Every kernel path gives bit-identical results.
+/// Instances are immutable (but for the kernel pin) and safe to share between threads.
 /// </summary>
 public sealed class QuantizedMatrix
 {
-    private readonly float[]? _f32;
-    private readonly sbyte[]? _q;
-    private readonly float[]? _scales;
+    private readonly PackedWeights _packed;
 
-    private QuantizedMatrix(int rows, int columns, WeightFormat format, float[]? f32, sbyte[]? q, float[]? scales)
+    private QuantizedMatrix(PackedWeights packed)
     {
-        Rows = rows;
-        Columns = columns;
-        Format = format;
-        _f32 = f32;
-        _q = q;
-        _scales = scales;
+        _packed = packed;
     }
 
-    public int Rows { get; }
+    public int Rows => _packed.Rows;
 
-    public int Columns { get; }
+    public int Columns => _packed.Columns;
 
-    public WeightFormat Format { get; }
+    public WeightFormat Format => _packed.Format;
 
     public long ElementCount => (long)Rows * Columns;
 
-    /// <summary>Which int8 kernel Q8_0 products use; tests pin it to prove all kernels agree.</summary>
-    internal Q8DotPath DotPath { get; set; } = Q8DotPath.Auto;
+    /// <summary>Bytes held in memory (row padding to 16 included): what one product streams.</summary>
+    public long ByteCount => _packed.ByteCount;
 
-    private int BlocksPerRow => Columns / Q8Blocks.BlockSize;
+    /// <summary>Which kernel path this matrix's products use; <see cref="LinearKernelPath.Auto"/> follows <see cref="LinearKernels.Default"/>. Tests pin it to prove all paths agree.</summary>
+    public LinearKernelPath KernelPath { get; set; } = LinearKernelPath.Auto;
 
-    /// <summary>Wraps (does not copy) row-major f32 weights.</summary>
+    /// <summary>f32 weights (copied into the packed layout).</summary>
     public static QuantizedMatrix FromFloat32(float[] data, int rows, int columns)
     {
         ArgumentNullException.ThrowIfNull(data);
-        CheckDimensions(rows, columns);
+        CheckDimensions(WeightFormat.Float32, rows, columns);
         if (data.LongLength != (long)rows * columns)
         {
             throw new ArgumentException($"f32 matrix [{rows} x {columns}] needs {(long)rows * columns} values, got {data.LongLength}.", nameof(data));
         }
-        return new QuantizedMatrix(rows, columns, WeightFormat.Float32, data, null, null);
+        return new QuantizedMatrix(PackedWeights.Pack(WeightFormat.Float32, System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()), rows, columns));
     }
 
-    /// <summary>Takes ggml Q8_0 bytes (34 per 32 weights, rows stored one after another).</summary>
-    public static QuantizedMatrix FromQ8_0(ReadOnlySpan<byte> blocks, int rows, int columns)
+    /// <summary>
+    /// Weights given in their ggml encoding, rows one after another: little-endian f32/f16/bf16, or
+    /// ggml blocks for Q8_0 (34 bytes per 32 weights) and Q4_0 (18 bytes).
+    /// </summary>
+    public static QuantizedMatrix FromGgml(WeightFormat format, ReadOnlySpan<byte> bytes, int rows, int columns)
     {
-        CheckDimensions(rows, columns);
-        if (columns % Q8Blocks.BlockSize != 0)
-        {
-            throw new ArgumentException($"Q8_0 matrix needs a column count divisible by {Q8Blocks.BlockSize}, got {columns}.", nameof(columns));
-        }
-        var blockCount = (long)rows * columns / Q8Blocks.BlockSize;
-        if (blocks.Length != blockCount * Q8Blocks.BytesPerBlock)
+        CheckDimensions(format, rows, columns);
+        var expected = GgmlQuantization.RowByteSize(WeightFormats.ToGgml(format), (long)rows * columns);
+        if (bytes.Length != expected)
         {
             throw new ArgumentException(
-                $"Q8_0 matrix [{rows} x {columns}] needs {blockCount * Q8Blocks.BytesPerBlock} bytes, got {blocks.Length}.", nameof(blocks));
+                $"{WeightFormats.Name(format)} matrix [{rows} x {columns}] needs {expected} bytes, got {bytes.Length}.", nameof(bytes));
         }
-        // Split into one int8 array and one scale array so the kernel streams contiguous, aligned-size loads.
-        var q = new sbyte[(long)rows * columns];
-        var scales = new float[blockCount];
-        for (long b = 0; b < blockCount; b++)
-        {
-            var block = blocks.Slice((int)(b * Q8Blocks.BytesPerBlock), Q8Blocks.BytesPerBlock);
-            scales[b] = (float)BitConverter.ToHalf(block);
-            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(block[2..]).CopyTo(q.AsSpan((int)(b * Q8Blocks.BlockSize), Q8Blocks.BlockSize));
-        }
-        return new QuantizedMatrix(rows, columns, WeightFormat.Q8_0, null, q, scales);
+        return new QuantizedMatrix(PackedWeights.Pack(format, bytes, rows, columns));
     }
 
-    /// <summary>Quantizes f32 weights to Q8_0 exactly as ggml would store them.</summary>
-    public static QuantizedMatrix QuantizeToQ8_0(ReadOnlySpan<float> data, int rows, int columns)
+    /// <summary>Converts f32 weights to <paramref name="format"/> exactly as ggml's reference quantizers would store them.</summary>
+    public static QuantizedMatrix Create(WeightFormat format, ReadOnlySpan<float> data, int rows, int columns)
     {
-        CheckDimensions(rows, columns);
-        if (columns % Q8Blocks.BlockSize != 0)
-        {
-            throw new ArgumentException($"Q8_0 matrix needs a column count divisible by {Q8Blocks.BlockSize}, got {columns}.", nameof(columns));
-        }
+        CheckDimensions(format, rows, columns);
         if (data.Length != (long)rows * columns)
         {
             throw new ArgumentException($"matrix [{rows} x {columns}] needs {(long)rows * columns} values, got {data.Length}.", nameof(data));
         }
-        var bytes = new byte[(long)rows * columns / Q8Blocks.BlockSize * Q8Blocks.BytesPerBlock];
-        Q8Blocks.Quantize(data, bytes);
-        return FromQ8_0(bytes, rows, columns);
+        var type = WeightFormats.ToGgml(format);
+        var bytes = new byte[GgmlQuantization.RowByteSize(type, data.Length)];
+        GgmlQuantization.Quantize(type, data, bytes);
+        return new QuantizedMatrix(PackedWeights.Pack(format, bytes, rows, columns));
     }
 
-    /// <summary>The weights as f32 (a copy; Q8_0 values are q * d).</summary>
+    /// <summary>Takes ggml Q8_0 bytes (34 per 32 weights, rows stored one after another).</summary>
+    public static QuantizedMatrix FromQ8_0(ReadOnlySpan<byte> blocks, int rows, int columns) => FromGgml(WeightFormat.Q8_0, blocks, rows, columns);
+
+    /// <summary>Quantizes f32 weights to Q8_0 exactly as ggml would store them.</summary>
+    public static QuantizedMatrix QuantizeToQ8_0(ReadOnlySpan<float> data, int rows, int columns) => Create(WeightFormat.Q8_0, data, rows, columns);
+
+    /// <summary>The weights as row-major f32 (a copy; block values are dequantized as ggml does).</summary>
     public float[] ToFloat32()
     {
-        if (_f32 is not null)
-        {
-            return (float[])_f32.Clone();
-        }
         var result = new float[ElementCount];
-        for (long i = 0; i < result.LongLength; i++)
-        {
-            result[i] = _q![i] * _scales![i / Q8Blocks.BlockSize];
-        }
+        _packed.Unpack(result);
         return result;
     }
 
@@ -113,7 +97,7 @@ public sealed class QuantizedMatrix
 
     /// <summary>
     /// y[i] = W x[i] for n inputs at once (x is n x Columns, y is n x Rows, both row-major).
-    /// Each weight row is read once and applied to all n inputs while it sits in L1.
+    /// Each group of 16 weight rows is read from memory once and applied to all n inputs while it is in cache.
     /// </summary>
     public void MatMul(ReadOnlySpan<float> x, int n, Span<float> y, RowParallelism? parallelism = null) =>
         MatMulSharedInput(x, n, this, y, null, default, null, default, parallelism);
@@ -134,20 +118,17 @@ public sealed class QuantizedMatrix
         a.CheckProduct(x, n, ya, a.Columns);
         b?.CheckProduct(x, n, yb, a.Columns);
         c?.CheckProduct(x, n, yc, a.Columns);
-        var job = t_job ??= new ProductJob();
-        if (a.Format == WeightFormat.Q8_0 || b?.Format == WeightFormat.Q8_0 || c?.Format == WeightFormat.Q8_0)
+        var job = t_job ??= new LinearProductJob();
+        job.Paths[0] = LinearKernels.Resolve(a.KernelPath);
+        job.Paths[1] = b is null ? default : LinearKernels.Resolve(b.KernelPath);
+        job.Paths[2] = c is null ? default : LinearKernels.Resolve(c.KernelPath);
+        if (PackedLayout.IsBlockFormat(a.Format) || (b is not null && PackedLayout.IsBlockFormat(b.Format)) || (c is not null && PackedLayout.IsBlockFormat(c.Format)))
         {
-            var columns = a.Columns;
-            var blocksPerRow = columns / Q8Blocks.BlockSize;
+            var wide = LinearKernels.WantsWideActivations(job.Paths[0], a.Format)
+                || (b is not null && LinearKernels.WantsWideActivations(job.Paths[1], b.Format))
+                || (c is not null && LinearKernels.WantsWideActivations(job.Paths[2], c.Format));
             var scratch = t_scratch ??= new ActivationScratch();
-            scratch.Ensure(n * columns);
-            for (var i = 0; i < n; i++)
-            {
-                ActivationQuantizer.Quantize(
-                    x.Slice(i * columns, columns),
-                    scratch.Q.AsSpan(i * columns, columns),
-                    scratch.Scales.AsSpan(i * blocksPerRow, blocksPerRow));
-            }
+            scratch.Prepare(x, n, a.Columns, wide);
             job.Quantized = scratch;
         }
         fixed (float* xp = x)
@@ -157,17 +138,14 @@ public sealed class QuantizedMatrix
         {
             job.X = xp;
             job.N = n;
-            job.Matrices[0] = a;
-            job.OutputPointers[0] = (nint)pa;
-            job.Matrices[1] = b;
-            job.OutputPointers[1] = (nint)pb;
-            job.Matrices[2] = c;
-            job.OutputPointers[2] = (nint)pc;
-            var rows = a.Rows + (b?.Rows ?? 0) + (c?.Rows ?? 0);
+            job.Set(0, a._packed, pa);
+            job.Set(1, b?._packed, pb);
+            job.Set(2, c?._packed, pc);
+            var groups = a._packed.Groups + (b?._packed.Groups ?? 0) + (c?._packed.Groups ?? 0);
             var weights = a.ElementCount + (b?.ElementCount ?? 0) + (c?.ElementCount ?? 0);
             try
             {
-                (parallelism ?? RowParallelism.Shared).Run(job, rows, weights);
+                (parallelism ?? RowParallelism.Shared).Run(job, groups, weights);
             }
             finally
             {
@@ -192,102 +170,19 @@ public sealed class QuantizedMatrix
         }
     }
 
-    private unsafe void ComputeRows(int start, int end, float* x, ActivationScratch? quantized, float* y, int n)
-    {
-        var columns = Columns;
-        if (Format == WeightFormat.Float32)
-        {
-            for (var r = start; r < end; r++)
-            {
-                var row = new ReadOnlySpan<float>(_f32!, r * columns, columns);
-                for (var i = 0; i < n; i++)
-                {
-                    y[(long)i * Rows + r] = TensorPrimitives.Dot(row, new ReadOnlySpan<float>(x + (long)i * columns, columns));
-                }
-            }
-            return;
-        }
-        var bpr = BlocksPerRow;
-        var path = DotPath;
-        for (var r = start; r < end; r++)
-        {
-            var row = new ReadOnlySpan<sbyte>(_q!, r * columns, columns);
-            var rowScales = new ReadOnlySpan<float>(_scales!, r * bpr, bpr);
-            for (var i = 0; i < n; i++)
-            {
-                y[(long)i * Rows + r] = Q8DotKernels.Dot(
-                    row, rowScales,
-                    quantized!.Q.AsSpan(i * columns, columns), quantized.Scales.AsSpan(i * bpr, bpr),
-                    path);
-            }
-        }
-    }
-
-    private static void CheckDimensions(int rows, int columns)
+    private static void CheckDimensions(WeightFormat format, int rows, int columns)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        if (WeightFormats.IsBlock(format) && columns % PackedLayout.BlockSize != 0)
+        {
+            throw new ArgumentException($"{WeightFormats.Name(format)} matrix needs a column count divisible by {PackedLayout.BlockSize}, got {columns}.", nameof(columns));
+        }
     }
 
     [ThreadStatic]
-    private static ProductJob? t_job;
+    private static LinearProductJob? t_job;
 
     [ThreadStatic]
     private static ActivationScratch? t_scratch;
-
-    /// <summary>
-    /// One per calling thread and reused, so a product allocates nothing. Its rows are the rows of up to
-    /// three matrices one after another; a worker's slice may span a matrix boundary.
-    /// </summary>
-    private sealed unsafe class ProductJob : IRowRangeWork
-    {
-        public readonly QuantizedMatrix?[] Matrices = new QuantizedMatrix?[3];
-        public readonly nint[] OutputPointers = new nint[3];
-        public ActivationScratch? Quantized;
-        public float* X;
-        public int N;
-
-        public void Execute(int startRow, int endRow)
-        {
-            var offset = 0;
-            for (var k = 0; k < Matrices.Length; k++)
-            {
-                if (Matrices[k] is not { } matrix)
-                {
-                    continue;
-                }
-                var first = Math.Max(startRow, offset);
-                var end = Math.Min(endRow, offset + matrix.Rows);
-                if (first < end)
-                {
-                    matrix.ComputeRows(first - offset, end - offset, X, Quantized, (float*)OutputPointers[k], N);
-                }
-                offset += matrix.Rows;
-            }
-        }
-
-        public void Clear()
-        {
-            Array.Clear(Matrices);
-            Array.Clear(OutputPointers);
-            Quantized = null;
-            X = null;
-        }
-    }
-
-    /// <summary>Per-thread int8 copy of the inputs; grows to the largest product seen, then stays.</summary>
-    private sealed class ActivationScratch
-    {
-        public sbyte[] Q = [];
-        public float[] Scales = [];
-
-        public void Ensure(int values)
-        {
-            if (Q.Length < values)
-            {
-                Q = new sbyte[values];
-                Scales = new float[values / Q8Blocks.BlockSize];
-            }
-        }
-    }
 }

@@ -5,8 +5,8 @@ namespace Qwen3Tts.Inference.Qwen3;
 
 /// <summary>
 /// Reads a Qwen3 layer stack (`{prefix}.{i}.*` in llama.cpp naming) from a GGUF into the managed
-/// engine's weights. Q8_0 matrices keep their blocks (no f32 copy); f32 stays f32; other
-/// quantizations are re-quantized to Q8_0, the format the int8 kernels run.
+/// engine's weights. f32, f16, bf16, Q8_0 and Q4_0 matrices keep their encoding (packed for the
+/// kernels, no f32 copy); other quantizations are re-quantized to Q8_0.
 /// </summary>
 public static class Qwen3GgufStack
 {
@@ -41,11 +41,9 @@ public static class Qwen3GgufStack
             throw new ModelFormatException($"expected a matrix, found shape {TensorShape.Format(t.Dimensions)}", gguf.Path, name);
         }
         int cols = checked((int)t.Dimensions[0]), rows = checked((int)t.Dimensions[1]);
-        return t.Type switch
-        {
-            GgmlType.Q8_0 => QuantizedMatrix.FromQ8_0(gguf.GetTensorBytes(t), rows, cols),
-            GgmlType.F32 => QuantizedMatrix.FromFloat32(gguf.ReadFloat32(name), rows, cols),
-            _ => QuantizedMatrix.QuantizeToQ8_0(gguf.ReadFloat32(name), rows, cols),
-        };
+        // Formats with a kernel keep their bytes; other quantizations are re-quantized to Q8_0.
+        return WeightFormats.TryFromGgml(t.Type, out var format) && (!WeightFormats.IsBlock(format) || cols % Q8Blocks.BlockSize == 0)
+            ? QuantizedMatrix.FromGgml(format, gguf.GetTensorBytes(t), rows, cols)
+            : QuantizedMatrix.QuantizeToQ8_0(gguf.ReadFloat32(name), rows, cols);
     }
 }

@@ -68,7 +68,7 @@ public sealed class Qwen3StackWeights
         {
             foreach (var (_, m) in layer.Matrices())
             {
-                total += m.Format == WeightFormat.Q8_0 ? m.ElementCount + m.ElementCount / Q8Blocks.BlockSize * 4 : m.ElementCount * 4;
+                total += m.ByteCount;
             }
         }
         return total;

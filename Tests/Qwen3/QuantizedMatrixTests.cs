@@ -1,3 +1,4 @@
+using Qwen3Tts.Inference.Kernels.Linear;
 using Qwen3Tts.Inference.Qwen3;
 using Qwen3Tts.Tests.Oracle;
 
@@ -43,6 +44,7 @@ public class QuantizedMatrixTests
     [Theory]
     [InlineData(WeightFormat.Float32)]
     [InlineData(WeightFormat.Q8_0)]
+    [InlineData(WeightFormat.Q4_0)]
     public void BatchedAndParallelProductsAreBitIdenticalToSingleSequential(WeightFormat format)
     {
         var random = new Random(3);
@@ -80,22 +82,23 @@ public class QuantizedMatrixTests
         Assert.Contains("same width", e.Message);
     }
 
-    [Fact]
-    public void EveryDotKernelGivesTheSameProduct()
+    [Theory]
+    [InlineData(WeightFormat.Float32)]
+    [InlineData(WeightFormat.Float16)]
+    [InlineData(WeightFormat.BFloat16)]
+    [InlineData(WeightFormat.Q8_0)]
+    [InlineData(WeightFormat.Q4_0)]
+    public void EveryKernelPathGivesTheSameProduct(WeightFormat format)
     {
         var random = new Random(4);
-        var m = RandomQwen3.Matrix(random, 50, 256, WeightFormat.Q8_0);
+        var m = RandomQwen3.Matrix(random, 50, 256, format);
         var x = RandomQwen3.Values(random, 3 * 256, 2f);
-        m.DotPath = Q8DotPath.Scalar;
+        m.KernelPath = LinearKernelPath.Scalar;
         var expected = new float[150];
         m.MatMul(x, 3, expected, RowParallelism.Sequential);
-        foreach (var path in new[] { Q8DotPath.Avx2, Q8DotPath.AvxVnni, Q8DotPath.Arm64, Q8DotPath.Portable, Q8DotPath.Auto })
+        foreach (var path in LinearKernels.Supported().Append(LinearKernelPath.Auto))
         {
-            if (!Q8DotKernels.IsSupported(path))
-            {
-                continue;
-            }
-            m.DotPath = path;
+            m.KernelPath = path;
             var y = new float[150];
             m.MatMul(x, 3, y, RowParallelism.Sequential);
             Assert.Equal(expected, y);

@@ -1,3 +1,4 @@
+using Qwen3Tts.Inference.Kernels.Linear;
 using Qwen3Tts.Inference.Qwen3;
 using Qwen3Tts.Tests.Oracle;
 
@@ -54,15 +55,18 @@ public class Qwen3ForwardTests
         Assert.Equal(Prefill + DecodeSteps, cache.Length);
     }
 
-    [Fact]
-    public void Q8ForwardIsBitIdenticalForEveryKernelAndWithWorkers()
+    [Theory]
+    [InlineData(WeightFormat.Q8_0)]
+    [InlineData(WeightFormat.Q4_0)]
+    [InlineData(WeightFormat.BFloat16)]
+    public void ForwardIsBitIdenticalForEveryKernelAndWithWorkers(WeightFormat format)
     {
         var config = RandomQwen3.TinyConfig;
         var h = config.HiddenSize;
         var inputs = RandomQwen3.Values(new Random(31), 5 * h, 1f);
-        float[] Run(Q8DotPath path, RowParallelism parallelism)
+        float[] Run(LinearKernelPath path, RowParallelism parallelism)
         {
-            var weights = RandomQwen3.Stack(config, seed: 30, WeightFormat.Q8_0);
+            var weights = RandomQwen3.Stack(config, seed: 30, format);
             RandomQwen3.PinKernel(weights, path);
             var engine = new Qwen3Forward(weights, 5, 16, parallelism);
             var all = new float[5 * h];
@@ -70,15 +74,11 @@ public class Qwen3ForwardTests
             return all;
         }
 
-        var expected = Run(Q8DotPath.Scalar, RowParallelism.Sequential);
-        Assert.Equal(expected, Run(Q8DotPath.Portable, RowParallelism.Sequential));
-        Assert.Equal(expected, Run(Q8DotPath.Auto, new RowParallelism(2, minWeightsToSplit: 0)));
-        foreach (var path in new[] { Q8DotPath.Avx2, Q8DotPath.AvxVnni, Q8DotPath.Arm64 })
+        var expected = Run(LinearKernelPath.Scalar, RowParallelism.Sequential);
+        Assert.Equal(expected, Run(LinearKernelPath.Auto, new RowParallelism(2, minWeightsToSplit: 0)));
+        foreach (var path in LinearKernels.Supported())
         {
-            if (Q8DotKernels.IsSupported(path))
-            {
-                Assert.Equal(expected, Run(path, RowParallelism.Sequential));
-            }
+            Assert.Equal(expected, Run(path, RowParallelism.Sequential));
         }
     }
 

@@ -1,3 +1,4 @@
+using Qwen3Tts.Inference.Kernels.Linear;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Qwen3;
 
@@ -35,9 +36,9 @@ internal static class RandomQwen3
     public static QuantizedMatrix Matrix(Random random, int rows, int columns, WeightFormat format)
     {
         var data = Values(random, rows * columns, MathF.Sqrt(3f / columns));
-        return format == WeightFormat.Q8_0
-            ? QuantizedMatrix.QuantizeToQ8_0(data, rows, columns)
-            : QuantizedMatrix.FromFloat32(data, rows, columns);
+        return format == WeightFormat.Float32
+            ? QuantizedMatrix.FromFloat32(data, rows, columns)
+            : QuantizedMatrix.Create(format, data, rows, columns);
     }
 
     public static float[] Values(Random random, int count, float amplitude)
@@ -60,14 +61,14 @@ internal static class RandomQwen3
         return data;
     }
 
-    /// <summary>Same weights, with every Q8_0 matrix pinned to one dot-product kernel.</summary>
-    public static void PinKernel(Qwen3StackWeights weights, Q8DotPath path)
+    /// <summary>Same weights, with every matrix pinned to one kernel path.</summary>
+    public static void PinKernel(Qwen3StackWeights weights, LinearKernelPath path)
     {
         foreach (var layer in weights.Layers)
         {
             foreach (var (_, m) in layer.Matrices())
             {
-                m.DotPath = path;
+                m.KernelPath = path;
             }
         }
     }

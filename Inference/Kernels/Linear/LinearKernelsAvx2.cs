@@ -1,0 +1,204 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Qwen3Tts.Inference.Kernels.Linear;
+
+/// <summary>
+/// x86 kernels on 256-bit registers: a row group is two registers (rows 0-7, rows 8-15).
+/// Int8: vpmaddubsw needs one unsigned operand, so Q8_0 moves the weight's sign onto the activation
+/// (|w| * (x * sign w) = w * x, pair sums at most 2 * 128 * 127, no saturation); with AVX-VNNI the
+/// pair sums and the widening add are one vpdpbusd. Q4_0 nibbles are unsigned already.
+/// Results equal <see cref="LinearKernelsGeneric.Scalar"/> bit for bit (same integer block sums, same fma order).
+/// </summary>
+internal static unsafe class LinearKernelsAvx2
+{
+    private const int Rows = PackedLayout.GroupRows;
+
+    public static void Q8(byte* group, int blocks, int scaleBytes, in QuantizedInput x, float* y) => Q8<PlainDot>(group, blocks, scaleBytes, x, y);
+
+    public static void Q8Vnni(byte* group, int blocks, int scaleBytes, in QuantizedInput x, float* y) => Q8<VnniDot>(group, blocks, scaleBytes, x, y);
+
+    private static void Q8<TDot>(byte* group, int blocks, int scaleBytes, in QuantizedInput x, float* y)
+        where TDot : struct, IDot
+    {
+        var quants = group + scaleBytes;
+        var scales = (ushort*)group;
+        Vector256<float> f0 = default, f1 = default;
+        for (var b = 0; b < blocks; b++)
+        {
+            var block = quants + b * PackedLayout.Q8BlockBytes;
+            var xb = x.Values + b * PackedLayout.BlockSize;
+            Vector256<int> a0 = default, a1 = default;
+            for (var j = 0; j < 8; j++)
+            {
+                var xq = Vector256.Create(*(int*)(xb + j * 4)).AsSByte();
+                a0 = TDot.SignedByteDot(a0, Avx.LoadVector256((sbyte*)block + j * 64), xq);
+                a1 = TDot.SignedByteDot(a1, Avx.LoadVector256((sbyte*)block + j * 64 + 32), xq);
+            }
+            Step(ref f0, ref f1, a0, a1, scales + b * Rows, x.Scales[b]);
+        }
+        Avx.Store(y, f0);
+        Avx.Store(y + 8, f1);
+    }
+
+    public static void Q4(byte* group, int blocks, int scaleBytes, in QuantizedInput x, float* y)
+    {
+        var quants = group + scaleBytes;
+        var scales = (ushort*)group;
+        var mask = Vector256.Create((byte)0x0f);
+        var ones = Vector256.Create((short)1);
+        Vector256<float> f0 = default, f1 = default;
+        for (var b = 0; b < blocks; b++)
+        {
+            var block = quants + b * PackedLayout.Q4BlockBytes;
+            var xb = x.Values + b * PackedLayout.BlockSize;
+            // Each vpmaddubsw lane is at most 2 * 15 * 127 = 3810, so 8 of them still fit int16.
+            Vector256<short> p0 = default, p1 = default;
+            for (var u = 0; u < 4; u++)
+            {
+                var x0 = Vector256.Create(*(int*)(xb + u * 8)).AsSByte();
+                var x1 = Vector256.Create(*(int*)(xb + u * 8 + 4)).AsSByte();
+                var v0 = Avx.LoadVector256(block + u * 64);
+                var v1 = Avx.LoadVector256(block + u * 64 + 32);
+                p0 = Avx2.Add(p0, Avx2.Add(Avx2.MultiplyAddAdjacent(Avx2.And(v0, mask), x0), Avx2.MultiplyAddAdjacent(Avx2.And(Avx2.ShiftRightLogical(v0.AsUInt16(), 4).AsByte(), mask), x1)));
+                p1 = Avx2.Add(p1, Avx2.Add(Avx2.MultiplyAddAdjacent(Avx2.And(v1, mask), x0), Avx2.MultiplyAddAdjacent(Avx2.And(Avx2.ShiftRightLogical(v1.AsUInt16(), 4).AsByte(), mask), x1)));
+            }
+            var correction = Vector256.Create(8 * x.Sums[b]);
+            Step(ref f0, ref f1, Avx2.Subtract(Avx2.MultiplyAddAdjacent(p0, ones), correction), Avx2.Subtract(Avx2.MultiplyAddAdjacent(p1, ones), correction), scales + b * Rows, x.Scales[b]);
+        }
+        Avx.Store(y, f0);
+        Avx.Store(y + 8, f1);
+    }
+
+    public static void Q4Vnni(byte* group, int blocks, int scaleBytes, in QuantizedInput x, float* y)
+    {
+        var quants = group + scaleBytes;
+        var scales = (ushort*)group;
+        var mask = Vector256.Create((byte)0x0f);
+        Vector256<float> f0 = default, f1 = default;
+        for (var b = 0; b < blocks; b++)
+        {
+            var block = quants + b * PackedLayout.Q4BlockBytes;
+            var xb = x.Values + b * PackedLayout.BlockSize;
+            Vector256<int> a0 = default, a1 = default;
+            for (var u = 0; u < 4; u++)
+            {
+                var x0 = Vector256.Create(*(int*)(xb + u * 8)).AsSByte();
+                var x1 = Vector256.Create(*(int*)(xb + u * 8 + 4)).AsSByte();
+                var v0 = Avx.LoadVector256(block + u * 64);
+                var v1 = Avx.LoadVector256(block + u * 64 + 32);
+                a0 = AvxVnni.MultiplyWideningAndAdd(AvxVnni.MultiplyWideningAndAdd(a0, Avx2.And(v0, mask), x0), Avx2.And(Avx2.ShiftRightLogical(v0.AsUInt16(), 4).AsByte(), mask), x1);
+                a1 = AvxVnni.MultiplyWideningAndAdd(AvxVnni.MultiplyWideningAndAdd(a1, Avx2.And(v1, mask), x0), Avx2.And(Avx2.ShiftRightLogical(v1.AsUInt16(), 4).AsByte(), mask), x1);
+            }
+            var correction = Vector256.Create(8 * x.Sums[b]);
+            Step(ref f0, ref f1, Avx2.Subtract(a0, correction), Avx2.Subtract(a1, correction), scales + b * Rows, x.Scales[b]);
+        }
+        Avx.Store(y, f0);
+        Avx.Store(y + 8, f1);
+    }
+
+    /// <summary>The block's float step for 16 rows: f = fma((float)sum, d_w * d_x, f).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step(ref Vector256<float> f0, ref Vector256<float> f1, Vector256<int> s0, Vector256<int> s1, ushort* scales, float activationScale)
+    {
+        var xs = Vector256.Create(activationScale);
+        var w0 = HalfBits.HalfToSingle(Avx2.ConvertToVector256Int32(scales).AsUInt32());
+        var w1 = HalfBits.HalfToSingle(Avx2.ConvertToVector256Int32(scales + 8).AsUInt32());
+        f0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(s0), Avx.Multiply(w0, xs), f0);
+        f1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(s1), Avx.Multiply(w1, xs), f1);
+    }
+
+    public static void F32(byte* group, int columns, float* x, float* y) => Float<F32Rows>(group, columns, x, y);
+
+    public static void BF16(byte* group, int columns, float* x, float* y) => Float<BF16Rows>(group, columns, x, y);
+
+    public static void F16(byte* group, int columns, float* x, float* y) => Float<F16Rows>(group, columns, x, y);
+
+    private static void Float<TRows>(byte* group, int columns, float* x, float* y)
+        where TRows : struct, IFloatRows
+    {
+        Vector256<float> p0a = default, p0b = default, p1a = default, p1b = default;
+        Vector256<float> p2a = default, p2b = default, p3a = default, p3b = default;
+        var k = 0;
+        for (; k + 4 <= columns; k += 4)
+        {
+            Fma2<TRows>(group, k, x[k], ref p0a, ref p0b);
+            Fma2<TRows>(group, k + 1, x[k + 1], ref p1a, ref p1b);
+            Fma2<TRows>(group, k + 2, x[k + 2], ref p2a, ref p2b);
+            Fma2<TRows>(group, k + 3, x[k + 3], ref p3a, ref p3b);
+        }
+        if (k < columns)
+        {
+            Fma2<TRows>(group, k, x[k], ref p0a, ref p0b);
+        }
+        if (k + 1 < columns)
+        {
+            Fma2<TRows>(group, k + 1, x[k + 1], ref p1a, ref p1b);
+        }
+        if (k + 2 < columns)
+        {
+            Fma2<TRows>(group, k + 2, x[k + 2], ref p2a, ref p2b);
+        }
+        Avx.Store(y, Avx.Add(Avx.Add(p0a, p1a), Avx.Add(p2a, p3a)));
+        Avx.Store(y + 8, Avx.Add(Avx.Add(p0b, p1b), Avx.Add(p2b, p3b)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fma2<TRows>(byte* group, int k, float x, ref Vector256<float> pa, ref Vector256<float> pb)
+        where TRows : struct, IFloatRows
+    {
+        var xv = Vector256.Create(x);
+        pa = Fma.MultiplyAdd(TRows.Load(group, k, 0), xv, pa);
+        pb = Fma.MultiplyAdd(TRows.Load(group, k, 8), xv, pb);
+    }
+
+    /// <summary>Adds each row's 4 int8 products (w: 8 rows x 4 columns, x: 4 activations repeated) to its int32 lane.</summary>
+    private interface IDot
+    {
+        static abstract Vector256<int> SignedByteDot(Vector256<int> acc, Vector256<sbyte> w, Vector256<sbyte> x);
+    }
+
+    private readonly struct PlainDot : IDot
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> SignedByteDot(Vector256<int> acc, Vector256<sbyte> w, Vector256<sbyte> x)
+        {
+            var pairs = Avx2.MultiplyAddAdjacent(Avx2.Abs(w), Avx2.Sign(x, w));
+            return Avx2.Add(acc, Avx2.MultiplyAddAdjacent(pairs, Vector256.Create((short)1)));
+        }
+    }
+
+    private readonly struct VnniDot : IDot
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> SignedByteDot(Vector256<int> acc, Vector256<sbyte> w, Vector256<sbyte> x) =>
+            AvxVnni.MultiplyWideningAndAdd(acc, Avx2.Abs(w), Avx2.Sign(x, w));
+    }
+
+    /// <summary>Loads 8 rows (from <c>row</c>) of column k of a float-format group as f32.</summary>
+    private interface IFloatRows
+    {
+        static abstract Vector256<float> Load(byte* group, int k, int row);
+    }
+
+    private readonly struct F32Rows : IFloatRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Load(byte* group, int k, int row) => Avx.LoadVector256((float*)group + k * Rows + row);
+    }
+
+    private readonly struct BF16Rows : IFloatRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Load(byte* group, int k, int row) =>
+            Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32((ushort*)group + k * Rows + row), 16).AsSingle();
+    }
+
+    private readonly struct F16Rows : IFloatRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Load(byte* group, int k, int row) =>
+            HalfBits.HalfToSingle(Avx2.ConvertToVector256Int32((ushort*)group + k * Rows + row).AsUInt32());
+    }
+}

@@ -11,11 +11,33 @@ public static class BenchMachine
     {
         var simd = RuntimeInformation.ProcessArchitecture switch
         {
-            Architecture.X64 => string.Join(' ', new[] { ("avx2", Avx2.IsSupported), ("avx-vnni", AvxVnni.IsSupported), ("avx512f", Avx512F.IsSupported) }.Where(f => f.Item2).Select(f => f.Item1)),
-            Architecture.Arm64 => string.Join(' ', new[] { ("neon", AdvSimd.IsSupported), ("dotprod", Dp.IsSupported) }.Where(f => f.Item2).Select(f => f.Item1)),
+            Architecture.X64 => string.Join(' ', new[] { ("avx2", Avx2.IsSupported), ("fma", Fma.IsSupported), ("avx-vnni", AvxVnni.IsSupported), ("avx512f", Avx512F.IsSupported), ("avx512bw", Avx512BW.IsSupported), ("avx512-vnni", CpuFlag("avx512_vnni")) }.Where(f => f.Item2).Select(f => f.Item1)),
+            Architecture.Arm64 => string.Join(' ', new[] { ("neon", AdvSimd.IsSupported), ("dotprod", Dp.IsSupported), ("i8mm", CpuFlag("i8mm")) }.Where(f => f.Item2).Select(f => f.Item1)),
             _ => "",
         };
-        return $"{CpuModel()} | {Environment.ProcessorCount} cores | {RuntimeInformation.RuntimeIdentifier} | .NET {Environment.Version} | simd: {(simd.Length > 0 ? simd : "none")}";
+        return $"{CpuModel()} | {Environment.ProcessorCount} cores | {RuntimeInformation.RuntimeIdentifier} | .NET {Environment.Version} | simd: {(simd.Length > 0 ? simd : "none")} | kernels: {Kernels.Linear.LinearKernels.Default}";
+    }
+
+    /// <summary>Whether /proc/cpuinfo lists a CPU feature flag (Linux); features .NET cannot use are still worth printing.</summary>
+    public static bool CpuFlag(string flag)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+            {
+                if (line.StartsWith("flags", StringComparison.Ordinal) || line.StartsWith("Features", StringComparison.Ordinal))
+                {
+                    return line[(line.IndexOf(':') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(flag);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return false;
     }
 
     private static string CpuModel()

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
+
+namespace Qwen3Tts.Inference.Benchmarks;
+
+/// <summary>
+/// Measures streaming read bandwidth: each thread sums its own slice of a buffer far larger than the
+/// last-level cache, best of several passes. This is the limit a weight-streaming product can reach.
+/// </summary>
+public static class ReadBandwidth
+{
+    private const int BufferBytes = 256 << 20;
+
+    private static readonly Lazy<byte[]> Buffer = new(() =>
+    {
+        var data = GC.AllocateUninitializedArray<byte>(BufferBytes);
+        new Random(1).NextBytes(data);
+        return data;
+    });
+
+    /// <summary>GB/s (10^9 bytes) read by <paramref name="threads"/> threads together.</summary>
+    public static double Measure(int threads, int passes = 5)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var data = Buffer.Value;
+        var slice = data.Length / threads / Vector256<byte>.Count * Vector256<byte>.Count;
+        var best = double.MaxValue;
+        for (var pass = 0; pass < passes; pass++)
+        {
+            using var start = new Barrier(threads + 1);
+            var workers = new Thread[threads];
+            var sink = new long[threads];
+            for (var t = 0; t < threads; t++)
+            {
+                var index = t;
+                workers[t] = new Thread(() =>
+                {
+                    start.SignalAndWait();
+                    sink[index] = Sum(data.AsSpan(index * slice, slice));
+                }) { IsBackground = true };
+                workers[t].Start();
+            }
+            start.SignalAndWait();
+            var clock = Stopwatch.GetTimestamp();
+            foreach (var w in workers)
+            {
+                w.Join();
+            }
+            best = Math.Min(best, Stopwatch.GetElapsedTime(clock).TotalSeconds);
+            GC.KeepAlive(sink);
+        }
+        return (double)slice * threads / best / 1e9;
+    }
+
+    private static long Sum(ReadOnlySpan<byte> data)
+    {
+        var acc0 = Vector256<ulong>.Zero;
+        var acc1 = Vector256<ulong>.Zero;
+        var i = 0;
+        for (; i + 2 * Vector256<byte>.Count <= data.Length; i += 2 * Vector256<byte>.Count)
+        {
+            acc0 += Vector256.Create(data.Slice(i, Vector256<byte>.Count)).AsUInt64();
+            acc1 += Vector256.Create(data.Slice(i + Vector256<byte>.Count, Vector256<byte>.Count)).AsUInt64();
+        }
+        return (long)Vector256.Sum(acc0 + acc1);
+    }
+}

@@ -14,6 +14,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Benchmarks (use the 0.6b synthetic set for real-size costs: qwen3-tts models synth --preset 0.6b)");
         bench.Subcommands.Add(Predictor());
         bench.Subcommands.Add(BenchStreamingCommand.Create());
+        bench.Subcommands.Add(BenchSpeakerCommand.Create());
         return bench;
     }
 

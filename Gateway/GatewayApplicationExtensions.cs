@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Qwen3Tts.Gateway.Admission;
+using Qwen3Tts.Gateway.Security;
 using Qwen3Tts.Inference.Voices;
 
 namespace Qwen3Tts.Gateway;
@@ -14,6 +17,9 @@ public static class GatewayApplicationExtensions
         services.AddSingleton(new VoiceLibrary(options.ResolveVoicesDirectory()));
         services.AddSingleton<SpeechRequestValidator>();
         services.AddSingleton<ClusterReadiness>();
+        services.AddSingleton(new GatewayAdmission(options.Admission));
+        services.TryAddSingleton<ICrossOriginPolicy, SameOriginOnlyPolicy>();
+        services.AddHostedService<NetworkExposureWarning>();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "qwen3-tts-orleans speech API";
@@ -31,6 +37,8 @@ public static class GatewayApplicationExtensions
     {
         app.UseMiddleware<OpenAiErrorMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<OpenDashboardGuard>();
+        app.UseMiddleware<CrossOriginGuard>();
         app.MapOpenApi();
         app.MapWebPage();
         app.MapHealthEndpoints();

@@ -1,3 +1,5 @@
+using Qwen3Tts.Gateway.Admission;
+
 namespace Qwen3Tts.Gateway;
 
 /// <summary>The <c>gateway</c> section of cluster.json: where the HTTP API listens and what it accepts.</summary>
@@ -21,6 +23,16 @@ public sealed class GatewayOptions
     public string ApiKeysVariable { get; set; } = "QWEN3_TTS_API_KEYS";
 
     public int MaxInputCharacters { get; set; } = 4096;
+
+    /// <summary>The bounded queue of speech requests (429 / 503 with Retry-After beyond it).</summary>
+    public AdmissionOptions Admission { get; set; } = new();
+
+    /// <summary>
+    /// Serve /dashboard (silos, grains and a live stream of the logs) to other machines when no API key is configured.
+    /// Off by default: without keys the dashboard answers loopback clients only, so <c>--host 0.0.0.0</c> does not
+    /// publish the logs to the LAN.
+    /// </summary>
+    public bool AllowOpenDashboard { get; set; }
 
     public long MaxRequestBytes { get; set; } = 1024 * 1024;
 
@@ -51,6 +63,21 @@ public sealed class GatewayOptions
         }
         Urls = string.Join(';', Urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(url => WithPort(url, port)));
+    }
+
+    /// <summary>The configured URLs whose host is not a loopback address (0.0.0.0, *, +, ::, a LAN address): reachable from other machines.</summary>
+    public IReadOnlyList<string> NetworkUrls() =>
+        [.. Urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(url => !IsLoopbackUrl(url))];
+
+    private static bool IsLoopbackUrl(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        var rest = schemeEnd < 0 ? url : url[(schemeEnd + 3)..];
+        var authority = rest.Split('/')[0];
+        var portColon = authority.LastIndexOf(':');
+        var host = (portColon > authority.LastIndexOf(']') ? authority[..portColon] : authority).Trim('[', ']');
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
     }
 
     // Text surgery rather than UriBuilder: Kestrel URLs may use hosts Uri rejects ("http://*:8080", "http://+:8080").
@@ -84,5 +111,6 @@ public sealed class GatewayOptions
         {
             throw new ArgumentException("gateway.urls is empty; give at least one URL such as http://127.0.0.1:8080");
         }
+        Admission.Validate();
     }
 }

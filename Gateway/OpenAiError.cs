@@ -24,6 +24,7 @@ public static class OpenAiErrorTypes
     public const string NotFound = "not_found_error";
     public const string Server = "server_error";
     public const string ServiceUnavailable = "service_unavailable_error";
+    public const string RateLimit = "rate_limit_error";
 }
 
 /// <summary>
@@ -36,6 +37,9 @@ public sealed class OpenAiErrorException(int statusCode, string message, string 
     public int StatusCode { get; } = statusCode;
 
     public OpenAiError Body { get; } = new(new OpenAiErrorDetail(message, type, param, code));
+
+    /// <summary>Sent as <c>Retry-After</c> (whole seconds, rounded up) with 429 and 503 answers.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     public static OpenAiErrorException InvalidRequest(string message, string? param, string? code = null) =>
         new(StatusCodes.Status400BadRequest, message, OpenAiErrorTypes.InvalidRequest, param, code);

@@ -7,8 +7,8 @@ namespace Qwen3Tts.Gateway;
 
 /// <summary>
 /// Makes every failure answer in OpenAI's error shape: refused requests, oversized bodies, unknown routes and
-/// methods (which ASP.NET answers with an empty body), and unexpected exceptions (the message, never a stack
-/// trace). A failure after the response has started cannot change the status any more: the connection is
+/// methods (which ASP.NET answers with an empty body), and unexpected exceptions (never their internals: no stack
+/// trace, silo address or path). A failure after the response has started cannot change the status any more: the connection is
 /// aborted instead, so the client sees a broken transfer rather than a short file that looks complete.
 /// </summary>
 public sealed class OpenAiErrorMiddleware(RequestDelegate next, ILogger<OpenAiErrorMiddleware> logger)
@@ -38,8 +38,10 @@ public sealed class OpenAiErrorMiddleware(RequestDelegate next, ILogger<OpenAiEr
             };
             if (error is null)
             {
-                logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
-                error = new OpenAiErrorException(StatusCodes.Status500InternalServerError, e.Message, OpenAiErrorTypes.Server);
+                // The exception's own message may carry internals (silo addresses, paths): the log keeps it, the client gets its kind.
+                logger.LogError(e, "{Method} {Path} failed ({TraceId})", context.Request.Method, context.Request.Path, context.TraceIdentifier);
+                error = new OpenAiErrorException(StatusCodes.Status500InternalServerError,
+                    $"internal server error: {Grains.ErrorText.Describe(e)} (request {context.TraceIdentifier})", OpenAiErrorTypes.Server);
             }
             await WriteAsync(context, error);
         }
@@ -60,6 +62,10 @@ public sealed class OpenAiErrorMiddleware(RequestDelegate next, ILogger<OpenAiEr
         if (error.StatusCode == StatusCodes.Status401Unauthorized)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+        if (error.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         await context.Response.WriteAsJsonAsync(error.Body, context.RequestAborted);
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.OpenApi;
+using Qwen3Tts.Gateway.Admission;
 using Qwen3Tts.Grains;
 
 namespace Qwen3Tts.Gateway;
@@ -25,13 +26,15 @@ public static class SpeechEndpoints
             .Produces<OpenAiError>(StatusCodes.Status401Unauthorized)
             .Produces<OpenAiError>(StatusCodes.Status404NotFound)
             .Produces<OpenAiError>(StatusCodes.Status413PayloadTooLarge)
+            .Produces<OpenAiError>(StatusCodes.Status415UnsupportedMediaType)
+            .Produces<OpenAiError>(StatusCodes.Status429TooManyRequests)
             .Produces<OpenAiError>(StatusCodes.Status500InternalServerError)
             .Produces<OpenAiError>(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 
-    // The body is documented here rather than with Accepts<T>(), which would also make routing refuse (415) a
-    // body sent without "Content-Type: application/json"; the reader parses the JSON whatever the header says.
+    // The body is documented here rather than with Accepts<T>(), whose routing-level 415 would not come in
+    // OpenAI's error shape; the reader refuses a body that is not declared as JSON itself.
     private static async Task DescribeBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var schema = await context.GetOrCreateSchemaAsync(typeof(SpeechRequest), null, cancellationToken);
@@ -44,12 +47,14 @@ public static class SpeechEndpoints
 
     private static async Task SpeakAsync(
         HttpContext context, GatewayOptions options, SpeechRequestValidator validator, ClusterReadiness readiness,
-        IGrainFactory grains, ILoggerFactory logging)
+        GatewayAdmission admission, IGrainFactory grains, ILoggerFactory logging)
     {
         var logger = logging.CreateLogger(typeof(SpeechEndpoints).FullName!);
         var aborted = context.RequestAborted;
         var speech = validator.Validate(await SpeechRequestReader.ReadAsync(context.Request, options.MaxRequestBytes, aborted));
         readiness.EnsureReady();
+        // Held until the response is written, streamed or not: the queue bounds what runs, not what starts.
+        using var place = await admission.EnterAsync(aborted);
 
         var requestId = Guid.NewGuid().ToString("N");
         logger.LogInformation("speech {RequestId}: {Characters} characters, {Format}{Streamed}", requestId, speech.Request.Text.Length,
@@ -68,11 +73,11 @@ public static class SpeechEndpoints
                 await AudioResponseWriter.WriteBufferedAsync(context.Response, speech.Format, audio, aborted);
             }
         }
-        catch (Exception e) when (!context.Response.HasStarted && SynthesisFailures.Translate(e, readiness) is { } error)
+        catch (Exception e) when (!context.Response.HasStarted && SynthesisFailures.Translate(e, readiness, requestId) is { } error)
         {
             if (error.StatusCode >= StatusCodes.Status500InternalServerError)
             {
-                logger.LogError(e, "speech {RequestId} failed", requestId);
+                logger.LogError(e, "speech {RequestId} failed: {Status} {Message}", requestId, error.StatusCode, error.Message);
             }
             throw error;
         }

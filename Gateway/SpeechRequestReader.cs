@@ -17,6 +17,7 @@ public static class SpeechRequestReader
 
     public static async Task<SpeechRequest> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
+        RequireJson(request);
         if (request.ContentLength > GatewayOptions.ServerBodyLimit(maxBytes))
         {
             throw OpenAiErrorMiddleware.TooLarge($"the request body is {request.ContentLength} bytes; the limit is {maxBytes}");
@@ -37,6 +38,23 @@ public static class SpeechRequestReader
             var where = param is null ? "" : $" in '{param}'";
             throw OpenAiErrorException.InvalidRequest(
                 $"the request body is not a valid speech request: bad JSON or a wrong value type{where} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})", param);
+        }
+    }
+
+    /// <summary>
+    /// The body must be declared as JSON. Besides saying what is expected, this closes a hole: a web page on any
+    /// origin may send a "simple" cross-origin POST (text/plain, form data) without asking first, so a server
+    /// without API keys that read JSON from any body would let every page a user visits start syntheses. A JSON
+    /// body makes the browser ask first (a CORS preflight), which fails unless the origin is allowed.
+    /// </summary>
+    public static void RequireJson(HttpRequest request)
+    {
+        if (!request.HasJsonContentType())
+        {
+            var declared = string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : $"Content-Type '{request.ContentType}'";
+            throw new OpenAiErrorException(StatusCodes.Status415UnsupportedMediaType,
+                $"the request body must be JSON sent with Content-Type: application/json; this request has {declared}",
+                OpenAiErrorTypes.InvalidRequest, code: "unsupported_media_type");
         }
     }
 

@@ -1,4 +1,5 @@
 using Qwen3Tts.Grains;
+using Qwen3Tts.Inference;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Voices;
 
@@ -16,7 +17,7 @@ public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary 
     /// <summary>Formats OpenAI defines that need an encoder this server does not ship.</summary>
     private static readonly string[] UnservedFormats = ["mp3", "opus", "aac"];
 
-    private static readonly string ServedFormats = string.Join(", ", Enum.GetNames<SpeechAudioFormat>().Select(n => n.ToLowerInvariant()));
+    private static readonly string ServedFormats = StrictEnum.LowerNames<SpeechAudioFormat>();
 
     public ValidatedSpeech Validate(SpeechRequest request)
     {
@@ -69,7 +70,7 @@ public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary 
             // OpenAI defaults to mp3, which is not served; wav is the closest thing every player opens.
             return SpeechAudioFormat.Wav;
         }
-        if (Enum.TryParse<SpeechAudioFormat>(format, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(format, out _))
+        if (StrictEnum.TryParse<SpeechAudioFormat>(format, out var parsed))
         {
             return parsed;
         }

@@ -10,12 +10,25 @@ public interface IPlacedGrain
 /// <summary>The talker side of one request, keyed by the request id: the KV sequence stays in this activation.</summary>
 public interface ITalkerGrain : IGrainWithStringKey, IPlacedGrain
 {
+    /// <summary>
+    /// Prefills the request's prompt once a KV sequence is free. That wait is bounded by the talker's own queue
+    /// (talkerQueue.wait, at most 4 minutes), so this call has a response timeout of its own above it: the silo-wide
+    /// one (30 s by default) would fail a request that is legitimately waiting its turn.
+    /// </summary>
+    [ResponseTimeout(RoleCallTimeouts.TalkerStart)]
     Task<TalkerStartDto> StartAsync(SynthesisRequestDto request, ulong seed, float eosBoost, CancellationToken cancellationToken = default);
 
     Task<TalkerStepDto> StepAsync(byte[] feedback, float eosBoost, CancellationToken cancellationToken = default);
 
     /// <summary>Frees the request's KV sequence; idempotent.</summary>
     Task ReleaseAsync();
+}
+
+/// <summary>Response timeouts of role calls that may legitimately outlast the silo-wide one.</summary>
+public static class RoleCallTimeouts
+{
+    /// <summary><see cref="ITalkerGrain.StartAsync"/>: a wait for a KV sequence (bounded by the talker's queue) plus the prefill.</summary>
+    public const string TalkerStart = "00:05:00";
 }
 
 /// <summary>The code predictor; stateless per frame (sampling is seeded per frame), so any activation will do.</summary>

@@ -1,3 +1,4 @@
+using Qwen3Tts.Inference;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Sampling;
@@ -33,7 +34,7 @@ public static class DtoConversions
         new(options.Temperature, options.TopK, options.TopP, options.RepetitionPenalty, options.RepetitionWindow, options.MinNewTokens, options.DoSample);
 
     private static T ParseEnum<T>(string value, string what) where T : struct, Enum =>
-        Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+        StrictEnum.TryParse<T>(value, out var parsed)
             ? parsed
             : throw new ArgumentException($"unknown {what} '{value}'; expected one of {string.Join(", ", Enum.GetNames<T>())}");
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Qwen3Tts.Grains.Channels;
 using Qwen3Tts.Inference.Pipeline;
@@ -8,24 +9,48 @@ namespace Qwen3Tts.Grains;
 /// <summary>
 /// One request end to end: the same <see cref="SynthesisLoop"/> as the in-process synthesizer, over grain-backed
 /// channels, so the cluster yields the same audio for the same seed. Placed on the silo that received the call.
+/// The activation lives exactly as long as its request (see <see cref="Lifetime.RequestEndDeactivationFilter"/>).
 /// </summary>
 [PreferLocalPlacement]
-public sealed class SynthesisGrain : Grain, ISynthesisGrain
+public sealed class SynthesisGrain(ILogger<SynthesisGrain> logger) : Grain, ISynthesisGrain
 {
     public async IAsyncEnumerable<AudioChunkDto> SynthesizeAsync(SynthesisRequestDto request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var requestId = this.GetPrimaryKeyString();
-        // The talker and vocoder state of a request live in activations keyed by its id; disposing the
-        // channels (completion, error or the caller going away) releases that state at once.
-        await using var talker = new GrainTalkerChannel(GrainFactory.GetGrain<ITalkerGrain>(requestId));
-        await using var vocoder = new GrainVocoderChannel(GrainFactory.GetGrain<IVocoderGrain>(requestId));
-        var predictor = new GrainPredictorChannel(GrainFactory.GetGrain<IPredictorGrain>(0));
-        await foreach (var chunk in SynthesisLoop.RunAsync(request.ToInference(), talker, predictor, vocoder, cancellationToken))
+        try
         {
-            yield return new AudioChunkDto(TensorBytes.FromFloats(chunk.Samples.Span), chunk.FramesSoFar, chunk.IsLast);
+            // The talker and vocoder state of a request live in activations keyed by its id; disposing the
+            // channels (completion, error or the caller going away) releases that state at once.
+            await using var talker = new GrainTalkerChannel(GrainFactory.GetGrain<ITalkerGrain>(requestId));
+            await using var vocoder = new GrainVocoderChannel(GrainFactory.GetGrain<IVocoderGrain>(requestId));
+            var predictor = new GrainPredictorChannel(GrainFactory.GetGrain<IPredictorGrain>(0));
+            await using var chunks = SynthesisLoop.RunAsync(request.ToInference(), talker, predictor, vocoder, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (await NextAsync(chunks, requestId))
+            {
+                var chunk = chunks.Current;
+                yield return new AudioChunkDto(TensorBytes.FromFloats(chunk.Samples.Span), chunk.FramesSoFar, chunk.IsLast);
+            }
         }
-        DeactivateOnIdle();
+        finally
+        {
+            DeactivateOnIdle();
+        }
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
+
+    // The role that failed was named where it was called; what reaches the caller is that name and a message
+    // without internals, while the log keeps the whole exception.
+    private async ValueTask<bool> NextAsync(IAsyncEnumerator<AudioChunk> chunks, string requestId)
+    {
+        try
+        {
+            return await chunks.MoveNextAsync();
+        }
+        catch (RoleFailureException failure)
+        {
+            logger.LogWarning(failure.InnerException, "request {RequestId}: {Role} {Failure}: {Message}", requestId, failure.Role, failure.Failure, failure.Message);
+            throw;
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Qwen3Tts.Grains.Admission;
 using Qwen3Tts.Grains.Hosting;
 using Qwen3Tts.Grains.Placement;
 using Qwen3Tts.Inference.Pipeline;
@@ -7,10 +8,11 @@ namespace Qwen3Tts.Grains;
 
 /// <summary>
 /// The talker side of one request. The activation owns the request's <see cref="TalkerUtterance"/> (its KV
-/// sequence), so every step of the request runs on the talker silo that prefilled it.
+/// sequence), so every step of the request runs on the talker silo that prefilled it. A request holds a place in the
+/// silo's <see cref="TalkerAdmission"/> from its start to its release.
 /// </summary>
 [RequireSiloRole(GrainRoles.Talker)]
-public sealed class TalkerGrain(TalkerEngine engine, TtsSiloOptions options) : Grain, ITalkerGrain
+public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, TtsSiloOptions options) : Grain, ITalkerGrain
 {
     private TalkerUtterance? _utterance;
 
@@ -20,10 +22,12 @@ public sealed class TalkerGrain(TalkerEngine engine, TtsSiloOptions options) : G
         {
             throw new InvalidOperationException($"request '{this.GetPrimaryKeyString()}' has already started on this talker");
         }
+        admission.Enter();
         _utterance = new TalkerUtterance(engine);
         // The start waits for a free KV sequence; bound that wait so a full talker gives an error, not a hang.
+        var limit = options.TalkerQueue.Wait;
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(options.TalkerSequenceWait);
+        wait.CancelAfter(limit);
         try
         {
             var start = await _utterance.StartAsync(request.ToInference(), seed, eosBoost, wait.Token);
@@ -32,8 +36,9 @@ public sealed class TalkerGrain(TalkerEngine engine, TtsSiloOptions options) : G
         catch (OperationCanceledException) when (wait.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             await ReleaseAsync();
-            throw new TimeoutException(
-                $"the talker found no free KV sequence within {options.TalkerSequenceWait.TotalSeconds:F0} s (MaxSequences = {engine.Model.Options.MaxSequences}); too many concurrent requests");
+            throw new RoleFailureException(GrainRoles.Talker, RoleFailure.Busy,
+                $"the talker found no free KV sequence within {limit.TotalSeconds:0} s (talker.maxSequences = {engine.Model.Options.MaxSequences}); too many concurrent requests, retry later",
+                TimeSpan.FromSeconds(5));
         }
         catch
         {
@@ -48,13 +53,30 @@ public sealed class TalkerGrain(TalkerEngine engine, TtsSiloOptions options) : G
         return ToDto(await utterance.StepAsync(TensorBytes.ToFloats(feedback), eosBoost, cancellationToken));
     }
 
+    /// <summary>
+    /// Frees the KV sequence and ends the activation, also when there is nothing to free: a release that reaches an
+    /// activation created just for it (the request failed to start and already let go) must not leave it idle.
+    /// </summary>
     public async Task ReleaseAsync()
     {
         var utterance = _utterance;
         _utterance = null;
-        if (utterance is not null)
+        try
         {
-            await utterance.DisposeAsync();
+            if (utterance is not null)
+            {
+                try
+                {
+                    await utterance.DisposeAsync();
+                }
+                finally
+                {
+                    admission.Leave();
+                }
+            }
+        }
+        finally
+        {
             DeactivateOnIdle();
         }
     }

@@ -39,13 +39,11 @@ public sealed class VocoderGrain(VocoderModel model, TtsSiloOptions options) : G
         return Task.FromResult(Decode(stream, flush: true, cancellationToken));
     }
 
+    /// <summary>Drops the stream and ends the activation (also one created just for this call).</summary>
     public Task ReleaseAsync()
     {
-        if (_stream is not null || _flushed)
-        {
-            _stream = null;
-            DeactivateOnIdle();
-        }
+        _stream = null;
+        DeactivateOnIdle();
         return Task.CompletedTask;
     }
 

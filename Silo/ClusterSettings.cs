@@ -1,5 +1,6 @@
 using Qwen3Tts.Gateway;
 using Qwen3Tts.Grains;
+using Qwen3Tts.Grains.Admission;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
 
@@ -18,6 +19,13 @@ public sealed class ClusterSettings
 
     /// <summary>The HTTP API, served by silos with the gateway role.</summary>
     public GatewayOptions Gateway { get; set; } = new();
+
+    /// <summary>The talker silos' bounded queue of requests waiting for a KV sequence.</summary>
+    public TalkerQueueOptions TalkerQueue { get; set; } = new();
+
+    public FaultDetectionSection FaultDetection { get; set; } = new();
+
+    public ShutdownSection Shutdown { get; set; } = new();
 
     public List<SiloEntry> Silos { get; set; } = [];
 

@@ -46,6 +46,10 @@ public static class SiloHosting
     public static ISiloBuilder UseTtsCluster(this ISiloBuilder silo, ClusterSettings settings)
     {
         var entry = settings.ResolveSilo();
+        settings.FaultDetection.Validate();
+        settings.Shutdown.Validate();
+        silo.Configure<ClusterMembershipOptions>(settings.FaultDetection.Apply);
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = settings.FaultDetection.ResponseTimeout);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = settings.Cluster.ClusterId;
@@ -76,6 +80,7 @@ public static class SiloHosting
             Roles = entry.Roles,
             ModelsDirectory = settings.Models.Directory is { } models ? Inference.Models.Store.ModelStoreOptions.ExpandHome(models) : null,
             Talker = settings.Talker,
+            TalkerQueue = settings.TalkerQueue,
             Vocoder = settings.Vocoder,
         });
     }

@@ -9,6 +9,7 @@ namespace Qwen3Tts.Grains.Channels;
 /// stall generation for the whole decode. Instead at most one append call is in flight: frames produced
 /// meanwhile are batched into the next call, and the audio of a finished call is returned by a later
 /// append, so audio keeps its order and generation overlaps decoding, as with <see cref="LocalVocoderChannel"/>.
+/// Every failure of those calls, whenever it is noticed, names the vocoder.
 /// </summary>
 public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
 {
@@ -23,6 +24,7 @@ public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
     private readonly long[] _pending = new long[MaxBatchFrames * Codes];
     private int _pendingFrames;
     private Task<byte[]>? _inFlight;
+    private bool _used;
 
     public async Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
     {
@@ -39,18 +41,22 @@ public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
         }
         // A failed call surfaces here, on the next frame, rather than after the whole utterance.
         var ready = await CompleteInFlightAsync();
-        _inFlight = grain.AppendAsync(TakePending(), cancellationToken);
+        var batch = TakePending();
+        _used = true;
+        _inFlight = RoleCalls.CallAsync(GrainRoles.Vocoder, () => grain.AppendAsync(batch, cancellationToken));
         return ready;
     }
 
     public async Task<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken)
     {
         var parts = new List<float[]> { await CompleteInFlightAsync() };
+        _used = true;
         if (_pendingFrames > 0)
         {
-            parts.Add(TensorBytes.ToFloats(await grain.AppendAsync(TakePending(), cancellationToken)));
+            var batch = TakePending();
+            parts.Add(TensorBytes.ToFloats(await RoleCalls.CallAsync(GrainRoles.Vocoder, () => grain.AppendAsync(batch, cancellationToken))));
         }
-        parts.Add(TensorBytes.ToFloats(await grain.FlushAsync(cancellationToken)));
+        parts.Add(TensorBytes.ToFloats(await RoleCalls.CallAsync(GrainRoles.Vocoder, () => grain.FlushAsync(cancellationToken))));
         return Concat(parts);
     }
 
@@ -69,7 +75,20 @@ public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
                 // leaving; that outcome is what the caller sees, not a decode the request no longer needs.
             }
         }
-        await grain.ReleaseAsync();
+        if (!_used)
+        {
+            // No call ever reached the vocoder (the request failed before its first frame): releasing would only
+            // activate the grain to drop a stream it never had.
+            return;
+        }
+        try
+        {
+            await grain.ReleaseAsync();
+        }
+        catch (Exception exception) when (RoleCalls.Name(GrainRoles.Vocoder, exception) is { Failure: RoleFailure.Unavailable })
+        {
+            // The vocoder silo is gone, and the stream state with it.
+        }
     }
 
     private async Task<float[]> CompleteInFlightAsync()

@@ -3,6 +3,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Placement;
+using Orleans.Serialization;
+using Qwen3Tts.Grains.Admission;
+using Qwen3Tts.Grains.Lifetime;
 using Qwen3Tts.Grains.Metrics;
 using Qwen3Tts.Grains.Placement;
 using Qwen3Tts.Inference.Models.Store;
@@ -29,6 +32,9 @@ public static class TtsSiloBuilderExtensions
         // Role-call timings on the silo's Orleans meter, where the dashboard (added by the host) finds them.
         silo.Services.AddSingleton<TtsMetrics>();
         silo.AddIncomingGrainCallFilter<TtsStepMetricsFilter>();
+        silo.AddIncomingGrainCallFilter<RequestEndDeactivationFilter>();
+        // This project's exception types (ModelFileChangedException, TalkerException, ...) cross silos as themselves.
+        silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Qwen3Tts"));
 
         var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = options.ModelsDirectory ?? ModelStoreOptions.DefaultModelsDirectory });
         if (options.Has(GrainRoles.Predictor))
@@ -44,8 +50,10 @@ public static class TtsSiloBuilderExtensions
         }
         if (options.Has(GrainRoles.Talker))
         {
+            options.TalkerQueue.Validate();
             var talker = TalkerEngine.Load(store.ResolveTalker(), options.Talker, NullLogger.Instance);
             silo.Services.AddSingleton(_ => talker);
+            silo.Services.AddSingleton(new TalkerAdmission(options.Talker.MaxSequences, options.TalkerQueue));
         }
         return silo;
     }

@@ -1,3 +1,4 @@
+using Qwen3Tts.Grains.Admission;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
 
@@ -16,8 +17,8 @@ public sealed class TtsSiloOptions
 
     public VocoderOptions Vocoder { get; set; } = new();
 
-    /// <summary>How long a request waits for a free talker KV sequence before failing.</summary>
-    public TimeSpan TalkerSequenceWait { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>How many requests may wait for a free talker KV sequence, and for how long.</summary>
+    public TalkerQueueOptions TalkerQueue { get; set; } = new();
 
     public bool Has(string role) => Roles.Any(r => string.Equals(r.Trim(), role, StringComparison.OrdinalIgnoreCase));
 }

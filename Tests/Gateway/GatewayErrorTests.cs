@@ -22,6 +22,11 @@ public sealed class GatewayErrorTests(GatewayFixture fixture)
         { """{"model":"tts-1","input":"hi","response_format":"flac","stream_format":"audio"}""", HttpStatusCode.BadRequest, "stream_format", null, "one complete response" },
         { """{"model":"tts-1","input":"hi","response_format":"aac"}""", HttpStatusCode.BadRequest, "response_format", "unsupported_format", "use one of: wav, pcm" },
         { """{"model":"tts-1","input":"hi","response_format":"ogg"}""", HttpStatusCode.BadRequest, "response_format", "unsupported_format", "not a known format" },
+        // Enum parsing would read these as flags or numbers (Wav|Pcm = Pcm, 1 = Pcm) and serve raw PCM.
+        { """{"model":"tts-1","input":"hi","response_format":"Wav, Pcm"}""", HttpStatusCode.BadRequest, "response_format", "unsupported_format", "use one of: wav, pcm, flac" },
+        { """{"model":"tts-1","input":"hi","response_format":"wav,flac"}""", HttpStatusCode.BadRequest, "response_format", "unsupported_format", "not a known format" },
+        { """{"model":"tts-1","input":"hi","response_format":"1"}""", HttpStatusCode.BadRequest, "response_format", "unsupported_format", "not a known format" },
+        { """{"model":"tts-1","input":"hi","response_format":" wav"}""", HttpStatusCode.BadRequest, "response_format", "unsupported_format", "not a known format" },
         { """{"model":"tts-1","input":"hi","speed":5}""", HttpStatusCode.BadRequest, "speed", null, "0.25 to 4" },
         { """{"model":"tts-1","input":"hi","speed":0.1}""", HttpStatusCode.BadRequest, "speed", null, "0.25 to 4" },
         { """{"model":"tts-1","input":"hi","speed":"fast"}""", HttpStatusCode.BadRequest, "speed", null, "'speed'" },
@@ -79,13 +84,50 @@ public sealed class GatewayErrorTests(GatewayFixture fixture)
         await OpenAiErrorAssert.IsErrorAsync(streamed, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", null, "request_too_large");
     }
 
-    [Fact]
-    public async Task ABodyWithoutAJsonContentTypeIsStillReadAsJson()
+    /// <summary>
+    /// A web page on any origin may POST text/plain or form data without a CORS preflight; were such a body read as
+    /// JSON, every page a user visits could make a key-less LAN server synthesize.
+    /// </summary>
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("multipart/form-data; boundary=x")]
+    [InlineData(null)]
+    public async Task ABodyNotDeclaredAsJsonIs415(string? contentType)
     {
-        using var response = await fixture.Http.PostAsync("/v1/audio/speech", new StringContent("""{"model":"tts-1","input":"Plain text type.","seed":2}""", Encoding.UTF8, "text/plain"));
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"model":"tts-1","input":"Plain text type.","seed":2}"""));
+        if (contentType is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        using var response = await fixture.Http.PostAsync("/v1/audio/speech", content);
+
+        var message = await OpenAiErrorAssert.IsErrorAsync(response, HttpStatusCode.UnsupportedMediaType, "invalid_request_error", null, "unsupported_media_type");
+        Assert.Contains("Content-Type: application/json", message);
+    }
+
+    [Fact]
+    public async Task AJsonBodyWithACharsetOrAJsonSuffixIsServed()
+    {
+        using var response = await fixture.Http.PostAsync("/v1/audio/speech",
+            new StringContent("""{"model":"tts-1","input":"Json suffix.","seed":2}""", Encoding.UTF8, "application/vnd.api+json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("audio/wav", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task APostFromAPageOfAnotherOriginIsRefusedAndOneFromTheGatewaysOwnPageIsServed()
+    {
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/speech") { Content = SpeechRequests.Json(new { model = "tts-1", input = "Cross origin.", seed = 2 }) };
+        foreign.Headers.Add("Origin", "https://evil.example");
+        using var refused = await fixture.Http.SendAsync(foreign);
+        var message = await OpenAiErrorAssert.IsErrorAsync(refused, HttpStatusCode.Forbidden, "invalid_request_error", null, "cross_origin_refused");
+        Assert.Contains("https://evil.example", message);
+
+        using var own = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/speech") { Content = SpeechRequests.Json(new { model = "tts-1", input = "Same origin.", seed = 2 }) };
+        own.Headers.Add("Origin", fixture.Server.BaseAddress.GetLeftPart(UriPartial.Authority));
+        using var served = await fixture.Http.SendAsync(own);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
 
     [Fact]

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Qwen3Tts.Grains;
+
+namespace Qwen3Tts.Tests.Gateway;
+
+/// <summary>
+/// A finished request leaves nothing behind: its SynthesisGrain, TalkerGrain and VocoderGrain activations go
+/// when it ends (completed, refused or failed), not when Orleans' idle collection comes by minutes later.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class GatewayActivationTests(GatewayFixture fixture)
+{
+    private static readonly TimeSpan SettleBound = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task RequestsThatEndLeaveNoPerRequestActivations()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            using var ok = await SpeechRequests.PostAsync(fixture.Http, new { model = "tts-1", input = $"Request number {i}.", seed = i });
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+        using var streamed = await SpeechRequests.PostAsync(fixture.Http, new { model = "tts-1", input = "Streamed then done.", seed = 5, stream_format = "audio" });
+        Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
+        // A text whose prompt outgrows the talker's context (digits are a token each) fails inside the cluster, after
+        // its grains were activated.
+        using var failed = await SpeechRequests.PostAsync(fixture.Http, new { model = "tts-1", input = string.Concat(Enumerable.Repeat("1234567890", 59)) });
+        Assert.Equal(HttpStatusCode.BadRequest, failed.StatusCode);
+
+        await WaitForNoActivationsAsync(typeof(SynthesisGrain), typeof(TalkerGrain), typeof(VocoderGrain));
+    }
+
+    private async Task WaitForNoActivationsAsync(params Type[] grainClasses)
+    {
+        var management = fixture.Server.Host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var clock = Stopwatch.StartNew();
+        var left = new Dictionary<string, int>();
+        while (clock.Elapsed < SettleBound)
+        {
+            var statistics = await management.GetSimpleGrainStatistics();
+            left = grainClasses.ToDictionary(c => c.Name, c => statistics
+                .Where(s => s.GrainType.StartsWith(c.FullName!, StringComparison.Ordinal))
+                .Sum(s => s.ActivationCount));
+            if (left.Values.All(count => count == 0))
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"{SettleBound.TotalSeconds} s after the last request ended these activations were still there: " +
+                    string.Join(", ", left.Select(p => $"{p.Key} {p.Value}")));
+    }
+}

@@ -37,12 +37,15 @@ public sealed class OpenAiErrorMiddlewareTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnUnexpectedFailureIs500WithItsMessage()
+    public async Task AnUnexpectedFailureIs500WithoutItsInternals()
     {
         using var response = await _http.GetAsync("/boom");
 
         var message = await OpenAiErrorAssert.IsErrorAsync(response, HttpStatusCode.InternalServerError, "server_error");
-        Assert.Equal("the vocoder fell over", message);
+        Assert.StartsWith("internal server error", message);
+        // A foreign exception's message may carry silo addresses and signatures: the log keeps it, the client does not.
+        Assert.DoesNotContain("S127.0.0.1", message);
+        Assert.DoesNotContain("IVocoderGrain", message);
     }
 
     [Fact]
@@ -58,7 +61,7 @@ public sealed class OpenAiErrorMiddlewareTests : IAsyncLifetime
         Assert.True(error is HttpRequestException or IOException, error.ToString());
     }
 
-    private static IResult ThrowInvalid() => throw new InvalidOperationException("the vocoder fell over");
+    private static IResult ThrowInvalid() => throw new InvalidOperationException("the vocoder fell over at S127.0.0.1:11112:118563399 in IVocoderGrain.AppendAsync(Int64[])");
 
     public async Task DisposeAsync()
     {

@@ -11,14 +11,54 @@ namespace Qwen3Tts.Inference.Audio;
 /// </summary>
 public static class WavReader
 {
+    /// <summary>Files larger than this are refused before they are read (an hour of 96 kHz stereo 32-bit is ~2.8 GB).</summary>
+    public const long MaxFileBytes = 1L << 30;
+
     private const ushort TagPcm = 1;
     private const ushort TagIeeeFloat = 3;
     private const ushort TagExtensible = 0xFFFE;
+
+    /// <summary>Bytes 2..15 of KSDATAFORMAT_SUBTYPE_PCM / _IEEE_FLOAT ({000000xx-0000-0010-8000-00AA00389B71}).</summary>
+    private static ReadOnlySpan<byte> KsDataFormatGuidTail => [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71];
 
     public static (float[] Samples, int SampleRate) Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>
+    /// Reads a file with its format details, refusing files over <see cref="MaxFileBytes"/> and, when
+    /// <paramref name="maxSeconds"/> is given, clips longer than that (checked from the header, before decoding).
+    /// </summary>
+    public static WavAudio Load(string path, double? maxSeconds = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new FileNotFoundException($"{path}: no such file", path);
+        }
+        if (info.Length > MaxFileBytes)
+        {
+            throw Fail(path, $"{info.Length} bytes is larger than any WAV this reads ({MaxFileBytes} bytes)");
+        }
+        return Decode(File.ReadAllBytes(path), path, maxSeconds);
+    }
+
+    /// <summary>Parses WAV bytes with their format details (see <see cref="Load"/>).</summary>
+    public static WavAudio Decode(ReadOnlySpan<byte> file, string sourceName, double? maxSeconds = null)
+    {
+        var (offset, length, format) = Locate(file, sourceName);
+        var data = file.Slice(offset, length);
+        var frames = data.Length / format.BlockAlign;
+        var seconds = frames / (double)format.SampleRate;
+        if (maxSeconds is { } limit && seconds > limit)
+        {
+            throw Fail(sourceName, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"is {seconds:F1} s long; at most {limit:0.##} s are accepted"));
+        }
+        return new WavAudio(Decode(data, format, sourceName), format.SampleRate, format.Channels, format.BitsPerSample,
+            format.Tag == TagIeeeFloat ? WavSampleEncoding.Float : WavSampleEncoding.Pcm);
     }
 
     public static async Task<(float[] Samples, int SampleRate)> ReadAsync(string path, CancellationToken cancellationToken)
@@ -38,9 +78,18 @@ public static class WavReader
 
     public static (float[] Samples, int SampleRate) Parse(ReadOnlySpan<byte> file, string sourceName)
     {
+        var (offset, length, format) = Locate(file, sourceName);
+        return (Decode(file.Slice(offset, length), format, sourceName), format.SampleRate);
+    }
+
+    /// <summary>The fmt chunk's format and the data chunk's bytes.</summary>
+    private static (int Offset, int Length, WavFormat Format) Locate(ReadOnlySpan<byte> file, string sourceName)
+    {
         if (file.Length < 12 || !file[..4].SequenceEqual("RIFF"u8) || !file[8..12].SequenceEqual("WAVE"u8))
         {
-            throw Fail(sourceName, "not a RIFF/WAVE file");
+            throw Fail(sourceName, file.Length >= 4 && file[..4].SequenceEqual("RF64"u8)
+                ? "RF64 (64-bit) WAV files are not read; convert to a plain WAV"
+                : "not a RIFF/WAVE file");
         }
 
         WavFormat? format = null;
@@ -68,7 +117,7 @@ public static class WavReader
                 {
                     throw Fail(sourceName, $"data chunk truncated: header says {size} bytes, file has {available}");
                 }
-                return (Decode(file.Slice(body, (int)length), format, sourceName), format.SampleRate);
+                return (body, (int)length, format);
             }
 
             if (size > available)
@@ -110,6 +159,10 @@ public static class WavReader
                 throw Fail(sourceName, $"WAVE_FORMAT_EXTENSIBLE fmt chunk is {chunk.Length} bytes, expected 40");
             }
             tag = BinaryPrimitives.ReadUInt16LittleEndian(chunk[24..]);
+            if (!chunk.Slice(26, 14).SequenceEqual(KsDataFormatGuidTail))
+            {
+                throw Fail(sourceName, "WAVE_FORMAT_EXTENSIBLE with a sub-format that is not a standard PCM/float GUID");
+            }
         }
 
         EnsureSupported(tag, bits, sourceName);

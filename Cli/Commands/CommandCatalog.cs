@@ -8,6 +8,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return SpeakCommand.Create();
+        yield return EncodeVoiceCommand.Create();
         yield return ServeCommand.Create();
         yield return SiloCommand.Create();
         yield return ModelsCommand.Create();

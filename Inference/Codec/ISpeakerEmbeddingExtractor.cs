@@ -1,0 +1,36 @@
+using Qwen3Tts.Inference.Models.Store;
+
+namespace Qwen3Tts.Inference.Codec;
+
+/// <summary>
+/// Turns a reference clip into the speaker vector (the Base model's ECAPA x-vector) that the official prompt
+/// inserts as its own row. The seam between voice encoding and the speaker encoder.
+/// </summary>
+public interface ISpeakerEmbeddingExtractor
+{
+    /// <summary>The rate the clip must be at (24 kHz for Qwen3-TTS: extract_speaker_embedding asserts it).</summary>
+    int SampleRate { get; }
+
+    /// <summary>Values per vector (the talker's hidden size: 1024 for 0.6B, 2048 for 1.7B).</summary>
+    int Dimension { get; }
+
+    /// <summary>A short name for voice files and logs, e.g. "ecapa-tdnn (speaker_encoder.*)".</summary>
+    string Name { get; }
+
+    float[] Extract(ReadOnlySpan<float> samples, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Finds the speaker encoder of a model set, when it has one.</summary>
+public static class SpeakerEmbeddingExtractors
+{
+    /// <summary>
+    /// The set's speaker encoder, or null when it has none (CustomVoice and VoiceDesign checkpoints, the seed's
+    /// layout) — then voices are encoded without an x-vector and cloned from their reference codes alone. No
+    /// engine for <c>speaker_encoder.*</c> is wired in yet, so this is null for every set for now.
+    /// </summary>
+    public static ISpeakerEmbeddingExtractor? TryOpen(ModelStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return null;
+    }
+}

@@ -15,6 +15,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Predictor());
         bench.Subcommands.Add(BenchStreamingCommand.Create());
         bench.Subcommands.Add(BenchSpeakerCommand.Create());
+        bench.Subcommands.Add(BenchEncoderCommand.Create());
         return bench;
     }
 

@@ -118,5 +118,15 @@ public sealed class EncodeVoiceCliTests(TinyModelsFixture fixture) : IClassFixtu
         Assert.False(File.Exists(voice));
     }
 
+    [Fact]
+    public async Task BenchEncoderPrintsTheMachineAndSecondsPerAudioSecond()
+    {
+        var run = await CliHarness.RunAsync(["bench", "encoder", "--models", fixture.Directory, "--seconds", "0.5", "--repeats", "1"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("machine: ", run.Output);
+        Assert.Matches(@"encoder 1 thread : [0-9.]+ s wall for 0\.5 s of audio = [0-9.]+ s per audio second \(CPU [0-9.]+ s/s", run.Output);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

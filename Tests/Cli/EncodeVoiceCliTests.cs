@@ -1,5 +1,9 @@
 using System.Text.Json;
+using Qwen3Tts.Inference.Codec;
 using Qwen3Tts.Inference.Codec.Encoder;
+using Qwen3Tts.Inference.Codec.SpeakerEncoder;
+using Qwen3Tts.Inference.Formats.Safetensors;
+using Qwen3Tts.Inference.Synthetic;
 using Qwen3Tts.Tests.Codec.Encoder;
 using Qwen3Tts.Tests.Pipeline;
 using static Qwen3Tts.Tests.Audio.WavFixtures;
@@ -116,6 +120,56 @@ public sealed class EncodeVoiceCliTests(TinyModelsFixture fixture) : IClassFixtu
         Assert.Equal(3, run.ExitCode);
         Assert.Contains("speech_tokenizer/model.safetensors", run.Error);
         Assert.False(File.Exists(voice));
+    }
+
+    /// <summary>The tiny set plus what an official Base snapshot adds at its root: speaker_encoder.* and speaker_encoder_config.</summary>
+    private string ModelsWithSpeakerEncoder()
+    {
+        var models = fixture.CopyTo(Path.Combine(_dir, "base"));
+        var config = SpeakerEncoderConfig.Tiny(SyntheticPreset.Tiny.Talker.HiddenSize);
+        var writer = new SafetensorsWriter();
+        SyntheticSpeakerEncoderWriter.AddTensors(writer, config, new SyntheticWeights(21));
+        writer.WriteTo(Path.Combine(models, SpeakerEmbeddingExtractors.CheckpointWeights));
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("speaker_encoder_config");
+            config.WriteJson(json);
+            json.WriteEndObject();
+        }
+        File.WriteAllBytes(Path.Combine(models, SpeakerEmbeddingExtractors.CheckpointConfig), buffer.ToArray());
+        return models;
+    }
+
+    [Fact]
+    public async Task WithASpeakerEncoderTheVoiceCarriesTheXVectorAndTheCloneUsesIt()
+    {
+        var models = ModelsWithSpeakerEncoder();
+        var wav = ReferenceWav();
+        var voice = Path.Combine(_dir, "xvector.json");
+
+        var run = await CliHarness.RunAsync(["encode-voice", "-a", wav, "-r", "Some reference words.", "-o", voice, "--models", models]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"speaker embedding of {SyntheticPreset.Tiny.Talker.HiddenSize} from ecapa-tdnn", run.Error);
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(voice));
+        var embedding = json.RootElement.GetProperty("speaker_embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        var extractor = SpeakerEmbeddingExtractors.TryOpen(new(new() { ModelsDirectory = models }))!;
+        Assert.Equal(extractor.Extract(ReferenceAudio.Load(wav).Samples), embedding);
+        Assert.Equal("ecapa-tdnn speaker_encoder", json.RootElement.GetProperty("encoded_with").GetProperty("speaker_encoder").GetString());
+
+        // The x-vector row changes the prompt, so the clone differs from the same codes without it.
+        var codesOnly = Path.Combine(_dir, "codes-only.json");
+        var stripped = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(await File.ReadAllTextAsync(voice))!;
+        stripped.Remove("speaker_embedding");
+        await File.WriteAllTextAsync(codesOnly, JsonSerializer.Serialize(stripped));
+        var with = Path.Combine(_dir, "with.wav");
+        var without = Path.Combine(_dir, "without.wav");
+        var a = await CliHarness.RunAsync(["speak", "Cloned speech.", "-o", with, "--models", models, "--seed", "5", "--voice", voice, "--lang", "english"]);
+        var b = await CliHarness.RunAsync(["speak", "Cloned speech.", "-o", without, "--models", models, "--seed", "5", "--voice", codesOnly, "--lang", "english"]);
+        Assert.Equal((0, 0), (a.ExitCode, b.ExitCode));
+        Assert.NotEqual(await File.ReadAllBytesAsync(with), await File.ReadAllBytesAsync(without));
     }
 
     [Fact]

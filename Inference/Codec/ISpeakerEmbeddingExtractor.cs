@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Qwen3Tts.Inference.Codec.SpeakerEncoder;
-using Qwen3Tts.Inference.Formats.Safetensors;
 using Qwen3Tts.Inference.Models.Store;
 
 namespace Qwen3Tts.Inference.Codec;
@@ -26,51 +24,16 @@ public interface ISpeakerEmbeddingExtractor
 /// <summary>Finds the speaker encoder of a model set, when it has one.</summary>
 public static class SpeakerEmbeddingExtractors
 {
-    /// <summary>The official checkpoint's root files, which carry <c>speaker_encoder.*</c> and <c>speaker_encoder_config</c> in a Base model.</summary>
-    public const string CheckpointWeights = "model.safetensors";
-    public const string CheckpointConfig = "config.json";
-
     /// <summary>
-    /// The set's speaker encoder: the ECAPA-TDNN in the root <c>model.safetensors</c> of an official Base snapshot,
-    /// configured by <c>config.json</c>'s <c>speaker_encoder_config</c>. Null when the set has none (CustomVoice
-    /// and VoiceDesign checkpoints, the seed's layout): voices are then encoded without an x-vector and cloned
-    /// from their reference codes alone. A Base file whose speaker tensors or config are broken is an error.
+    /// The set's speaker encoder: the ECAPA-TDNN of an official Base snapshot at the models directory's root
+    /// (<see cref="SpeakerEncoderCheckpoint"/>). Null when the set has none (CustomVoice and VoiceDesign
+    /// checkpoints, the seed's layout): voices are then encoded without an x-vector and cloned from their
+    /// reference codes alone. A Base snapshot whose speaker weights are missing or broken is an error.
     /// </summary>
     public static ISpeakerEmbeddingExtractor? TryOpen(ModelStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var weights = Path.Combine(store.Options.ModelsDirectory, CheckpointWeights);
-        if (!File.Exists(weights))
-        {
-            return null;
-        }
-        using var file = SafetensorsFile.Open(weights);
-        if (!SpeakerEncoderWeights.IsPresent(file))
-        {
-            return null;
-        }
-        var configPath = Path.Combine(store.Options.ModelsDirectory, CheckpointConfig);
-        var config = ReadConfig(configPath);
-        return new EcapaExtractor(new SpeakerEmbeddingExtractor(SpeakerEncoderWeights.Load(file, config)));
-    }
-
-    private static SpeakerEncoderConfig ReadConfig(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new ModelFormatException("the checkpoint has speaker_encoder.* tensors but no config.json to size them", path);
-        }
-        try
-        {
-            using var json = JsonDocument.Parse(File.ReadAllBytes(path));
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("speaker_encoder_config", out var section)
-                ? SpeakerEncoderConfig.FromJson(section, path)
-                : throw new ModelFormatException("config.json has no speaker_encoder_config, but model.safetensors has speaker_encoder.* tensors", path);
-        }
-        catch (JsonException e)
-        {
-            throw new ModelFormatException($"not valid JSON ({e.Message})", path, inner: e);
-        }
+        return SpeakerEncoderCheckpoint.TryLoad(store.Options.ModelsDirectory) is { } extractor ? new EcapaExtractor(extractor) : null;
     }
 
     private sealed class EcapaExtractor(SpeakerEmbeddingExtractor extractor) : ISpeakerEmbeddingExtractor

@@ -129,7 +129,7 @@ public sealed class EncodeVoiceCliTests(TinyModelsFixture fixture) : IClassFixtu
         var config = SpeakerEncoderConfig.Tiny(SyntheticPreset.Tiny.Talker.HiddenSize);
         var writer = new SafetensorsWriter();
         SyntheticSpeakerEncoderWriter.AddTensors(writer, config, new SyntheticWeights(21));
-        writer.WriteTo(Path.Combine(models, SpeakerEmbeddingExtractors.CheckpointWeights));
+        writer.WriteTo(Path.Combine(models, SpeakerEncoderCheckpoint.WeightsFile));
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -138,7 +138,7 @@ public sealed class EncodeVoiceCliTests(TinyModelsFixture fixture) : IClassFixtu
             config.WriteJson(json);
             json.WriteEndObject();
         }
-        File.WriteAllBytes(Path.Combine(models, SpeakerEmbeddingExtractors.CheckpointConfig), buffer.ToArray());
+        File.WriteAllBytes(Path.Combine(models, SpeakerEncoderCheckpoint.ConfigFile), buffer.ToArray());
         return models;
     }
 

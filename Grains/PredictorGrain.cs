@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Orleans.Concurrency;
 using Qwen3Tts.Grains.Placement;
 using Qwen3Tts.Inference.Pipeline;
@@ -6,23 +7,31 @@ using Qwen3Tts.Inference.Predictor;
 namespace Qwen3Tts.Grains;
 
 /// <summary>
-/// The code predictor. Every frame is seeded through <c>StepSeeds</c> and the session is reset per frame, so
-/// any activation gives identical results: a stateless worker pool, one session per activation (activations
-/// are single-threaded), on predictor silos only.
+/// The code predictor. Every frame is seeded through <c>StepSeeds</c> and the predictor's cache is fresh per
+/// frame, so any activation gives identical results. The frames go to the silo's one
+/// <see cref="CodePredictorQueue"/>, which runs the frames waiting for it as one batched forward; the
+/// grain is reentrant so that frames of concurrent requests can wait in that queue together.
 /// </summary>
 [StatelessWorker]
+[Reentrant]
 [RequireSiloRole(GrainRoles.Predictor)]
-public sealed class PredictorGrain(CodePredictorWeights weights) : Grain, IPredictorGrain
+public sealed class PredictorGrain(CodePredictorQueue queue) : Grain, IPredictorGrain
 {
-    private readonly CodePredictorSession _session = new(weights);
-    private readonly LocalPredictorChannel.StepSampler _sampler = new();
-    private readonly int[] _codes = new int[CodePredictorWeights.GroupCount];
+    private readonly ConcurrentBag<LocalPredictorChannel.StepSampler> _samplers = [];
 
-    public Task<PredictedFrameDto> PredictAsync(byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, CancellationToken cancellationToken)
+    public async Task<PredictedFrameDto> PredictAsync(byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var frame = LocalPredictorChannel.Predict(_session, _sampler, _codes, TensorBytes.ToFloats(talkerHidden), code0, sampling.ToInference(), seed, frameIndex);
-        return Task.FromResult(new PredictedFrameDto(frame.Codes, TensorBytes.FromFloats(frame.Feedback)));
+        var sampler = _samplers.TryTake(out var free) ? free : new LocalPredictorChannel.StepSampler();
+        try
+        {
+            var frame = await LocalPredictorChannel.PredictAsync(queue, sampler, TensorBytes.ToFloats(talkerHidden), code0, sampling.ToInference(), seed, frameIndex, cancellationToken);
+            return new PredictedFrameDto(frame.Codes, TensorBytes.FromFloats(frame.Feedback));
+        }
+        finally
+        {
+            _samplers.Add(sampler);
+        }
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);

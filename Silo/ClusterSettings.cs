@@ -1,6 +1,7 @@
 using Qwen3Tts.Gateway;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Grains.Admission;
+using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
 
@@ -16,6 +17,9 @@ public sealed class ClusterSettings
     public TalkerOptions Talker { get; set; } = new();
 
     public VocoderOptions Vocoder { get; set; } = new();
+
+    /// <summary>The code predictor: batch size across concurrent requests, threads.</summary>
+    public PredictorOptions Predictor { get; set; } = new();
 
     /// <summary>The HTTP API, served by silos with the gateway role.</summary>
     public GatewayOptions Gateway { get; set; } = new();

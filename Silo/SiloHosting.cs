@@ -82,6 +82,7 @@ public static class SiloHosting
             Talker = settings.Talker,
             TalkerQueue = settings.TalkerQueue,
             Vocoder = settings.Vocoder,
+            Predictor = settings.Predictor,
         });
     }
 }

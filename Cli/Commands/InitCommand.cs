@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Inference.Formats;
+using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
 using Qwen3Tts.Silo;
@@ -139,6 +140,8 @@ internal static class InitCommand
                 ["maxSequences"] = talker.MaxSequences,
                 ["threads"] = talker.Threads,
             },
+            // threads (0) is left to each board's core count, like the vocoder's intraOpThreads.
+            ["predictor"] = new JsonObject { ["maxBatch"] = new PredictorOptions().MaxBatch, ["threads"] = 0 },
             // intraOpThreads is left to each board's core count.
             ["vocoder"] = new JsonObject { ["contextFrames"] = new VocoderOptions().ContextFrames },
             ["silos"] = new JsonArray([.. boards.Select(board => (JsonNode)new JsonObject

@@ -39,8 +39,11 @@ public static class TtsSiloBuilderExtensions
         var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = options.ModelsDirectory ?? ModelStoreOptions.DefaultModelsDirectory });
         if (options.Has(GrainRoles.Predictor))
         {
+            options.Predictor.Validate();
             var predictor = CodePredictorLoader.Load(store.ResolvePredictor());
             silo.Services.AddSingleton(predictor);
+            // One queue per silo: the frames of all requests on this silo batch together; disposed with the silo.
+            silo.Services.AddSingleton(_ => new CodePredictorQueue(predictor, options.Predictor.MaxBatch));
         }
         if (options.Has(GrainRoles.Vocoder))
         {

@@ -1,4 +1,5 @@
 using Qwen3Tts.Grains.Admission;
+using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
 
@@ -19,6 +20,8 @@ public sealed class TtsSiloOptions
 
     /// <summary>How many requests may wait for a free talker KV sequence, and for how long.</summary>
     public TalkerQueueOptions TalkerQueue { get; set; } = new();
+
+    public PredictorOptions Predictor { get; set; } = new();
 
     public bool Has(string role) => Roles.Any(r => string.Equals(r.Trim(), role, StringComparison.OrdinalIgnoreCase));
 }

@@ -4,26 +4,27 @@ using Qwen3Tts.Inference.Sampling;
 
 namespace Qwen3Tts.Inference.Pipeline;
 
-/// <summary>In-process code predictor for one utterance: one session (KV cache and scratch) reused frame after frame.</summary>
-public sealed class LocalPredictorChannel(CodePredictorWeights weights) : IPredictorChannel
+/// <summary>
+/// In-process code predictor for one utterance. Its frames go through the process-wide
+/// <see cref="CodePredictorQueue"/>, so the frames of concurrent utterances run as one batched forward;
+/// the result is the same as running the frame alone.
+/// </summary>
+public sealed class LocalPredictorChannel(CodePredictorQueue queue) : IPredictorChannel
 {
-    private readonly CodePredictorSession _session = new(weights);
     private readonly StepSampler _sampler = new();
-    private readonly int[] _codes = new int[CodePredictorWeights.GroupCount];
 
-    public Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Predict(_session, _sampler, _codes, talkerHidden.Span, code0, sampling, seed, frameIndex));
-    }
+    public Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex, CancellationToken cancellationToken) =>
+        PredictAsync(queue, _sampler, talkerHidden, code0, sampling, seed, frameIndex, cancellationToken);
 
-    /// <summary>One frame on a session; shared with the predictor grain so both sample identically.</summary>
-    public static PredictedFrame Predict(CodePredictorSession session, StepSampler sampler, int[] codes, ReadOnlySpan<float> talkerHidden, int code0,
-        SamplingOptions sampling, ulong seed, int frameIndex)
+    /// <summary>One frame through a queue; shared with the predictor grain so both seed and sample identically.</summary>
+    public static async Task<PredictedFrame> PredictAsync(CodePredictorQueue queue, StepSampler sampler, ReadOnlyMemory<float> talkerHidden, int code0,
+        SamplingOptions sampling, ulong seed, int frameIndex, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(queue);
         sampler.Reset(sampling, new SamplingRandom(StepSeeds.For(seed, StepSeeds.Predictor, frameIndex)));
-        var feedback = new float[session.Weights.HiddenSize];
-        session.PredictFrame(talkerHidden, code0, sampler, codes, feedback);
+        var codes = new int[CodePredictorWeights.GroupCount];
+        var feedback = new float[talkerHidden.Length];
+        await queue.PredictAsync(talkerHidden, code0, sampler, codes, feedback, cancellationToken).ConfigureAwait(false);
         var frame = new long[CodecTokenIds.CodebookCount];
         frame[0] = code0;
         for (var g = 0; g < codes.Length; g++)

@@ -11,10 +11,11 @@ namespace Qwen3Tts.Inference.Pipeline;
 /// <summary>The three roles' engines in one process (the embedded single-machine mode).</summary>
 public sealed class LocalTtsModels : IDisposable
 {
-    private LocalTtsModels(TalkerEngine talker, CodePredictorWeights predictor, VocoderModel vocoder, VocoderOptions vocoderOptions)
+    private LocalTtsModels(TalkerEngine talker, CodePredictorWeights predictor, VocoderModel vocoder, VocoderOptions vocoderOptions, PredictorOptions predictorOptions)
     {
         Talker = talker;
         Predictor = predictor;
+        PredictorQueue = new CodePredictorQueue(predictor, predictorOptions.MaxBatch);
         Vocoder = vocoder;
         VocoderOptions = vocoderOptions;
     }
@@ -23,13 +24,18 @@ public sealed class LocalTtsModels : IDisposable
 
     public CodePredictorWeights Predictor { get; }
 
+    /// <summary>The one predictor queue of this process: concurrent utterances' frames run batched.</summary>
+    public CodePredictorQueue PredictorQueue { get; }
+
     public VocoderModel Vocoder { get; }
 
     public VocoderOptions VocoderOptions { get; }
 
     /// <summary>Resolves every role's files in the store (a clear error lists what is missing) and loads them.</summary>
-    public static LocalTtsModels Load(ModelStore store, TalkerOptions? talkerOptions = null, VocoderOptions? vocoderOptions = null, ILogger? logger = null)
+    public static LocalTtsModels Load(ModelStore store, TalkerOptions? talkerOptions = null, VocoderOptions? vocoderOptions = null, ILogger? logger = null, PredictorOptions? predictorOptions = null)
     {
+        predictorOptions ??= new PredictorOptions();
+        predictorOptions.Validate();
         logger ??= NullLogger.Instance;
         var talkerFiles = store.ResolveTalker();
         var predictorFiles = store.ResolvePredictor();
@@ -44,7 +50,7 @@ public sealed class LocalTtsModels : IDisposable
         {
             var talker = TalkerEngine.Load(talkerFiles, talkerOptions ?? new TalkerOptions(), logger);
             logger.LogInformation("all roles loaded in {Ms} ms", clock.ElapsedMilliseconds);
-            return new LocalTtsModels(talker, predictor, vocoder, vocoderOptions);
+            return new LocalTtsModels(talker, predictor, vocoder, vocoderOptions, predictorOptions);
         }
         catch
         {
@@ -55,6 +61,7 @@ public sealed class LocalTtsModels : IDisposable
 
     public void Dispose()
     {
+        PredictorQueue.Dispose();
         Talker.Dispose();
         Vocoder.Dispose();
     }

@@ -13,7 +13,7 @@ public sealed class SpeechSynthesizer(LocalTtsModels models)
     public async IAsyncEnumerable<AudioChunk> StreamAsync(SynthesisRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var talker = new TalkerUtterance(models.Talker);
-        var predictor = new LocalPredictorChannel(models.Predictor);
+        var predictor = new LocalPredictorChannel(models.PredictorQueue);
         var vocoder = new LocalVocoderChannel(models.Vocoder, models.VocoderOptions);
         await foreach (var chunk in SynthesisLoop.RunOwningAsync(request, talker, predictor, vocoder, cancellationToken).ConfigureAwait(false))
         {

@@ -26,9 +26,10 @@ public sealed class CodePredictorBatch
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
         _weights = weights;
         MaxSessions = maxSessions;
-        _forward = new Qwen3Forward(weights.Stack, maxSessions, CodePredictorSession.PositionsPerFrame, parallelism);
+        // Two rows per session for the prefill (talker hidden, E0(code0)), one per step after that.
+        _forward = new Qwen3Forward(weights.Stack, 2 * maxSessions, CodePredictorSession.PositionsPerFrame, parallelism);
         _caches = new Qwen3KvCache[maxSessions];
-        _inputs = new float[maxSessions * weights.HiddenSize];
+        _inputs = new float[2 * maxSessions * weights.HiddenSize];
         _hidden = new float[maxSessions * weights.HiddenSize];
         _logits = new float[maxSessions * CodecTokenIds.CodebookSize];
     }
@@ -83,15 +84,17 @@ public sealed class CodePredictorBatch
         var hiddenStates = _hidden.AsSpan(0, b * hidden);
         var logits = _logits.AsSpan(0, b * CodecTokenIds.CodebookSize);
 
-        // Positions 0 and 1: talker hidden, then E0(code0).
-        _forward.ForwardBatch(talkerHiddens, caches, hiddenStates);
+        // Positions 0 and 1 of every session in one pass (talker hidden, then E0(code0)), as the single
+        // session prefills both rows at once: the stack is read 15 times per frame either way.
+        var prefill = _inputs.AsSpan(0, 2 * b * hidden);
         for (var i = 0; i < b; i++)
         {
+            talkerHiddens.Slice(i * hidden, hidden).CopyTo(prefill.Slice(2 * i * hidden, hidden));
             var code0Embedding = _weights.Code0Embedding(code0s[i]);
-            code0Embedding.CopyTo(inputs.Slice(i * hidden, hidden));
+            code0Embedding.CopyTo(prefill.Slice((2 * i + 1) * hidden, hidden));
             TensorPrimitives.Add(_weights.TtsPadEmbedding, code0Embedding, feedbackOut.Slice(i * hidden, hidden));
         }
-        _forward.ForwardBatch(inputs, caches, hiddenStates);
+        _forward.ForwardBatch(prefill, caches, hiddenStates, tokensPerSequence: 2);
 
         for (var g = 0; g < groups; g++)
         {

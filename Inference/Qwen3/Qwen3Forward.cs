@@ -126,15 +126,19 @@ public sealed class Qwen3Forward
     }
 
     /// <summary>
-    /// Advances n independent sequences by one token each: row i is appended to caches[i] at position
-    /// caches[i].Length. Every weight row is read once for all n sequences.
+    /// Advances n independent sequences by <paramref name="tokensPerSequence"/> tokens each: sequence i's
+    /// rows are inputs rows i*T .. i*T+T-1, appended to caches[i] from position caches[i].Length on
+    /// (causal within the sequence). Every weight row is read once for all n*T rows, and each row's result
+    /// is bit-identical to running its sequence alone.
     /// </summary>
-    /// <param name="inputs">n x hidden input embeddings, one per sequence.</param>
-    /// <param name="hiddenOut">n x hidden final-normed hidden states.</param>
-    public void ForwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<Qwen3KvCache> caches, Span<float> hiddenOut)
+    /// <param name="inputs">n*T x hidden input embeddings, sequence-major.</param>
+    /// <param name="hiddenOut">n x hidden: the final-normed hidden state of each sequence's last token.</param>
+    public void ForwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<Qwen3KvCache> caches, Span<float> hiddenOut, int tokensPerSequence = 1)
     {
         var n = caches.Length;
-        CheckRowCount(n, inputs.Length);
+        var t = tokensPerSequence;
+        ArgumentOutOfRangeException.ThrowIfLessThan(t, 1);
+        CheckRowCount(n * t, inputs.Length);
         var hidden = _config.HiddenSize;
         if (hiddenOut.Length != n * hidden)
         {
@@ -151,16 +155,19 @@ public sealed class Qwen3Forward
                     throw new ArgumentException($"caches {j} and {i} are the same object; each batch row needs its own sequence.", nameof(caches));
                 }
             }
-            CheckPositions(cache.Length + 1);
-            CheckCacheCapacity(cache, cache.Length + 1);
-            _rowCaches[i] = cache;
-            _rowPositions[i] = cache.Length;
+            CheckPositions(cache.Length + t);
+            CheckCacheCapacity(cache, cache.Length + t);
+            for (var k = 0; k < t; k++)
+            {
+                _rowCaches[i * t + k] = cache;
+                _rowPositions[i * t + k] = cache.Length + k;
+            }
         }
-        Run(inputs, n);
+        Run(inputs, n * t);
         for (var i = 0; i < n; i++)
         {
-            caches[i].Length++;
-            Qwen3Math.RmsNorm(_residual.AsSpan(i * hidden, hidden), _weights.OutputNorm, _config.RmsNormEpsilon, hiddenOut.Slice(i * hidden, hidden));
+            caches[i].Length += t;
+            Qwen3Math.RmsNorm(_residual.AsSpan((i * t + t - 1) * hidden, hidden), _weights.OutputNorm, _config.RmsNormEpsilon, hiddenOut.Slice(i * hidden, hidden));
         }
         Array.Clear(_rowCaches);
     }

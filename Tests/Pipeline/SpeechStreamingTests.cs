@@ -47,11 +47,14 @@ public sealed class SpeechStreamingTests(TinyModelsFixture fixture)
             sequential.Add(await synthesizer.SynthesizeAsync(request));
         }
 
+        var batchedBefore = fixture.Models.PredictorQueue.FramesBatched;
         var concurrent = await Task.WhenAll(requests.Select(r => Task.Run(() => synthesizer.SynthesizeAsync(r))));
 
         for (var i = 0; i < requests.Length; i++)
         {
             Assert.Equal(sequential[i].Samples, concurrent[i].Samples);
         }
+        // The talker batches the four requests' steps, so their predictor frames arrive together and batch too.
+        Assert.True(fixture.Models.PredictorQueue.FramesBatched > batchedBefore, "no predictor frames of the concurrent requests ran batched");
     }
 }

@@ -1,0 +1,204 @@
+using Qwen3Tts.Inference.Qwen3;
+
+namespace Qwen3Tts.Inference.Predictor;
+
+/// <summary>
+/// Coalesces the frames of concurrent requests: whatever frames queue up while one runs go into the next
+/// run together, as one <see cref="CodePredictorBatch"/> (each weight read once per step for all of them).
+/// An idle predictor adds no waiting (there is no batching timer), and a lone frame takes the
+/// single-session path. Every frame's result is bit-identical to running it alone, because the batch
+/// is (each request brings its own seeded sampler). One worker thread runs the frames; thread-safe.
+/// </summary>
+public sealed class CodePredictorQueue : IDisposable
+{
+    private readonly object _lock = new();
+    private readonly Queue<Pending> _pending = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CodePredictorWeights _weights;
+    private readonly CodePredictorSession[] _sessions;
+    private readonly CodePredictorBatch _batch;
+    private readonly Pending[] _running;
+    private readonly ISubCodeSampler[] _samplers;
+    private readonly int[] _code0s;
+    private readonly float[] _hiddens;
+    private readonly int[] _codes;
+    private readonly float[] _feedback;
+    private readonly Thread _worker;
+    private bool _disposed;
+
+    public CodePredictorQueue(CodePredictorWeights weights, int maxBatch = 8, RowParallelism? parallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        _weights = weights;
+        MaxBatch = maxBatch;
+        var h = weights.HiddenSize;
+        _sessions = Enumerable.Range(0, maxBatch).Select(_ => new CodePredictorSession(weights, parallelism)).ToArray();
+        _batch = new CodePredictorBatch(weights, maxBatch, parallelism);
+        _running = new Pending[maxBatch];
+        _samplers = new ISubCodeSampler[maxBatch];
+        _code0s = new int[maxBatch];
+        _hiddens = new float[maxBatch * h];
+        _codes = new int[maxBatch * CodePredictorWeights.GroupCount];
+        _feedback = new float[maxBatch * h];
+        _worker = new Thread(Work) { IsBackground = true, Name = "qwen3-predictor" };
+        _worker.Start();
+    }
+
+    public int MaxBatch { get; }
+
+    /// <summary>Frames run so far, and how many ran in a batch with others (for tests and metrics).</summary>
+    public long FramesRun => Interlocked.Read(ref _framesRun);
+
+    public long FramesBatched => Interlocked.Read(ref _framesBatched);
+
+    /// <summary>Largest batch run so far.</summary>
+    public int LargestBatch => Volatile.Read(ref _largestBatch);
+
+    private long _framesRun;
+    private long _framesBatched;
+    private int _largestBatch;
+
+    /// <summary>
+    /// Queues one frame (the arguments of <see cref="CodePredictorSession.PredictFrame"/>); the task ends
+    /// when <paramref name="codesOut"/> and <paramref name="feedbackOut"/> hold the result. The sampler
+    /// must be ready for this frame and untouched until then.
+    /// </summary>
+    public Task PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, ISubCodeSampler sampler, Memory<int> codesOut, Memory<float> feedbackOut, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        var h = _weights.HiddenSize;
+        FrameArguments.CheckLength(talkerHidden.Length, h, nameof(talkerHidden), "talkerHidden");
+        FrameArguments.CheckCode0(code0, nameof(code0));
+        FrameArguments.CheckLength(codesOut.Length, CodePredictorWeights.GroupCount, nameof(codesOut), "codesOut");
+        FrameArguments.CheckLength(feedbackOut.Length, h, nameof(feedbackOut), "feedbackOut");
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new Pending(talkerHidden, code0, sampler, codesOut, feedbackOut, cancellationToken);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _pending.Enqueue(pending);
+        }
+        _signal.Release();
+        return pending.Done.Task;
+    }
+
+    private void Work()
+    {
+        while (true)
+        {
+            _signal.Wait();
+            int count;
+            lock (_lock)
+            {
+                if (_disposed && _pending.Count == 0)
+                {
+                    return;
+                }
+                count = 0;
+                while (count < MaxBatch && _pending.TryDequeue(out var next))
+                {
+                    // A request cancelled while waiting is dropped before it costs a pass.
+                    if (next.CancellationToken.IsCancellationRequested)
+                    {
+                        next.Done.TrySetCanceled(next.CancellationToken);
+                        continue;
+                    }
+                    _running[count++] = next;
+                }
+            }
+            if (count > 0)
+            {
+                Run(count);
+            }
+        }
+    }
+
+    private void Run(int count)
+    {
+        try
+        {
+            if (count == 1)
+            {
+                var p = _running[0];
+                _sessions[0].PredictFrame(p.Hidden.Span, p.Code0, p.Sampler, p.Codes.Span, p.Feedback.Span);
+            }
+            else
+            {
+                RunBatch(count);
+            }
+            Interlocked.Add(ref _framesRun, count);
+            if (count > 1)
+            {
+                Interlocked.Add(ref _framesBatched, count);
+            }
+            if (count > _largestBatch)
+            {
+                Volatile.Write(ref _largestBatch, count);
+            }
+            for (var i = 0; i < count; i++)
+            {
+                _running[i].Done.TrySetResult();
+            }
+        }
+        catch (Exception e)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _running[i].Done.TrySetException(e);
+            }
+        }
+        finally
+        {
+            Array.Clear(_running, 0, count);
+            Array.Clear(_samplers, 0, count);
+        }
+    }
+
+    private void RunBatch(int count)
+    {
+        var h = _weights.HiddenSize;
+        const int groups = CodePredictorWeights.GroupCount;
+        for (var i = 0; i < count; i++)
+        {
+            var p = _running[i];
+            p.Hidden.Span.CopyTo(_hiddens.AsSpan(i * h, h));
+            _code0s[i] = p.Code0;
+            _samplers[i] = p.Sampler;
+        }
+        _batch.PredictFrames(_sessions.AsSpan(0, count), _hiddens.AsSpan(0, count * h), _code0s.AsSpan(0, count), _samplers.AsSpan(0, count),
+            _codes.AsSpan(0, count * groups), _feedback.AsSpan(0, count * h));
+        for (var i = 0; i < count; i++)
+        {
+            var p = _running[i];
+            _codes.AsSpan(i * groups, groups).CopyTo(p.Codes.Span);
+            _feedback.AsSpan(i * h, h).CopyTo(p.Feedback.Span);
+        }
+    }
+
+    /// <summary>Runs what is queued, then stops the worker; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+        }
+        _signal.Release();
+        _worker.Join();
+    }
+
+    private sealed class Pending(ReadOnlyMemory<float> hidden, int code0, ISubCodeSampler sampler, Memory<int> codes, Memory<float> feedback, CancellationToken cancellationToken)
+    {
+        public readonly ReadOnlyMemory<float> Hidden = hidden;
+        public readonly int Code0 = code0;
+        public readonly ISubCodeSampler Sampler = sampler;
+        public readonly Memory<int> Codes = codes;
+        public readonly Memory<float> Feedback = feedback;
+        public readonly CancellationToken CancellationToken = cancellationToken;
+        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

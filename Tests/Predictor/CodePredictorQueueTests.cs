@@ -1,0 +1,97 @@
+using Qwen3Tts.Inference.Predictor;
+using Qwen3Tts.Inference.Qwen3;
+using Qwen3Tts.Tests.Qwen3;
+
+namespace Qwen3Tts.Tests.Predictor;
+
+public class CodePredictorQueueTests
+{
+    private const int Hidden = 64;
+
+    [Theory]
+    [InlineData(WeightFormat.Q8_0)]
+    [InlineData(WeightFormat.Q4_0)]
+    public async Task FramesWaitingTogetherRunAsOneBatchAndEachEqualsItsFrameAlone(WeightFormat format)
+    {
+        var weights = RandomPredictor.Create(300, format);
+        var random = new Random(301);
+        const int requests = 5;
+        var hiddens = Enumerable.Range(0, requests).Select(_ => RandomQwen3.Values(random, Hidden, 1.5f)).ToArray();
+        var code0s = new[] { 3, 2047, 0, 999, 1500 };
+
+        var expectedCodes = new int[requests][];
+        var expectedFeedback = new float[requests][];
+        var alone = new CodePredictorSession(weights, RowParallelism.Sequential);
+        for (var i = 0; i < requests; i++)
+        {
+            (expectedCodes[i], expectedFeedback[i]) = (new int[15], new float[Hidden]);
+            alone.PredictFrame(hiddens[i], code0s[i], new SeededSampler(40 + i, 0.9f), expectedCodes[i], expectedFeedback[i]);
+        }
+
+        using var queue = new CodePredictorQueue(weights, maxBatch: 4, RowParallelism.Sequential);
+        // The first frame's sampler holds the worker until the others are queued, so they must coalesce.
+        using var gate = new ManualResetEventSlim(false);
+        var codes = Enumerable.Range(0, requests).Select(_ => new int[15]).ToArray();
+        var feedback = Enumerable.Range(0, requests).Select(_ => new float[Hidden]).ToArray();
+        var tasks = new Task[requests];
+        tasks[0] = queue.PredictAsync(hiddens[0], code0s[0], new GatedSampler(gate, new SeededSampler(40, 0.9f)), codes[0], feedback[0], default);
+        for (var i = 1; i < requests; i++)
+        {
+            tasks[i] = queue.PredictAsync(hiddens[i], code0s[i], new SeededSampler(40 + i, 0.9f), codes[i], feedback[i], default);
+        }
+        gate.Set();
+        await Task.WhenAll(tasks);
+
+        for (var i = 0; i < requests; i++)
+        {
+            Assert.Equal(expectedCodes[i], codes[i]);
+            Assert.Equal(expectedFeedback[i], feedback[i]);
+        }
+        Assert.Equal(requests, queue.FramesRun);
+        Assert.Equal(4, queue.LargestBatch); // frame 0 alone, then frames 1-4 in one pass (maxBatch 4)
+        Assert.Equal(4, queue.FramesBatched);
+    }
+
+    [Fact]
+    public async Task ACancelledWaitingFrameIsDroppedAndAFailingFrameFailsOnlyItsBatch()
+    {
+        var weights = RandomPredictor.Create(310, WeightFormat.Q8_0);
+        using var queue = new CodePredictorQueue(weights, maxBatch: 4, RowParallelism.Sequential);
+        using var gate = new ManualResetEventSlim(false);
+        var hidden = new float[Hidden];
+        var first = queue.PredictAsync(hidden, 1, new GatedSampler(gate, new GreedySubCodeSampler()), new int[15], new float[Hidden], default);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = queue.PredictAsync(hidden, 2, new GreedySubCodeSampler(), new int[15], new float[Hidden], cancel.Token);
+        cancel.Cancel();
+        gate.Set();
+        await first;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+
+        var broken = queue.PredictAsync(hidden, 3, new ConstantSampler(5000), new int[15], new float[Hidden], default);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => broken);
+        Assert.Contains("returned code 5000", e.Message);
+        await queue.PredictAsync(hidden, 4, new GreedySubCodeSampler(), new int[15], new float[Hidden], default);
+        await Assert.ThrowsAsync<ArgumentException>(() => queue.PredictAsync(new float[3], 4, new GreedySubCodeSampler(), new int[15], new float[Hidden], default));
+    }
+
+    [Fact]
+    public async Task DisposeRunsWhatIsQueuedThenRefusesNewFrames()
+    {
+        var weights = RandomPredictor.Create(320, WeightFormat.Q8_0);
+        var queue = new CodePredictorQueue(weights, maxBatch: 2, RowParallelism.Sequential);
+        var pending = Enumerable.Range(0, 3).Select(i => queue.PredictAsync(new float[Hidden], i, new GreedySubCodeSampler(), new int[15], new float[Hidden], default)).ToArray();
+        queue.Dispose();
+        await Task.WhenAll(pending);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => queue.PredictAsync(new float[Hidden], 0, new GreedySubCodeSampler(), new int[15], new float[Hidden], default));
+    }
+
+    /// <summary>Blocks the worker in the first sample call until the test opens the gate.</summary>
+    private sealed class GatedSampler(ManualResetEventSlim gate, ISubCodeSampler inner) : ISubCodeSampler
+    {
+        public int Sample(Span<float> logits)
+        {
+            gate.Wait(TimeSpan.FromSeconds(30));
+            return inner.Sample(logits);
+        }
+    }
+}

@@ -18,6 +18,12 @@ public sealed class ClusterSettings
 
     public VocoderOptions Vocoder { get; set; } = new();
 
+    /// <summary>
+    /// Cores this process plans its compute threads for (talker, predictor, decoder; see ThreadBudget);
+    /// 0 = detect (big cores only on big.LITTLE boards). Per-engine thread settings still win.
+    /// </summary>
+    public int Threads { get; set; }
+
     /// <summary>The code predictor: batch size across concurrent requests, threads.</summary>
     public PredictorOptions Predictor { get; set; } = new();
 

@@ -75,6 +75,8 @@ public static class SiloHosting
             default:
                 throw new InvalidOperationException($"unknown clustering '{settings.Cluster.Clustering}'; use 'localhost' or 'adonet'");
         }
+        // Before any engine loads: their thread defaults come from the budget.
+        Inference.Threading.ThreadBudget.Configure(settings.Threads);
         return silo.AddTtsRoles(new TtsSiloOptions
         {
             Roles = entry.Roles,

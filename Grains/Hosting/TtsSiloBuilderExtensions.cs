@@ -43,7 +43,7 @@ public static class TtsSiloBuilderExtensions
             var predictor = CodePredictorLoader.Load(store.ResolvePredictor());
             silo.Services.AddSingleton(predictor);
             // One queue per silo: the frames of all requests on this silo batch together; disposed with the silo.
-            silo.Services.AddSingleton(_ => new CodePredictorQueue(predictor, options.Predictor.MaxBatch));
+            silo.Services.AddSingleton(_ => CodePredictorQueue.Create(predictor, options.Predictor));
         }
         if (options.Has(GrainRoles.Vocoder))
         {

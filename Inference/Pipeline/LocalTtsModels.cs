@@ -15,7 +15,7 @@ public sealed class LocalTtsModels : IDisposable
     {
         Talker = talker;
         Predictor = predictor;
-        PredictorQueue = new CodePredictorQueue(predictor, predictorOptions.MaxBatch);
+        PredictorQueue = CodePredictorQueue.Create(predictor, predictorOptions);
         Vocoder = vocoder;
         VocoderOptions = vocoderOptions;
     }

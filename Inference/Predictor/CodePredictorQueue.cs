@@ -24,7 +24,24 @@ public sealed class CodePredictorQueue : IDisposable
     private readonly int[] _codes;
     private readonly float[] _feedback;
     private readonly Thread _worker;
+    private readonly RowParallelism? _ownedParallelism;
     private bool _disposed;
+
+    /// <summary>A queue with <paramref name="options"/>' batch size, on its own row pool when options.Threads is set (else the shared one).</summary>
+    public static CodePredictorQueue Create(CodePredictorWeights weights, PredictorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options.Threads > 0
+            ? new CodePredictorQueue(weights, options.MaxBatch, new RowParallelism(options.Threads), ownsParallelism: true)
+            : new CodePredictorQueue(weights, options.MaxBatch);
+    }
+
+    private CodePredictorQueue(CodePredictorWeights weights, int maxBatch, RowParallelism parallelism, bool ownsParallelism)
+        : this(weights, maxBatch, parallelism)
+    {
+        _ownedParallelism = ownsParallelism ? parallelism : null;
+    }
 
     public CodePredictorQueue(CodePredictorWeights weights, int maxBatch = 8, RowParallelism? parallelism = null)
     {
@@ -189,6 +206,7 @@ public sealed class CodePredictorQueue : IDisposable
         }
         _signal.Release();
         _worker.Join();
+        _ownedParallelism?.Dispose();
     }
 
     private sealed class Pending(ReadOnlyMemory<float> hidden, int code0, ISubCodeSampler sampler, Memory<int> codes, Memory<float> feedback, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ public sealed class RowParallelism : IDisposable
     /// </summary>
     public const long DefaultMinWeightsToSplit = 1024 * 1024;
 
-    private static readonly Lazy<RowParallelism> SharedInstance = new(() => new RowParallelism(Environment.ProcessorCount));
+    private static readonly Lazy<RowParallelism> SharedInstance = new(() => new RowParallelism(Threading.ThreadBudget.Current.Predictor));
 
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _start;
@@ -49,7 +49,7 @@ public sealed class RowParallelism : IDisposable
     /// <summary>Everything on the calling thread.</summary>
     public static RowParallelism Sequential { get; } = new(1);
 
-    /// <summary>One worker per logical processor, created on first use and shared process-wide.</summary>
+    /// <summary>The thread budget's predictor share (<see cref="Threading.ThreadBudget"/>), created on first use and shared process-wide.</summary>
     public static RowParallelism Shared => SharedInstance.Value;
 
     public int WorkerCount { get; }

@@ -77,7 +77,7 @@ public sealed class TalkerModel : IDisposable
         }
         LlamaNative.EnsureConfigured(options.NativeLibraryPath, logger);
 
-        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var threads = options.Threads > 0 ? options.Threads : Threading.ThreadBudget.Current.Talker;
         var kvType = options.FullPrecisionKvCache ? GGMLType.GGML_TYPE_F32 : GGMLType.GGML_TYPE_F16;
         var parameters = new ModelParams(runtimeGgufPath)
         {

@@ -9,7 +9,7 @@ public sealed class TalkerOptions
     /// <summary>Requests that can hold a KV sequence at the same time (llama.cpp n_seq_max).</summary>
     public int MaxSequences { get; set; } = 4;
 
-    /// <summary>Threads for llama.cpp; 0 = all cores.</summary>
+    /// <summary>Threads for llama.cpp; 0 = the process thread budget's share (<see cref="Threading.ThreadBudget"/>).</summary>
     public int Threads { get; set; }
 
     /// <summary>Rows per llama.cpp batch (prefill is split into chunks of this size).</summary>

@@ -4,7 +4,7 @@ namespace Qwen3Tts.Inference.Vocoder;
 public sealed record VocoderOptions
 {
     /// <summary>ORT intra-op threads; the seed's default is min(cores, 4).</summary>
-    public int IntraOpThreads { get; init; } = Math.Min(Environment.ProcessorCount, 4);
+    public int IntraOpThreads { get; init; } = Threading.ThreadBudget.Current.Decoder;
 
     /// <summary>
     /// Frames already emitted that are decoded again in front of each new chunk, so the decoder sees

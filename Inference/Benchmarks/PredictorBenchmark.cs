@@ -45,40 +45,48 @@ public static class PredictorBenchmark
         var bandwidth = new Dictionary<int, double>();
         double Bandwidth(int threads) => bandwidth.TryGetValue(threads, out var b) ? b : bandwidth[threads] = ReadBandwidth.Measure(threads);
         var results = new List<PredictorTiming>();
-        var previousDefault = LinearKernels.Default;
-        try
+        foreach (var format in options.Formats)
         {
-            foreach (var format in options.Formats)
+            var weights = Reencode(loaded, format);
+            var bytes = BytesPerStep(weights);
+            foreach (var kernel in options.Kernels)
             {
-                var weights = Reencode(loaded, format);
-                var bytes = BytesPerStep(weights);
-                foreach (var kernel in options.Kernels)
+                // Pinned on this benchmark's own matrices, not process-wide: other work in the process keeps its path.
+                var resolved = kernel == LinearKernelPath.Auto ? LinearKernels.Default : kernel;
+                Pin(weights, resolved);
+                foreach (var threads in options.Threads)
                 {
-                    LinearKernels.Default = kernel;
-                    var resolved = LinearKernels.Default;
-                    foreach (var threads in options.Threads)
+                    using var parallelism = new RowParallelism(threads);
+                    foreach (var batch in options.Batches)
                     {
-                        using var parallelism = new RowParallelism(threads);
-                        foreach (var batch in options.Batches)
-                        {
-                            var (median, best, cpu) = TimeBatch(weights, parallelism, batch, options.Frames, options.Warmup, random, h);
-                            var timing = new PredictorTiming("managed", format, resolved, threads, batch, median, best, cpu, bytes, Bandwidth(threads));
-                            results.Add(timing);
-                            progress?.Invoke(timing);
-                        }
+                        var (median, best, cpu) = TimeBatch(weights, parallelism, batch, options.Frames, options.Warmup, random, h);
+                        var timing = new PredictorTiming("managed", format, resolved, threads, batch, median, best, cpu, bytes, Bandwidth(threads));
+                        results.Add(timing);
+                        progress?.Invoke(timing);
                     }
                 }
             }
-        }
-        finally
-        {
-            LinearKernels.Default = previousDefault;
         }
         if (options.Llama)
         {
             RunLlama(files, loaded, options, Bandwidth, results, progress);
         }
         return results;
+    }
+
+    private static void Pin(CodePredictorWeights weights, LinearKernelPath path)
+    {
+        foreach (var layer in weights.Stack.Layers)
+        {
+            foreach (var (_, m) in layer.Matrices())
+            {
+                m.KernelPath = path;
+            }
+        }
+        foreach (var head in weights.LmHeads)
+        {
+            head.KernelPath = path;
+        }
     }
 
     /// <summary>Bytes one step of a frame streams: the 5-layer stack read 15 times, the 15 heads once.</summary>

@@ -53,12 +53,16 @@ public sealed class AtomicFile : IDisposable, IAsyncDisposable
         file.Commit();
     }
 
-    public void Commit()
+    /// <param name="overwrite">
+    /// false: never replace an existing file; the move fails with an <see cref="IOException"/> instead (atomically on
+    /// Linux, where .NET links the new name, so of two writers racing for one name exactly one wins).
+    /// </param>
+    public void Commit(bool overwrite = true)
     {
         ObjectDisposedException.ThrowIf(_committed, this);
         Stream.Flush(flushToDisk: true);
         Stream.Dispose();
-        File.Move(TempPath, Path, overwrite: true);
+        File.Move(TempPath, Path, overwrite);
         _committed = true;
     }
 

@@ -1,132 +1,70 @@
-using System.Text.Json;
-using Qwen3Tts.Inference.Formats.Npy;
-using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Prompt;
+using Qwen3Tts.Inference.Voices.Torch;
 
 namespace Qwen3Tts.Inference.Voices;
 
 /// <summary>
-/// Reads a voice profile: the seed's `.json` (`{"ref_text": "...", "codec_tokens": [[16 codes], ...]}`,
-/// plus our optional `speaker_embedding` array) or a `.npy` of int codes shaped [frames, 16]
-/// (or [16, frames]). `.pt` files are Python pickles — parsing them means running an untrusted
-/// format on the server — so they are refused with a hint instead.
+/// Reads a voice file: <c>.json</c> (the seed's <c>{"ref_text", "codec_tokens"}</c> plus our <c>speaker_embedding</c>,
+/// as encode-voice and the voice library write it), <c>.npy</c> (int codes [frames, 16] or [16, frames]) or
+/// <c>.pt</c> (a torch.save zip archive of a codes tensor or the official saved voice-clone prompt, read by a
+/// restricted unpickler that builds tensors and plain data only and refuses anything else). The file must be a
+/// regular file under <see cref="MaxBytes"/>; every problem is a <see cref="VoiceFileException"/> naming the file.
 /// </summary>
 public static class VoiceFile
 {
     /// <summary>Voice files are small (a few KB per second of audio); anything this big is not one.</summary>
     public const long MaxBytes = 16 * 1024 * 1024;
 
-    public static VoiceReference Load(string path)
+    /// <summary>The extensions read, in the order a library looks a name up.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".json", ".npy", ".pt"];
+
+    public static VoiceReference Load(string path) => Read(path).Voice;
+
+    public static StoredVoice Read(string path)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            throw new VoiceFileException($"voice file not found: {path}");
-        }
-        if (info.Length > MaxBytes)
-        {
-            throw new VoiceFileException($"{path}: {info.Length} bytes is too large for a voice file (limit {MaxBytes})");
-        }
-        return Path.GetExtension(path).ToLowerInvariant() switch
-        {
-            ".json" => FromJson(path),
-            ".npy" => FromNpy(path),
-            ".pt" => throw new VoiceFileException(
-                $"{path}: .pt voice files (Python pickles) are not read, for safety; re-encode the reference audio with `qwen3-tts encode-voice` or save the codes as .json/.npy"),
-            var other => throw new VoiceFileException($"{path}: unknown voice file type '{other}' (expected .json or .npy)"),
-        };
+        var extension = ExtensionOf(path);
+        return Parse(VoiceFileBytes.Read(path, MaxBytes), extension, path);
     }
 
-    private static VoiceReference FromJson(string path)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (JsonException e)
-        {
-            throw new VoiceFileException($"{path}: not valid JSON: {e.Message}", e);
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("codec_tokens", out var tokens) || tokens.ValueKind != JsonValueKind.Array)
-            {
-                throw new VoiceFileException($"{path}: a voice file needs a \"codec_tokens\" array of frames");
-            }
-            var codes = new List<long>(tokens.GetArrayLength() * CodecTokenIds.CodebookCount);
-            var frame = 0;
-            foreach (var row in tokens.EnumerateArray())
-            {
-                if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != CodecTokenIds.CodebookCount)
-                {
-                    throw new VoiceFileException($"{path}: codec_tokens[{frame}] must be an array of {CodecTokenIds.CodebookCount} codes");
-                }
-                foreach (var code in row.EnumerateArray())
-                {
-                    if (code.ValueKind != JsonValueKind.Number || !code.TryGetInt64(out var value))
-                    {
-                        throw new VoiceFileException($"{path}: codec_tokens[{frame}] holds a non-integer code");
-                    }
-                    codes.Add(value);
-                }
-                frame++;
-            }
-            var text = root.TryGetProperty("ref_text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            float[]? speaker = null;
-            if (root.TryGetProperty("speaker_embedding", out var s) && s.ValueKind == JsonValueKind.Array)
-            {
-                speaker = s.EnumerateArray().Select(v => v.GetSingle()).ToArray();
-            }
-            return Create(path, codes.ToArray(), text, speaker);
-        }
-    }
-
-    private static VoiceReference FromNpy(string path)
-    {
-        NpyFile npy;
-        try
-        {
-            npy = NpyFile.Open(path);
-        }
-        catch (ModelFormatException e)
-        {
-            throw new VoiceFileException($"{path}: not a readable .npy file: {e.Message}", e);
-        }
-        using var _ = npy;
-        var shape = npy.Header.Shape;
-        if (shape.Length != 2 || (shape[1] != CodecTokenIds.CodebookCount && shape[0] != CodecTokenIds.CodebookCount))
-        {
-            throw new VoiceFileException($"{path}: voice codes must be shaped [frames, 16] (or [16, frames]), found {TensorShape.Format(shape)}");
-        }
-        var values = npy.ReadAllInt64();
-        if (shape[1] == CodecTokenIds.CodebookCount)
-        {
-            return Create(path, values, null, null);
-        }
-        // [16, frames]: transpose to frame-major.
-        var frames = (int)shape[1];
-        var codes = new long[values.Length];
-        for (var k = 0; k < CodecTokenIds.CodebookCount; k++)
-        {
-            for (var f = 0; f < frames; f++)
-            {
-                codes[f * CodecTokenIds.CodebookCount + k] = values[k * frames + f];
-            }
-        }
-        return Create(path, codes, null, null);
-    }
-
-    private static VoiceReference Create(string path, long[] codes, string? text, float[]? speaker)
+    /// <summary>Parses a voice file's bytes; <paramref name="name"/> is what messages call it.</summary>
+    public static StoredVoice Parse(byte[] bytes, string extension, string name)
     {
         try
         {
-            return new VoiceReference(codes, text, speaker);
+            return extension.ToLowerInvariant() switch
+            {
+                ".json" => VoiceJson.Read(bytes),
+                ".npy" => new StoredVoice(new VoiceReference(VoiceNpy.ReadCodes(bytes, name), null), "npy"),
+                ".pt" => FromTorch(bytes),
+                var other => throw new VoiceFileException($"{name}: unknown voice file type '{other}' (expected .json, .npy or .pt)"),
+            };
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is InvalidDataException or ModelFormatException or OverflowException or FormatException
+            || (e is ArgumentException && e is not VoiceFileException))
         {
-            throw new VoiceFileException($"{path}: {e.Message}", e);
+            throw new VoiceFileException($"{name}: {Strip(e.Message, name)}", e);
         }
+    }
+
+    private static StoredVoice FromTorch(byte[] bytes)
+    {
+        var (codes, text, speaker, _) = TorchVoice.Map(TorchArchive.Load(bytes, MaxBytes));
+        return new StoredVoice(new VoiceReference(codes, text, speaker), "pt");
+    }
+
+    private static string ExtensionOf(string path)
+    {
+        var extension = Path.GetExtension(path);
+        return Extensions.Contains(extension.ToLowerInvariant())
+            ? extension
+            : throw new VoiceFileException($"{path}: unknown voice file type '{extension}' (expected .json, .npy or .pt)");
+    }
+
+    // ModelFormatException and ArgumentException messages may already name the file, or end with "(Parameter 'x')".
+    private static string Strip(string message, string name)
+    {
+        var text = message.Replace(name + ": ", "", StringComparison.Ordinal);
+        var parameter = text.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return parameter > 0 ? text[..parameter] : text;
     }
 }

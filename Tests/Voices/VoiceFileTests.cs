@@ -59,9 +59,9 @@ public sealed class VoiceFileTests : IDisposable
     }
 
     [Fact]
-    public void PickleAndUnknownTypesAreRefusedAndMissingFilesNamed()
+    public void NonTorchPtFilesAndUnknownTypesAreRefusedAndMissingFilesNamed()
     {
-        Assert.Contains("pickles", Assert.Throws<VoiceFileException>(() => VoiceFile.Load(Write("v.pt", "x"))).Message);
+        Assert.Contains("not a PyTorch file", Assert.Throws<VoiceFileException>(() => VoiceFile.Load(Write("v.pt", "x"))).Message);
         Assert.Contains("unknown voice file type", Assert.Throws<VoiceFileException>(() => VoiceFile.Load(Write("v.txt", "x"))).Message);
         var missing = Path.Combine(_dir, "none.json");
         Assert.Contains(missing, Assert.Throws<VoiceFileException>(() => VoiceFile.Load(missing)).Message);

@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         yield return SpeakCommand.Create();
         yield return EncodeVoiceCommand.Create();
+        yield return VoicesCommand.Create();
         yield return ServeCommand.Create();
         yield return SiloCommand.Create();
         yield return ModelsCommand.Create();

@@ -1,4 +1,4 @@
-using Qwen3Tts.Inference.Models.Store;
+using Qwen3Tts.Inference.Voices;
 
 namespace Qwen3Tts.Cli.Mcp;
 
@@ -10,14 +10,5 @@ namespace Qwen3Tts.Cli.Mcp;
 internal sealed record McpServerSettings(string? ModelsDirectory, string? ClusterConfig, string VoicesDirectory, string OutputDirectory)
 {
     /// <summary>$XDG_DATA_HOME/qwen3-tts/voices, or ~/.local/share/qwen3-tts/voices.</summary>
-    public static string DefaultVoicesDirectory
-    {
-        get
-        {
-            var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg
-                ? ModelStoreOptions.ExpandHome(xdg)
-                : ModelStoreOptions.ExpandHome("~/.local/share");
-            return Path.GetFullPath(Path.Combine(dataHome, "qwen3-tts", "voices"));
-        }
-    }
+    public static string DefaultVoicesDirectory => VoiceLibrary.DefaultDirectory;
 }

@@ -8,11 +8,12 @@ namespace Qwen3Tts.Inference.Voices;
 public static class VoiceFileBytes
 {
     /// <param name="noFollow">Refuse a symbolic link as the last component (the library resolves links itself).</param>
-    public static byte[] Read(string path, long maxBytes, bool noFollow = false)
+    /// <param name="what">What the file is, for messages ("voice file", "reference audio").</param>
+    public static byte[] Read(string path, long maxBytes, bool noFollow = false, string what = "voice file")
     {
         if (Directory.Exists(path))
         {
-            throw new VoiceFileException($"{path}: is a directory, not a voice file");
+            throw new VoiceFileException($"{path}: is a directory, not a {what}");
         }
         FileStream stream;
         try
@@ -23,7 +24,7 @@ public static class VoiceFileBytes
         {
             throw new VoiceFileException(new FileInfo(path).LinkTarget is { } target
                 ? $"{path}: is a link to '{target}', which does not exist"
-                : $"voice file not found: {path}");
+                : $"{what} not found: {path}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -33,16 +34,16 @@ public static class VoiceFileBytes
         {
             if (!stream.CanSeek)
             {
-                throw new VoiceFileException($"{path}: is a pipe or socket, not a regular voice file");
+                throw new VoiceFileException($"{path}: is a pipe or socket, not a regular {what}");
             }
             var length = stream.Length;
             if (length == 0)
             {
-                throw new VoiceFileException($"{path}: is empty (or a device, not a regular voice file)");
+                throw new VoiceFileException($"{path}: is empty (or a device, not a regular {what})");
             }
             if (length > maxBytes)
             {
-                throw new VoiceFileException($"{path}: {length} bytes is too large for a voice file (limit {maxBytes})");
+                throw new VoiceFileException($"{path}: {length} bytes is too large for a {what} (limit {maxBytes})");
             }
             var bytes = new byte[length];
             try

@@ -17,6 +17,18 @@ public sealed class VoiceLibrary
 {
     public const string DefaultVoice = "default";
 
+    /// <summary>$XDG_DATA_HOME/qwen3-tts/voices, or ~/.local/share/qwen3-tts/voices: where the CLI, MCP and gateway look by default.</summary>
+    public static string DefaultDirectory
+    {
+        get
+        {
+            var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg
+                ? Models.Store.ModelStoreOptions.ExpandHome(xdg)
+                : Models.Store.ModelStoreOptions.ExpandHome("~/.local/share");
+            return Path.GetFullPath(Path.Combine(dataHome, "qwen3-tts", "voices"));
+        }
+    }
+
     /// <summary>Longest voice name.</summary>
     public const int MaxNameLength = 64;
 

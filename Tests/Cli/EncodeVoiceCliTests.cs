@@ -2,7 +2,6 @@ using System.Text.Json;
 using Qwen3Tts.Inference.Codec;
 using Qwen3Tts.Inference.Codec.Encoder;
 using Qwen3Tts.Inference.Codec.SpeakerEncoder;
-using Qwen3Tts.Inference.Formats.Safetensors;
 using Qwen3Tts.Inference.Synthetic;
 using Qwen3Tts.Tests.Codec.Encoder;
 using Qwen3Tts.Tests.Pipeline;
@@ -16,15 +15,7 @@ public sealed class EncodeVoiceCliTests(TinyModelsFixture fixture) : IClassFixtu
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("qwen3-cli-encode-voice-").FullName;
 
-    /// <summary>Test audio as 16-bit stereo at 44.1 kHz (both channels equal), 1.3 s.</summary>
-    private string ReferenceWav()
-    {
-        var mono = MimiAudioEncoderTests.TestAudio(44100 * 13 / 10);
-        var interleaved = mono.SelectMany(v => new[] { (short)(v * 32767), (short)(v * 32767) }).ToArray();
-        var path = Path.Combine(_dir, "ref.wav");
-        File.WriteAllBytes(path, Riff(Fmt(1, 2, 44100, 16), Chunk("data", Int16s(interleaved))));
-        return path;
-    }
+    private string ReferenceWav() => Voices.CloneFixtures.WriteReferenceWav(_dir);
 
     [Fact]
     public async Task EncodeVoiceWritesTheCodesOfTheEncoderAndSpeakClonesFromThem()
@@ -122,25 +113,7 @@ public sealed class EncodeVoiceCliTests(TinyModelsFixture fixture) : IClassFixtu
         Assert.False(File.Exists(voice));
     }
 
-    /// <summary>The tiny set plus what an official Base snapshot adds at its root: speaker_encoder.* and speaker_encoder_config.</summary>
-    private string ModelsWithSpeakerEncoder()
-    {
-        var models = fixture.CopyTo(Path.Combine(_dir, "base"));
-        var config = SpeakerEncoderConfig.Tiny(SyntheticPreset.Tiny.Talker.HiddenSize);
-        var writer = new SafetensorsWriter();
-        SyntheticSpeakerEncoderWriter.AddTensors(writer, config, new SyntheticWeights(21));
-        writer.WriteTo(Path.Combine(models, SpeakerEncoderCheckpoint.WeightsFile));
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WritePropertyName("speaker_encoder_config");
-            config.WriteJson(json);
-            json.WriteEndObject();
-        }
-        File.WriteAllBytes(Path.Combine(models, SpeakerEncoderCheckpoint.ConfigFile), buffer.ToArray());
-        return models;
-    }
+    private string ModelsWithSpeakerEncoder() => Voices.CloneFixtures.ModelsWithSpeakerEncoder(fixture, Path.Combine(_dir, "base"));
 
     [Fact]
     public async Task WithASpeakerEncoderTheVoiceCarriesTheXVectorAndTheCloneUsesIt()

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
@@ -10,23 +9,19 @@ namespace Qwen3Tts.Tests.Voices;
 /// </summary>
 internal sealed class PickleBytes
 {
-    private readonly MemoryStream _bytes = new();
+    private readonly Formats.ByteBuilder _bytes = new();
 
     public static PickleBytes Protocol2() => new PickleBytes().Op(0x80).Op(2);
 
     public byte[] ToArray() => _bytes.ToArray();
 
-    public PickleBytes Op(byte opcode)
-    {
-        _bytes.WriteByte(opcode);
-        return this;
-    }
+    public PickleBytes Op(byte opcode) => Raw(opcode);
 
     public PickleBytes Op(char opcode) => Op((byte)opcode);
 
     public PickleBytes Raw(params byte[] bytes)
     {
-        _bytes.Write(bytes);
+        _bytes.Bytes(bytes);
         return this;
     }
 
@@ -41,16 +36,14 @@ internal sealed class PickleBytes
 
     public PickleBytes UInt32(uint value)
     {
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(b, value);
-        return Raw(b.ToArray());
+        _bytes.U32(value);
+        return this;
     }
 
     public PickleBytes UInt64(ulong value)
     {
-        Span<byte> b = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(b, value);
-        return Raw(b.ToArray());
+        _bytes.U64(value);
+        return this;
     }
 
     public PickleBytes Global(string module, string name) => Op('c').Raw(Encoding.ASCII.GetBytes($"{module}\n{name}\n"));

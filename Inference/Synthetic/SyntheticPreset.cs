@@ -1,3 +1,4 @@
+using Qwen3Tts.Inference.Codec;
 using Qwen3Tts.Inference.Formats.Gguf;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Codec.Encoder;
@@ -19,7 +20,8 @@ public sealed record SyntheticPreset(
     bool TalkerGgufCarriesTextTokenizer,
     GgmlType WeightType,
     SyntheticVocoderSize Vocoder,
-    MimiEncoderConfig SpeechTokenizer)
+    MimiEncoderConfig SpeechTokenizer,
+    SpeechTokenizerDecoderConfig Decoder)
 {
     /// <summary>
     /// Toy widths, same structure: head_dim * heads != hidden like the real talker, Q8_0 weights.
@@ -34,7 +36,8 @@ public sealed record SyntheticPreset(
         TalkerGgufCarriesTextTokenizer: false,
         WeightType: GgmlType.Q8_0,
         Vocoder: SyntheticVocoderSize.Tiny,
-        SpeechTokenizer: MimiEncoderConfig.Tiny);
+        SpeechTokenizer: MimiEncoderConfig.Tiny,
+        Decoder: SpeechTokenizerDecoderConfig.Tiny);
 
     /// <summary>
     /// The real 0.6B: 28-layer talker, 5-layer predictor, 151936 x 2048 text table, Q8_0 GGUFs whose
@@ -49,7 +52,8 @@ public sealed record SyntheticPreset(
         TalkerGgufCarriesTextTokenizer: true,
         WeightType: GgmlType.Q8_0,
         Vocoder: SyntheticVocoderSize.Full06B,
-        SpeechTokenizer: MimiEncoderConfig.Published);
+        SpeechTokenizer: MimiEncoderConfig.Published,
+        Decoder: SpeechTokenizerDecoderConfig.Published);
 
     public static SyntheticPreset Parse(string name) => name.ToLowerInvariant() switch
     {

@@ -2,7 +2,7 @@ using Qwen3Tts.Inference;
 using Qwen3Tts.Inference.Codec;
 using Qwen3Tts.Inference.Codec.Decoder;
 using Qwen3Tts.Inference.Formats.Safetensors;
-using Qwen3Tts.Inference.SpeechTokenizer;
+using Qwen3Tts.Inference.Codec.Encoder;
 
 namespace Qwen3Tts.Tests.Codec;
 
@@ -16,7 +16,7 @@ public sealed class DecoderCheckpointTests(TinyDecoderFixture fixture) : IClassF
     {
         // The released speech_tokenizer/model.safetensors holds 496 F32 tensors.
         Assert.Equal(271, DecoderTensorNames.All(SpeechTokenizerDecoderConfig.Published).Count());
-        Assert.Equal(225, MimiEncoderShape.Full.Tensors().Count());
+        Assert.Equal(225, MimiEncoderTensors.All(MimiEncoderConfig.Published).Count());
         var names = DecoderTensorNames.All(SpeechTokenizerDecoderConfig.Published).Select(t => t.Name).ToHashSet();
         Assert.Contains("decoder.quantizer.rvq_first.vq.layers.0._codebook.embedding_sum", names);
         Assert.Contains("decoder.quantizer.rvq_rest.vq.layers.14._codebook.cluster_usage", names);
@@ -49,7 +49,7 @@ public sealed class DecoderCheckpointTests(TinyDecoderFixture fixture) : IClassF
     public void ThePublishedConfigRoundTrips()
     {
         var path = Path.Combine(_dir, "config.json");
-        File.WriteAllText(path, SpeechTokenizerConfigWriter.Render(SpeechTokenizerConfig.Published, MimiEncoderShape.Full));
+        File.WriteAllText(path, SpeechTokenizerConfigWriter.Render(SpeechTokenizerDecoderConfig.Published, MimiEncoderConfig.Published));
 
         var decoder = SpeechTokenizerConfig.Load(path).Decoder;
 

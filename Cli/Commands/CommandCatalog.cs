@@ -14,6 +14,7 @@ internal static class CommandCatalog
         yield return SiloCommand.Create();
         yield return ModelsCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return DecodeCommand.Create();
         yield return BenchCommand.Create();
         yield return InitCommand.Create();
         yield return ClusterCommand.Create();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Qwen3Tts.Cli.Commands;
 using Qwen3Tts.Inference.Audio;
 using Qwen3Tts.Inference.Codec.Decoder;
+using Qwen3Tts.Inference.Vocoder;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Models.Store;
 
@@ -14,6 +15,9 @@ internal sealed record DecodeSettings(string CodesFile, string Output, string? M
     public int? ChunkFrames { get; init; }
 
     public AudioFormat Format { get; init; } = AudioFormat.WavPcm16;
+
+    /// <summary>Native (the exact decoder) or the seed's ONNX window, to compare the two.</summary>
+    public VocoderEngine Vocoder { get; init; } = VocoderEngine.Native;
 }
 
 /// <summary>
@@ -29,35 +33,31 @@ internal static class DecodeJob
     {
         var codes = ReadCodes(settings);
         var frames = codes.Length / CodecTokenIds.CodebookCount;
-        var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = ModelsListCommand.ModelsDirectory(settings.ModelsDirectory) });
-        var files = store.ResolveSpeechTokenizer();
+        var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = ModelsListCommand.ModelsDirectory(settings.ModelsDirectory), Vocoder = settings.Vocoder });
+        // Native: the given chunk for every call (default: the whole utterance at once). ONNX: its window's chunking.
+        var chunk = settings.ChunkFrames ?? (settings.Vocoder == VocoderEngine.Native ? frames : (int?)null);
+        var options = new VocoderOptions { Engine = settings.Vocoder, ChunkFrames = chunk, FirstChunkFrames = chunk ?? 1 };
 
         var clock = Stopwatch.StartNew();
-        using var decoder = SpeechTokenizerDecoder.Load(files.Safetensors);
+        using var vocoder = VocoderLoader.Load(store, options);
         var loaded = clock.Elapsed;
-        if (decoder.CodebookCount != CodecTokenIds.CodebookCount)
-        {
-            throw new ArgumentException($"the decoder in {files.Safetensors} takes {decoder.CodebookCount} codebooks; the codes have {CodecTokenIds.CodebookCount}");
-        }
-        using var session = decoder.CreateSession();
-        var chunk = settings.ChunkFrames ?? frames;
-        var samplesPerFrame = decoder.SamplesPerFrame;
-        var audio = new float[chunk * samplesPerFrame];
+        using var stream = vocoder.OpenStream();
 
         clock.Restart();
         await using var output = AudioOutput.Open(settings.Output, settings.Format, CodecAudio.SampleRate);
-        for (var start = 0; start < frames; start += chunk)
+        for (var frame = 0; frame < frames; frame++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(chunk, frames - start);
-            var part = audio.AsMemory(0, count * samplesPerFrame);
-            session.Decode(codes.AsSpan(start * CodecTokenIds.CodebookCount, count * CodecTokenIds.CodebookCount), part.Span);
-            await output.WriteAsync(part, cancellationToken).ConfigureAwait(false);
+            stream.Append(codes.AsSpan(frame * CodecTokenIds.CodebookCount, CodecTokenIds.CodebookCount));
+            while (stream.TryDecode(out var part, flush: frame == frames - 1))
+            {
+                await output.WriteAsync(part, cancellationToken).ConfigureAwait(false);
+            }
         }
         await output.CommitAsync(cancellationToken).ConfigureAwait(false);
-        var seconds = frames * samplesPerFrame / (double)CodecAudio.SampleRate;
+        var seconds = frames * vocoder.SamplesPerFrame / (double)CodecAudio.SampleRate;
         error.WriteLine(FormattableString.Invariant(
-            $"decoded {frames} frames ({seconds:F2} s of audio) in {clock.Elapsed.TotalSeconds:F2} s ({clock.Elapsed.TotalMilliseconds / frames:F1} ms per frame, chunks of {chunk}; load {loaded.TotalSeconds:F1} s) -> {output.DisplayName}"));
+            $"decoded {frames} frames ({seconds:F2} s of audio) in {clock.Elapsed.TotalSeconds:F2} s ({clock.Elapsed.TotalMilliseconds / frames:F1} ms per frame, chunks of {stream.ChunkFrames}; load {loaded.TotalSeconds:F1} s, {vocoder.Engine.Name()}) -> {output.DisplayName}"));
         return CliExitCodes.Ok;
     }
 

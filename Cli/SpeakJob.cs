@@ -5,6 +5,7 @@ using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Sampling;
+using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Cli;
 
@@ -30,6 +31,9 @@ internal sealed record SpeakSettings(string Text, string Output, string? ModelsD
 
     /// <summary>A cluster.json to speak through; null = embedded mode.</summary>
     public string? ClusterConfig { get; init; }
+
+    /// <summary>Embedded mode's vocoder (a cluster's is set in its cluster.json).</summary>
+    public VocoderEngine Vocoder { get; init; } = VocoderEngine.Native;
 }
 
 /// <summary>
@@ -46,7 +50,7 @@ internal static class SpeakJob
         {
             _ = ClusterSpeechBackend.ToClientOptions(request);
         }
-        await using var backend = await SpeechBackends.OpenAsync(settings.ClusterConfig, settings.ModelsDirectory, logging, cancellationToken).ConfigureAwait(false);
+        await using var backend = await SpeechBackends.OpenAsync(settings.ClusterConfig, settings.ModelsDirectory, logging, cancellationToken, settings.Vocoder).ConfigureAwait(false);
         var progress = new SynthesisProgress(error, SynthesisProgress.IsTerminal(error));
         try
         {

@@ -1,14 +1,17 @@
-using Qwen3Tts.Grains.Hosting;
 using Qwen3Tts.Grains.Placement;
 using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Grains;
 
-/// <summary>The vocoder stream of one request (its <see cref="StreamingVocoder"/> window), on vocoder silos only.</summary>
+/// <summary>
+/// The vocoder stream of one request (an <see cref="IVocoderStream"/> of the silo's vocoder: the exact native
+/// decoder, or the ONNX window), on vocoder silos only.
+/// </summary>
 [RequireSiloRole(GrainRoles.Vocoder)]
-public sealed class VocoderGrain(VocoderModel model, TtsSiloOptions options) : Grain, IVocoderGrain
+public sealed class VocoderGrain(IVocoder vocoder) : Grain, IVocoderGrain
 {
-    private StreamingVocoder? _stream;
+    private const int Codes = VocoderModel.CodebookCount;
+    private IVocoderStream? _stream;
     private bool _flushed;
 
     public Task<byte[]> AppendAsync(long[] framesCodes, CancellationToken cancellationToken)
@@ -17,17 +20,18 @@ public sealed class VocoderGrain(VocoderModel model, TtsSiloOptions options) : G
         {
             throw new InvalidOperationException($"the vocoder stream of request '{this.GetPrimaryKeyString()}' is already flushed");
         }
-        if (framesCodes.Length == 0 || framesCodes.Length % VocoderModel.CodebookCount != 0)
+        if (framesCodes.Length == 0 || framesCodes.Length % Codes != 0)
         {
             throw new ArgumentException(
-                $"request '{this.GetPrimaryKeyString()}': expected whole frames of {VocoderModel.CodebookCount} codes, got {framesCodes.Length} codes", nameof(framesCodes));
+                $"request '{this.GetPrimaryKeyString()}': expected whole frames of {Codes} codes, got {framesCodes.Length} codes", nameof(framesCodes));
         }
-        var stream = _stream ??= new StreamingVocoder(model, options.Vocoder);
-        // Windows are decoded only once ChunkFrames frames wait, so appending a batch and then decoding
-        // yields the same windows (and samples) as appending and decoding frame by frame.
-        for (var offset = 0; offset < framesCodes.Length; offset += VocoderModel.CodebookCount)
+        var stream = _stream ??= vocoder.OpenStream();
+        // Chunks are decoded only once enough frames wait, so appending a batch and then decoding yields the
+        // same samples as appending and decoding frame by frame (the native decoder is exact under any chunking;
+        // the ONNX windows are cut at the same frames).
+        for (var offset = 0; offset < framesCodes.Length; offset += Codes)
         {
-            stream.Append(framesCodes.AsSpan(offset, VocoderModel.CodebookCount));
+            stream.Append(framesCodes.AsSpan(offset, Codes));
         }
         return Task.FromResult(Decode(stream, flush: false, cancellationToken));
     }
@@ -42,6 +46,7 @@ public sealed class VocoderGrain(VocoderModel model, TtsSiloOptions options) : G
     /// <summary>Drops the stream and ends the activation (also one created just for this call).</summary>
     public Task ReleaseAsync()
     {
+        _stream?.Dispose();
         _stream = null;
         DeactivateOnIdle();
         return Task.CompletedTask;
@@ -49,7 +54,7 @@ public sealed class VocoderGrain(VocoderModel model, TtsSiloOptions options) : G
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
 
-    private static byte[] Decode(StreamingVocoder stream, bool flush, CancellationToken cancellationToken)
+    private static byte[] Decode(IVocoderStream stream, bool flush, CancellationToken cancellationToken)
     {
         var parts = new List<ReadOnlyMemory<float>>();
         while (stream.TryDecode(out var samples, flush))

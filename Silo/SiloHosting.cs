@@ -9,7 +9,7 @@ public static class SiloHosting
 {
     /// <summary>
     /// cluster.json (or <c>--config PATH</c>), then <c>QWEN3_TTS_*</c> variables, then the command line
-    /// (<c>--roles --silo --models --urls --port --voices</c>; <c>--port</c> keeps the hosts of gateway.urls).
+    /// (<c>--roles --silo --models --urls --port --voices --vocoder</c>; <c>--port</c> keeps the hosts of gateway.urls).
     /// </summary>
     public static ClusterSettings LoadSettings(string[] args)
     {
@@ -22,6 +22,7 @@ public static class SiloHosting
             ["--urls"] = "gateway:urls",
             ["--voices"] = "gateway:voicesDirectory",
             ["--port"] = "port",
+            ["--vocoder"] = "vocoder:engine",
         };
         var commandLine = new ConfigurationBuilder().AddCommandLine(args, switches).Build();
         var path = commandLine["config"] ?? "cluster.json";

@@ -16,13 +16,15 @@ internal static class DecodeCommand
         var models = ModelsListCommand.ModelsDirectoryOption();
         var chunk = new Option<int?>("--chunk") { Description = "Decode in chunks of N frames through one stream (default: the whole utterance at once); the samples are the same" };
         var format = new Option<AudioFormat>("--format") { Description = "WavPcm16, WavFloat32 (keeps the decoder's floats), RawPcm16 or RawFloat32", DefaultValueFactory = _ => AudioFormat.WavPcm16 };
-        var command = new Command("decode", "Decode codec frames (JSON) to audio with the speech-tokenizer decoder") { codes, output, models, chunk, format };
+        var vocoder = ModelsListCommand.VocoderOption();
+        var command = new Command("decode", "Decode codec frames (JSON) to audio with the speech-tokenizer decoder") { codes, output, models, chunk, format, vocoder };
         command.SetAction(async (parse, ct) =>
         {
             var settings = new DecodeSettings(parse.GetValue(codes)!, parse.GetValue(output)!, parse.GetValue(models))
             {
                 ChunkFrames = parse.GetValue(chunk),
                 Format = parse.GetValue(format),
+                Vocoder = ModelsListCommand.VocoderEngine(parse.GetValue(vocoder)),
             };
             return await DecodeJob.RunAsync(settings, parse.InvocationConfiguration.Error, ct);
         });

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Qwen3Tts.Inference.Models.Store;
+using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Cli.Commands;
 
@@ -10,11 +11,17 @@ internal static class ModelsListCommand
     public static Command Create()
     {
         var modelsOption = ModelsDirectoryOption();
+        var vocoderOption = VocoderOption();
         var command = new Command("list", "Show each role's model files: present or missing, and their sizes");
         command.Options.Add(modelsOption);
+        command.Options.Add(vocoderOption);
         command.SetAction((ParseResult result) =>
         {
-            var options = new ModelStoreOptions { ModelsDirectory = ModelsDirectory(result.GetValue(modelsOption)) };
+            var options = new ModelStoreOptions
+            {
+                ModelsDirectory = ModelsDirectory(result.GetValue(modelsOption)),
+                Vocoder = VocoderEngine(result.GetValue(vocoderOption)),
+            };
             return Print(new ModelStore(options), result.InvocationConfiguration.Output) ? CliExitCodes.Ok : CliExitCodes.ModelFiles;
         });
         return command;
@@ -25,6 +32,29 @@ internal static class ModelsListCommand
     {
         Description = $"Models directory (default: ${ModelStoreOptions.ModelsDirectoryVariable} or ~/.local/share/qwen3-tts/models)",
     };
+
+    /// <summary>`--vocoder native|onnx`: which vocoder's files the vocoder role uses (default: native, the exact decoder).</summary>
+    internal static Option<string?> VocoderOption()
+    {
+        var option = new Option<string?>("--vocoder")
+        {
+            Description = "Vocoder engine: native (the exact streaming decoder of speech_tokenizer/model.safetensors, default) or onnx (the seed's vocoder/vocoder.onnx)",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: var value }] && !VocoderEngines.TryParse(value, out _))
+            {
+                result.AddError($"--vocoder '{value}' is not a vocoder engine; use native or onnx");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The engine `--vocoder` names (null = native); an unknown name is a usage error.</summary>
+    internal static VocoderEngine VocoderEngine(string? option) =>
+        option is null ? Inference.Vocoder.VocoderEngine.Native
+        : VocoderEngines.TryParse(option, out var engine) ? engine
+        : throw new ArgumentException($"--vocoder '{option}' is not a vocoder engine; use native or onnx");
 
     internal static string ModelsDirectory(string? option) =>
         option is null ? ModelStoreOptions.DefaultModelsDirectory : Path.GetFullPath(ModelStoreOptions.ExpandHome(option));

@@ -36,12 +36,14 @@ internal static class ModelsPullCommand
             DefaultValueFactory = _ => "q8",
         };
 
+        var vocoderOption = ModelsListCommand.VocoderOption();
         var command = new Command("pull", $"Download model files from Hugging Face (mirror: ${ModelStoreOptions.EndpointVariable}, token: ${ModelStoreOptions.TokenVariable})");
         command.Options.Add(roleOption);
         command.Options.Add(modelsOption);
         command.Options.Add(repoOption);
         command.Options.Add(revisionOption);
         command.Options.Add(quantOption);
+        command.Options.Add(vocoderOption);
         command.SetAction(async (ParseResult result, CancellationToken ct) =>
         {
             var error = result.InvocationConfiguration.Error;
@@ -73,6 +75,7 @@ internal static class ModelsPullCommand
                 Repository = result.GetValue(repoOption)!,
                 Revision = result.GetValue(revisionOption)!,
                 Quant = quant,
+                Vocoder = ModelsListCommand.VocoderEngine(result.GetValue(vocoderOption)),
             };
             return await PullAsync(options, roles, error, ct);
         });

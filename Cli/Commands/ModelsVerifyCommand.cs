@@ -9,11 +9,17 @@ internal static class ModelsVerifyCommand
     public static Command Create()
     {
         var modelsOption = ModelsListCommand.ModelsDirectoryOption();
+        var vocoderOption = ModelsListCommand.VocoderOption();
         var command = new Command("verify", "Load every role's models as a silo would, and report what works (exit 3 if any role fails)");
         command.Options.Add(modelsOption);
+        command.Options.Add(vocoderOption);
         command.SetAction((ParseResult result) =>
         {
-            var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = ModelsListCommand.ModelsDirectory(result.GetValue(modelsOption)) });
+            var store = new ModelStore(new ModelStoreOptions
+            {
+                ModelsDirectory = ModelsListCommand.ModelsDirectory(result.GetValue(modelsOption)),
+                Vocoder = ModelsListCommand.VocoderEngine(result.GetValue(vocoderOption)),
+            });
             var output = result.InvocationConfiguration.Output;
             output.WriteLine($"Models directory: {store.Options.ModelsDirectory}");
             var checks = ModelSetVerifier.Verify(store);

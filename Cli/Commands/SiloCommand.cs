@@ -16,10 +16,11 @@ internal static class SiloCommand
         var silo = new Option<string?>("--silo") { Description = "Which cluster.json silo entry this process is (default: the first)" };
         var models = ModelsListCommand.ModelsDirectoryOption();
         var port = new Option<int?>("--port", "-p") { Description = "HTTP port of the gateway role (keeps the hosts of cluster.json gateway.urls)" };
+        var vocoder = ModelsListCommand.VocoderOption();
         var command = new Command("silo",
             "Start one silo of a cluster with the given roles and run until Ctrl-C; it loads only its roles' models, and a silo with the gateway role serves the HTTP API and /dashboard")
         {
-            roles, config, silo, models, port,
+            roles, config, silo, models, port, vocoder,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -29,10 +30,14 @@ internal static class SiloCommand
             Add(args, "--silo", parse.GetValue(silo));
             Add(args, "--models", parse.GetValue(models) is { } directory ? ModelsListCommand.ModelsDirectory(directory) : null);
             Add(args, "--port", parse.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Add(args, "--vocoder", VocoderArgument(parse.GetValue(vocoder)));
             return await RunAsync(SiloHosting.LoadSettings([.. args]), parse.InvocationConfiguration.Error, ct);
         });
         return command;
     }
+
+    /// <summary>`--vocoder` checked here, so a typo is a usage error rather than a configuration-binding failure.</summary>
+    internal static string? VocoderArgument(string? option) => option is null ? null : ModelsListCommand.VocoderEngine(option).ToString();
 
     internal static void Add(List<string> args, string name, string? value)
     {

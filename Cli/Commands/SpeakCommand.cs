@@ -23,11 +23,12 @@ internal static class SpeakCommand
         var format = new Option<AudioFormat>("--format") { Description = "WavPcm16, WavFloat32, RawPcm16 or RawFloat32", DefaultValueFactory = _ => AudioFormat.WavPcm16 };
         var maxFrames = new Option<int>("--max-frames") { Description = "Hard cap on generated frames (12.5 per second of audio)", DefaultValueFactory = _ => SpeakSettings.DefaultMaxFrames };
         var cluster = Speech.SpeechBackends.ClusterOption();
+        var vocoder = ModelsListCommand.VocoderOption();
         var stream = new Option<bool>("--stream") { Description = "Write audio as it is generated (to stdout: WAV with unknown-size header, or raw PCM with --format RawPcm16)" };
 
         var command = new Command("speak", "Synthesize speech from text into a WAV file")
         {
-            text, output, language, models, seed, sampling, layout, convention, voice, format, maxFrames, stream, cluster,
+            text, output, language, models, seed, sampling, layout, convention, voice, format, maxFrames, stream, cluster, vocoder,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -43,6 +44,7 @@ internal static class SpeakCommand
                 MaxFrames = parse.GetValue(maxFrames),
                 Stream = parse.GetValue(stream),
                 ClusterConfig = Speech.SpeechBackends.ClusterConfig(parse.GetValue(cluster)),
+                Vocoder = ModelsListCommand.VocoderEngine(parse.GetValue(vocoder)),
             };
             using var logging = CliLogging.Create(parse, LogLevel.Warning);
             return await SpeakJob.RunAsync(settings, parse.InvocationConfiguration.Error, logging, ct);

@@ -4,6 +4,7 @@ using Qwen3Tts.Client;
 using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Talker;
+using Qwen3Tts.Inference.Vocoder;
 using Qwen3Tts.Silo;
 
 namespace Qwen3Tts.Cli.Speech;
@@ -25,12 +26,13 @@ internal static class SpeechBackends
     public static string? ClusterConfig(string? option) =>
         option ?? (Environment.GetEnvironmentVariable(ClusterVariable) is { Length: > 0 } fromEnv ? fromEnv : null);
 
-    public static async Task<ISpeechBackend> OpenAsync(string? clusterConfig, string? modelsDirectory, ILoggerFactory logging, CancellationToken cancellationToken)
+    public static async Task<ISpeechBackend> OpenAsync(string? clusterConfig, string? modelsDirectory, ILoggerFactory logging, CancellationToken cancellationToken,
+        VocoderEngine vocoder = VocoderEngine.Native)
     {
         if (clusterConfig is null)
         {
             var directory = Commands.ModelsListCommand.ModelsDirectory(modelsDirectory);
-            var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = directory });
+            var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = directory, Vocoder = vocoder });
             var models = LocalTtsModels.Load(store, new TalkerOptions(), logger: logging.CreateLogger("qwen3-tts"));
             return new EmbeddedSpeechBackend(models, directory);
         }

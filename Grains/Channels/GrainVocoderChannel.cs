@@ -9,6 +9,8 @@ namespace Qwen3Tts.Grains.Channels;
 /// stall generation for the whole decode. Instead at most one append call is in flight: frames produced
 /// meanwhile are batched into the next call, and the audio of a finished call is returned by a later
 /// append, so audio keeps its order and generation overlaps decoding, as with <see cref="LocalVocoderChannel"/>.
+/// Until the first audio has come back, though, each append waits for its call: the call that completes the first
+/// chunk returns that chunk's samples at once (time to first audio = the first chunk + one decode + one round trip).
 /// Every failure of those calls, whenever it is noticed, names the vocoder.
 /// </summary>
 public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
@@ -25,6 +27,7 @@ public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
     private int _pendingFrames;
     private Task<byte[]>? _inFlight;
     private bool _used;
+    private bool _audioStarted;
 
     public async Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
     {
@@ -34,6 +37,15 @@ public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
         }
         frameCodes.CopyTo(_pending, _pendingFrames * Codes);
         _pendingFrames++;
+
+        if (!_audioStarted)
+        {
+            var frames = TakePending();
+            _used = true;
+            var first = TensorBytes.ToFloats(await RoleCalls.CallAsync(GrainRoles.Vocoder, () => grain.AppendAsync(frames, cancellationToken)));
+            _audioStarted = first.Length > 0;
+            return first;
+        }
 
         if (_inFlight is not null && !_inFlight.IsCompleted && _pendingFrames < MaxBatchFrames)
         {

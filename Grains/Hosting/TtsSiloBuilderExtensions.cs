@@ -47,9 +47,9 @@ public static class TtsSiloBuilderExtensions
         }
         if (options.Has(GrainRoles.Vocoder))
         {
-            var vocoder = VocoderModel.Load(store.ResolveVocoder().Onnx, options.Vocoder, NullLogger.Instance);
-            // A factory registration makes the container dispose the ONNX session with the silo.
-            silo.Services.AddSingleton(_ => vocoder);
+            var vocoder = VocoderLoader.Load(store, options.Vocoder, NullLogger.Instance);
+            // A factory registration makes the container dispose the vocoder with the silo.
+            silo.Services.AddSingleton<IVocoder>(_ => vocoder);
         }
         if (options.Has(GrainRoles.Talker))
         {

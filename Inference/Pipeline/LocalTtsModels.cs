@@ -11,7 +11,7 @@ namespace Qwen3Tts.Inference.Pipeline;
 /// <summary>The three roles' engines in one process (the embedded single-machine mode).</summary>
 public sealed class LocalTtsModels : IDisposable
 {
-    private LocalTtsModels(TalkerEngine talker, CodePredictorWeights predictor, VocoderModel vocoder, VocoderOptions vocoderOptions, PredictorOptions predictorOptions)
+    private LocalTtsModels(TalkerEngine talker, CodePredictorWeights predictor, IVocoder vocoder, VocoderOptions vocoderOptions, PredictorOptions predictorOptions)
     {
         Talker = talker;
         Predictor = predictor;
@@ -27,7 +27,8 @@ public sealed class LocalTtsModels : IDisposable
     /// <summary>The one predictor queue of this process: concurrent utterances' frames run batched.</summary>
     public CodePredictorQueue PredictorQueue { get; }
 
-    public VocoderModel Vocoder { get; }
+    /// <summary>The native decoder by default, the seed's ONNX window with <see cref="VocoderEngine.Onnx"/>.</summary>
+    public IVocoder Vocoder { get; }
 
     public VocoderOptions VocoderOptions { get; }
 
@@ -39,13 +40,13 @@ public sealed class LocalTtsModels : IDisposable
         logger ??= NullLogger.Instance;
         var talkerFiles = store.ResolveTalker();
         var predictorFiles = store.ResolvePredictor();
-        var vocoderFiles = store.ResolveVocoder();
-        vocoderOptions ??= new VocoderOptions();
+        vocoderOptions ??= new VocoderOptions { Engine = store.Options.Vocoder };
+        store.ResolveVocoder(vocoderOptions.Engine);
 
         var clock = Stopwatch.StartNew();
         var predictor = CodePredictorLoader.Load(predictorFiles);
         logger.LogInformation("predictor loaded from {Path} in {Ms} ms", predictorFiles.Gguf, clock.ElapsedMilliseconds);
-        var vocoder = VocoderModel.Load(vocoderFiles.Onnx, vocoderOptions, logger);
+        var vocoder = VocoderLoader.Load(store, vocoderOptions, logger);
         try
         {
             var talker = TalkerEngine.Load(talkerFiles, talkerOptions ?? new TalkerOptions(), logger);

@@ -5,25 +5,45 @@ using Qwen3Tts.Inference.Vocoder;
 namespace Qwen3Tts.Inference.Pipeline;
 
 /// <summary>
-/// In-process vocoder for one utterance. A background worker owns the <see cref="StreamingVocoder"/>
-/// so window decodes overlap with talker/predictor steps instead of stalling the frame loop; audio
-/// is handed back on the next append, in order.
+/// In-process vocoder for one utterance. When the first chunk is short (the native decoder's 1 frame), frames are
+/// decoded inline until the first audio exists, so the first chunk's samples come back from the append that
+/// completes it (time to first audio = generating the first chunk + decoding it). After that (and from the start
+/// for a long first chunk, such as the ONNX window's 40 frames) a background worker owns the
+/// <see cref="IVocoderStream"/>, so decodes overlap with talker/predictor steps instead of stalling the frame
+/// loop; its audio is handed back on a later append, in order.
 /// </summary>
 public sealed class LocalVocoderChannel : IVocoderChannel
 {
     private readonly Channel<long[]> _frames = Channel.CreateUnbounded<long[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ConcurrentQueue<ReadOnlyMemory<float>> _ready = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _worker;
+    /// <summary>Longest first chunk decoded inline: a few native frames cost well under a talker step each.</summary>
+    private const int InlineFirstChunkLimit = 4;
 
-    public LocalVocoderChannel(VocoderModel model, VocoderOptions options)
+    private readonly IVocoderStream _stream;
+    private Task? _worker;
+
+    public LocalVocoderChannel(IVocoder vocoder)
     {
-        var stream = new StreamingVocoder(model, options);
-        _worker = Task.Run(() => RunAsync(stream, _stop.Token));
+        _stream = vocoder.OpenStream();
+        if (_stream.FirstChunkFrames > InlineFirstChunkLimit)
+        {
+            _worker = Task.Run(() => RunAsync(_stop.Token));
+        }
     }
 
     public Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
     {
+        if (_worker is null)
+        {
+            _stream.Append(frameCodes);
+            DecodeInto(_ready, flush: false);
+            if (!_ready.IsEmpty)
+            {
+                _worker = Task.Run(() => RunAsync(_stop.Token));
+            }
+            return Task.FromResult(Drain());
+        }
         if (_worker.IsFaulted)
         {
             // Surface the decode error now rather than after the whole utterance is generated.
@@ -38,24 +58,32 @@ public sealed class LocalVocoderChannel : IVocoderChannel
 
     public async Task<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken)
     {
+        if (_worker is null)
+        {
+            // Shorter than the first chunk: the whole utterance is decoded here.
+            DecodeInto(_ready, flush: true);
+            return Drain();
+        }
         _frames.Writer.TryComplete();
         await _worker.WaitAsync(cancellationToken).ConfigureAwait(false);
         return Drain();
     }
 
-    private async Task RunAsync(StreamingVocoder stream, CancellationToken cancellationToken)
+    private async Task RunAsync(CancellationToken cancellationToken)
     {
         await foreach (var frame in _frames.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            stream.Append(frame);
-            while (stream.TryDecode(out var samples, flush: false))
-            {
-                _ready.Enqueue(samples);
-            }
+            _stream.Append(frame);
+            DecodeInto(_ready, flush: false);
         }
-        while (stream.TryDecode(out var samples, flush: true))
+        DecodeInto(_ready, flush: true);
+    }
+
+    private void DecodeInto(ConcurrentQueue<ReadOnlyMemory<float>> ready, bool flush)
+    {
+        while (_stream.TryDecode(out var samples, flush))
         {
-            _ready.Enqueue(samples);
+            ready.Enqueue(samples);
         }
     }
 
@@ -88,17 +116,21 @@ public sealed class LocalVocoderChannel : IVocoderChannel
     {
         _frames.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
-        try
+        if (_worker is { } worker)
         {
-            await _worker.ConfigureAwait(false);
+            try
+            {
+                await worker.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                // The utterance is being abandoned; its decode error no longer matters to anyone.
+            }
         }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception) when (_stop.IsCancellationRequested)
-        {
-            // The utterance is being abandoned; its decode error no longer matters to anyone.
-        }
+        _stream.Dispose();
         _stop.Dispose();
     }
 }

@@ -14,7 +14,7 @@ public sealed class SpeechSynthesizer(LocalTtsModels models)
     {
         var talker = new TalkerUtterance(models.Talker);
         var predictor = new LocalPredictorChannel(models.PredictorQueue);
-        var vocoder = new LocalVocoderChannel(models.Vocoder, models.VocoderOptions);
+        var vocoder = new LocalVocoderChannel(models.Vocoder);
         await foreach (var chunk in SynthesisLoop.RunOwningAsync(request, talker, predictor, vocoder, cancellationToken).ConfigureAwait(false))
         {
             yield return chunk;

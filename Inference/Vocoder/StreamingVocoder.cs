@@ -8,7 +8,7 @@ namespace Qwen3Tts.Inference.Vocoder;
 /// receptive field fits in the context; see SYNTHETIC-VOCODER.md for measured differences).
 /// Not thread-safe: one instance per utterance, used by one caller at a time.
 /// </summary>
-public sealed class StreamingVocoder
+public sealed class StreamingVocoder : IVocoderStream
 {
     private const int Codes = VocoderModel.CodebookCount;
 
@@ -19,6 +19,8 @@ public sealed class StreamingVocoder
     private long[] _frames;          // frames from _firstBufferedFrame onwards, frame-major
     private long _firstBufferedFrame;
     private int _bufferedFrames;
+    private long _decodedFrames;
+    private long _primedFrames;
 
     public StreamingVocoder(VocoderModel model, VocoderOptions options)
     {
@@ -34,14 +36,48 @@ public sealed class StreamingVocoder
 
     public int ChunkFrames { get; }
 
-    public long FramesAppended => _firstBufferedFrame + _bufferedFrames;
+    /// <summary>The first window waits for a full chunk like the others.</summary>
+    public int FirstChunkFrames => ChunkFrames;
 
-    public long FramesEmitted { get; private set; }
+    /// <summary>Frames of the utterance appended (primed frames not counted).</summary>
+    public long FramesAppended => BufferEnd - _primedFrames;
 
-    public int PendingFrames => (int)(FramesAppended - FramesEmitted);
+    /// <summary>Frames of the utterance whose samples were returned.</summary>
+    public long FramesEmitted => _decodedFrames - _primedFrames;
+
+    public int PendingFrames => (int)(BufferEnd - _decodedFrames);
+
+    private long BufferEnd => _firstBufferedFrame + _bufferedFrames;
+
+    /// <summary>
+    /// Adds frames as already-emitted history: they become the left context of the first windows, the nearest
+    /// this model can come to the official decode of reference + generated codes.
+    /// </summary>
+    public void Prime(ReadOnlySpan<long> codes)
+    {
+        if (BufferEnd > _primedFrames || codes.Length % Codes != 0)
+        {
+            throw new InvalidOperationException(codes.Length % Codes != 0
+                ? $"expected whole frames of {Codes} codes, got {codes.Length} codes"
+                : "a stream can only be primed before its first frame");
+        }
+        for (var offset = 0; offset < codes.Length; offset += Codes)
+        {
+            AppendFrame(codes.Slice(offset, Codes));
+        }
+        _primedFrames = BufferEnd;
+        _decodedFrames = BufferEnd;
+        DropFramesBefore(_decodedFrames - _contextFrames);
+    }
+
+    public void Dispose()
+    {
+    }
 
     /// <summary>Adds one frame of 16 codes (each 0..2047).</summary>
-    public void Append(ReadOnlySpan<long> frameCodes)
+    public void Append(ReadOnlySpan<long> frameCodes) => AppendFrame(frameCodes);
+
+    private void AppendFrame(ReadOnlySpan<long> frameCodes)
     {
         var frame = FramesAppended;
         if (frameCodes.Length != Codes)
@@ -75,8 +111,8 @@ public sealed class StreamingVocoder
             return false;
         }
         var newFrames = Math.Min(pending, ChunkFrames);
-        var context = (int)Math.Min(_contextFrames, FramesEmitted);
-        var windowStart = FramesEmitted - context;
+        var context = (int)Math.Min(_contextFrames, _decodedFrames);
+        var windowStart = _decodedFrames - context;
         var used = context + newFrames;
 
         _frames.AsSpan((int)(windowStart - _firstBufferedFrame) * Codes, used * Codes).CopyTo(_windowCodes);
@@ -85,8 +121,8 @@ public sealed class StreamingVocoder
 
         var perFrame = _model.SamplesPerFrame;
         samples = _windowAudio.AsSpan(context * perFrame, newFrames * perFrame).ToArray();
-        FramesEmitted += newFrames;
-        DropFramesBefore(FramesEmitted - _contextFrames);
+        _decodedFrames += newFrames;
+        DropFramesBefore(_decodedFrames - _contextFrames);
         return true;
     }
 
@@ -99,28 +135,7 @@ public sealed class StreamingVocoder
         {
             throw new ArgumentException($"expected {frameCount}×{Codes} = {frameCount * Codes} codes, got {codes.Length}", nameof(codes));
         }
-        var stream = new StreamingVocoder(model, options);
-        var audio = new float[(long)frameCount * model.SamplesPerFrame];
-        var written = 0;
-        for (var frame = 0; frame < frameCount; frame++)
-        {
-            stream.Append(codes.Slice(frame * Codes, Codes));
-            written += Drain(stream, audio.AsSpan(written), flush: false);
-        }
-        written += Drain(stream, audio.AsSpan(written), flush: true);
-        System.Diagnostics.Debug.Assert(written == audio.Length, "every appended frame is emitted once");
-        return audio;
-    }
-
-    private static int Drain(StreamingVocoder stream, Span<float> destination, bool flush)
-    {
-        var written = 0;
-        while (stream.TryDecode(out var samples, flush))
-        {
-            samples.Span.CopyTo(destination[written..]);
-            written += samples.Length;
-        }
-        return written;
+        return VocoderStreams.DecodeAll(new StreamingVocoder(model, options), codes, model.SamplesPerFrame);
     }
 
     private void EnsureCapacity(int frames)

@@ -42,6 +42,23 @@ public sealed class ClusterSynthesisTests(RoleClusterFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task The_first_audio_through_the_cluster_is_the_first_frame_alone()
+    {
+        var chunks = new List<AudioChunkDto>();
+        await foreach (var chunk in fixture.Cluster.Client.GetGrain<ISynthesisGrain>(Guid.NewGuid().ToString("N"))
+            .SynthesizeAsync(Request("First audio comes early.", seed: 3)))
+        {
+            chunks.Add(chunk);
+        }
+
+        // The vocoder's first chunk is one frame, returned by the append that carries it: no 40-frame window.
+        var first = chunks.First(c => c.Samples.Length > 0);
+        Assert.Equal(1, first.FramesSoFar);
+        Assert.Equal(1920, TensorBytes.ToFloats(first.Samples).Length);
+        Assert.True(chunks[^1].FramesSoFar > 4, "the utterance is too short to show chunking");
+    }
+
+    [Fact]
     public async Task Concurrent_requests_each_equal_their_sequential_result()
     {
         var requests = Enumerable.Range(0, 4).Select(i => Request($"Request number {i} speaks.", seed: (ulong)(100 + i))).ToArray();

@@ -35,7 +35,7 @@ public sealed class VocoderChannelTests(RoleClusterFixture fixture) : IClassFixt
     public async Task Batched_appends_return_the_streaming_vocoder_audio_in_order(int frames)
     {
         var codes = RandomCodes(frames, seed: frames);
-        var expected = StreamingVocoder.DecodeAll(fixture.Local.Vocoder, codes, frames, fixture.Local.VocoderOptions);
+        var expected = VocoderStreams.DecodeAll(fixture.Local.Vocoder, codes);
 
         await using var channel = new GrainVocoderChannel(NewGrain());
         var actual = await StreamAsync(channel, codes);
@@ -76,7 +76,7 @@ public sealed class VocoderChannelTests(RoleClusterFixture fixture) : IClassFixt
         await first.DisposeAsync();
 
         var codes = RandomCodes(30, seed: 2);
-        var expected = StreamingVocoder.DecodeAll(fixture.Local.Vocoder, codes, 30, fixture.Local.VocoderOptions);
+        var expected = VocoderStreams.DecodeAll(fixture.Local.Vocoder, codes);
         await using var second = new GrainVocoderChannel(grain);
         var actual = await StreamAsync(second, codes);
 

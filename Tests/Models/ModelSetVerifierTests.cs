@@ -1,5 +1,6 @@
 using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Synthetic;
+using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Tests.Models;
 
@@ -17,7 +18,10 @@ public sealed class ModelSetVerifierTests : IDisposable
         Assert.Equal(ModelRoleNames.All.Count, checks.Count);
         Assert.All(checks, c => Assert.True(c.Ok, $"{c.Role}: {c.Detail}"));
         Assert.Contains("hidden 32", checks.Single(c => c.Role == ModelRole.Talker).Detail);
-        Assert.Contains("window 64 frames", checks.Single(c => c.Role == ModelRole.Vocoder).Detail);
+        Assert.Contains("native decoder", checks.Single(c => c.Role == ModelRole.Vocoder).Detail);
+        var onnx = ModelSetVerifier.Verify(new ModelStore(new ModelStoreOptions { ModelsDirectory = _dir, Vocoder = VocoderEngine.Onnx }), [ModelRole.Vocoder]).Single();
+        Assert.True(onnx.Ok, onnx.Detail);
+        Assert.Contains("window 64 frames", onnx.Detail);
         Assert.Contains("voice cloning available", checks.Single(c => c.Role == ModelRole.Talker).Detail);
     }
 
@@ -28,12 +32,14 @@ public sealed class ModelSetVerifierTests : IDisposable
         var onnx = Path.Combine(_dir, "vocoder", "vocoder.onnx");
         await File.WriteAllBytesAsync(onnx, [1, 2, 3, 4, 5, 6, 7, 8]);
 
-        var checks = ModelSetVerifier.Verify(Store());
+        var checks = ModelSetVerifier.Verify(new ModelStore(new ModelStoreOptions { ModelsDirectory = _dir, Vocoder = VocoderEngine.Onnx }));
 
         var vocoder = checks.Single(c => c.Role == ModelRole.Vocoder);
         Assert.False(vocoder.Ok);
         Assert.Contains(onnx, vocoder.Detail);
         Assert.All(checks.Where(c => c.Role != ModelRole.Vocoder), c => Assert.True(c.Ok, c.Detail));
+        // The default (native) vocoder does not read the ONNX file at all.
+        Assert.True(ModelSetVerifier.Verify(Store(), [ModelRole.Vocoder]).Single().Ok);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Qwen3Tts.Tests.Pipeline;
 public sealed class SpeechStreamingTests(TinyModelsFixture fixture)
 {
     // Long enough for an expected length far above 100 frames; the cap then fixes the length at 100,
-    // more than two vocoder chunks (tiny vocoder: window 64, chunk 40 frames).
+    // many vocoder chunks (first chunk 1 frame, then 4).
     private static readonly SynthesisRequest LongRequest =
         new(string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 12)), "english", Seed: 5)
         {
@@ -32,6 +32,25 @@ public sealed class SpeechStreamingTests(TinyModelsFixture fixture)
         Assert.NotEmpty(early);
         Assert.True(early[0].FramesSoFar < whole.Frames, "the first audio arrived only after the last frame");
         Assert.Equal(whole.Samples, chunks.SelectMany(c => c.Samples.ToArray()).ToArray());
+        // The first audio is the first frame, yielded right after that frame was generated.
+        Assert.Equal(1, early[0].FramesSoFar);
+        Assert.Equal(1920, early[0].Samples.Length);
+    }
+
+    [Fact]
+    public async Task TheOnnxWindowVocoderStillStreamsTheSameLengthAfterItsFirstChunk()
+    {
+        var options = new Inference.Vocoder.VocoderOptions { Engine = Inference.Vocoder.VocoderEngine.Onnx };
+        using var models = LocalTtsModels.Load(fixture.Store(), vocoderOptions: options);
+        var chunks = new List<AudioChunk>();
+        await foreach (var chunk in new SpeechSynthesizer(models).StreamAsync(LongRequest))
+        {
+            chunks.Add(chunk);
+        }
+
+        var first = chunks.First(c => !c.Samples.IsEmpty);
+        Assert.True(first.FramesSoFar >= 40, $"the ONNX window gave audio after {first.FramesSoFar} frames");
+        Assert.Equal(chunks[^1].FramesSoFar * 1920, chunks.Sum(c => c.Samples.Length));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Vocoder;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Talker;
 
@@ -42,9 +43,16 @@ public sealed class SynthesisBadInputTests(TinyModelsFixture fixture)
         try
         {
             File.Delete(Path.Combine(copy, "vocoder", "vocoder.onnx"));
-            var error = Assert.Throws<ModelFilesMissingException>(() => LocalTtsModels.Load(fixture.Store(copy)));
-            Assert.Equal(ModelRole.Vocoder, error.Role);
-            Assert.Contains("vocoder.onnx", error.Message);
+            var onnx = Assert.Throws<ModelFilesMissingException>(() =>
+                LocalTtsModels.Load(fixture.Store(copy), vocoderOptions: new VocoderOptions { Engine = VocoderEngine.Onnx }));
+            Assert.Equal(ModelRole.Vocoder, onnx.Role);
+            Assert.Contains("vocoder.onnx", onnx.Message);
+            Assert.Contains("--vocoder onnx", onnx.Message);
+
+            File.Delete(Path.Combine(copy, "speech_tokenizer", "model.safetensors"));
+            var native = Assert.Throws<ModelFilesMissingException>(() => LocalTtsModels.Load(fixture.Store(copy)));
+            Assert.Equal(ModelRole.Vocoder, native.Role);
+            Assert.Contains("model.safetensors", native.Message);
         }
         finally
         {

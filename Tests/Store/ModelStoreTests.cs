@@ -1,4 +1,5 @@
 using Qwen3Tts.Inference.Models.Store;
+using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Tests.Store;
 
@@ -104,10 +105,29 @@ public sealed class ModelStoreTests : IDisposable
     public void VocoderTakesTheFirstOnnxOfTheSearchOrder()
     {
         models.Touch("vocoder/vocoder_256.onnx");
-        Assert.Equal(models.Combine("vocoder/vocoder_256.onnx"), Store().ResolveVocoder().Onnx);
+        Assert.Equal(models.Combine("vocoder/vocoder_256.onnx"), Store().ResolveVocoder(VocoderEngine.Onnx).Onnx);
 
         models.Touch("vocoder/vocoder_64.onnx");
-        Assert.Equal(models.Combine("vocoder/vocoder_64.onnx"), Store().ResolveVocoder().Onnx);
+        Assert.Equal(models.Combine("vocoder/vocoder_64.onnx"), Store().ResolveVocoder(VocoderEngine.Onnx).Onnx);
+    }
+
+    [Fact]
+    public void TheDefaultVocoderIsTheSpeechTokenizersDecoderAndItsFixMentionsTheOnnxFallback()
+    {
+        models.Touch("vocoder/vocoder.onnx");
+
+        var error = Assert.Throws<ModelFilesMissingException>(() => Store().ResolveVocoder());
+
+        Assert.Equal(ModelRole.Vocoder, error.Role);
+        Assert.Contains(models.Combine("speech_tokenizer/model.safetensors"), error.Message);
+        Assert.Contains("qwen3-tts models pull --role vocoder --models", error.Message);
+        Assert.Contains("--vocoder onnx", error.Message);
+
+        models.Touch("speech_tokenizer/model.safetensors");
+        var files = Store().ResolveVocoder();
+        Assert.Equal((VocoderEngine.Native, models.Combine("speech_tokenizer/model.safetensors")), (files.Engine, files.Path));
+        Assert.Contains("speech_tokenizer/model.safetensors", ModelManifest.FilesFor(ModelRole.Vocoder, PredictorQuant.Q8_0));
+        Assert.Equal(["vocoder/vocoder.onnx"], ModelManifest.FilesFor(ModelRole.Vocoder, PredictorQuant.Q8_0, VocoderEngine.Onnx));
     }
 
     [Fact]

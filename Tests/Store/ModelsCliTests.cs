@@ -22,11 +22,29 @@ public sealed class ModelsCliTests : IDisposable
         Assert.Contains($"Models directory: {models.Path}", output);
         Assert.Contains("vocoder: complete", output);
         Assert.Contains("speech-tokenizer: complete", output);
+        // The default vocoder is the decoder in speech_tokenizer/; its config.json is optional.
+        Assert.Matches(@"present\s+10 B\s+speech tokenizer weights\s+" + System.Text.RegularExpressions.Regex.Escape(models.Combine("speech_tokenizer/model.safetensors")), output);
+        Assert.Contains("(optional: the published decoder dimensions are assumed", output);
         Assert.Contains("talker: incomplete, 9 required file(s) missing (fix: qwen3-tts models pull --role talker)", output);
         Assert.Contains("predictor: incomplete, 2 required file(s) missing", output);
-        Assert.Matches(@"present\s+3\.0 MiB\s+vocoder ONNX\s+" + System.Text.RegularExpressions.Regex.Escape(models.Combine("vocoder/vocoder.onnx")), output);
         Assert.Matches(@"MISSING\s+talker GGUF\s+" + System.Text.RegularExpressions.Regex.Escape(models.Combine("talker/talker-q8_0.gguf")), output);
         Assert.Contains("(optional: voice cloning (ICL)", output);
+    }
+
+    [Fact]
+    public async Task WithVocoderOnnxTheVocoderRoleNeedsTheSeedsOnnxFile()
+    {
+        models.Touch("vocoder/vocoder.onnx", length: 3 << 20);
+
+        var (_, native, _) = await RunAsync("models", "list", "--models", models.Path);
+        var (_, onnx, _) = await RunAsync("models", "list", "--models", models.Path, "--vocoder", "onnx");
+        var (badCode, _, badError) = await RunAsync("models", "list", "--models", models.Path, "--vocoder", "rknn");
+
+        Assert.Contains("vocoder: incomplete, 1 required file(s) missing (fix: qwen3-tts models pull --role vocoder)", native);
+        Assert.Contains("vocoder: complete", onnx);
+        Assert.Matches(@"present\s+3\.0 MiB\s+vocoder ONNX\s+" + System.Text.RegularExpressions.Regex.Escape(models.Combine("vocoder/vocoder.onnx")), onnx);
+        Assert.NotEqual(0, badCode); // 2 through the real entry point (a parse error is a usage error)
+        Assert.Contains("--vocoder 'rknn' is not a vocoder engine; use native or onnx", badError);
     }
 
     [Fact]

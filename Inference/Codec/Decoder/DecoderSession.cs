@@ -22,6 +22,12 @@ public sealed class DecoderSession : IDisposable
 
     public int SamplesPerFrame => _decoder.SamplesPerFrame;
 
+    /// <summary>Codes per frame (16).</summary>
+    public int CodebookCount => _decoder.CodebookCount;
+
+    /// <summary>Codes per codebook (2048): valid codes are 0 … CodebookSize − 1.</summary>
+    public int CodebookSize => _decoder.Config.CodebookSize;
+
     /// <summary>Decodes frames × 16 codes (frame-major) into exactly frames × 1920 samples of <paramref name="audio"/>.</summary>
     public void Decode(ReadOnlySpan<long> codes, Span<float> audio)
     {

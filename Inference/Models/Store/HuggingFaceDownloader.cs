@@ -34,7 +34,7 @@ public sealed class HuggingFaceDownloader(HttpClient http, ModelStoreOptions opt
     /// <summary>Downloads every file of the role that is not already present.</summary>
     public async Task PullRoleAsync(ModelRole role, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {
-        foreach (var repoPath in ModelManifest.FilesFor(role, options.Quant))
+        foreach (var repoPath in ModelManifest.FilesFor(role, options.Quant, options.Vocoder))
         {
             var finalPath = ModelStore.LocalPath(options.ModelsDirectory, repoPath);
             if (File.Exists(finalPath))

@@ -1,4 +1,5 @@
 using System.Text;
+using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Inference.Models.Store;
 
@@ -8,8 +9,9 @@ namespace Qwen3Tts.Inference.Models.Store;
 /// </summary>
 public sealed class ModelFilesMissingException : Exception
 {
-    public ModelFilesMissingException(ModelRole role, string modelsDirectory, IReadOnlyList<ModelFileStatus> missing, PredictorQuant quant)
-        : base(Compose(role, modelsDirectory, missing, quant))
+    public ModelFilesMissingException(ModelRole role, string modelsDirectory, IReadOnlyList<ModelFileStatus> missing, PredictorQuant quant,
+        VocoderEngine vocoder = VocoderEngine.Native)
+        : base(Compose(role, modelsDirectory, missing, quant, vocoder))
     {
         Role = role;
         ModelsDirectory = modelsDirectory;
@@ -22,7 +24,7 @@ public sealed class ModelFilesMissingException : Exception
 
     public IReadOnlyList<ModelFileStatus> Missing { get; }
 
-    private static string Compose(ModelRole role, string modelsDirectory, IReadOnlyList<ModelFileStatus> missing, PredictorQuant quant)
+    private static string Compose(ModelRole role, string modelsDirectory, IReadOnlyList<ModelFileStatus> missing, PredictorQuant quant, VocoderEngine vocoder)
     {
         var text = new StringBuilder();
         text.Append($"The {role.CliName()} model files are incomplete in {modelsDirectory}: ");
@@ -33,11 +35,15 @@ public sealed class ModelFilesMissingException : Exception
             text.Append($"  - {file.Name}: tried {string.Join(", ", file.CandidatePaths)}");
         }
 
-        var quantOption = role == ModelRole.Predictor && quant == PredictorQuant.Q4_0 ? " --quant q4" : "";
+        var quantOption = role == ModelRole.Predictor && quant == PredictorQuant.Q4_0 ? " --quant q4"
+            : role == ModelRole.Vocoder && vocoder == VocoderEngine.Onnx ? " --vocoder onnx" : "";
         text.AppendLine();
         text.Append(
             $"Fix: download them with `qwen3-tts models pull --role {role.CliName()}{quantOption} --models {modelsDirectory}`, " +
-            $"or write a synthetic test set with `qwen3-tts models synth`. `qwen3-tts models list` shows what is present.");
+            $"or write a synthetic test set with `qwen3-tts models synth`. `qwen3-tts models list` shows what is present." +
+            (role == ModelRole.Vocoder && vocoder == VocoderEngine.Native
+                ? " (A board that only has the seed's vocoder/vocoder.onnx can run it with `--vocoder onnx`.)"
+                : ""));
         return text.ToString();
     }
 }

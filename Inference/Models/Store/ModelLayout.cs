@@ -1,3 +1,5 @@
+using Qwen3Tts.Inference.Vocoder;
+
 namespace Qwen3Tts.Inference.Models.Store;
 
 /// <summary>
@@ -20,6 +22,7 @@ public static class ModelLayout
     public const string PredictorGguf = "predictor GGUF";
     public const string VocoderOnnx = "vocoder ONNX";
     public const string SpeechTokenizerWeights = "speech tokenizer weights";
+    public const string SpeechTokenizerConfig = "speech tokenizer config";
 
     /// <summary>
     /// The talker and predictor share one npz (per-group codec tables for ICL cloning); it may sit
@@ -32,11 +35,11 @@ public static class ModelLayout
         "predictor/predictor/code_predictor/code_predictor_weights.npz",
     ];
 
-    public static IReadOnlyList<ModelFileSlot> SlotsFor(ModelRole role, PredictorQuant quant) => role switch
+    public static IReadOnlyList<ModelFileSlot> SlotsFor(ModelRole role, PredictorQuant quant, VocoderEngine vocoder = VocoderEngine.Native) => role switch
     {
         ModelRole.Talker => TalkerSlots,
         ModelRole.Predictor => PredictorSlots(quant),
-        ModelRole.Vocoder => VocoderSlots,
+        ModelRole.Vocoder => vocoder == VocoderEngine.Onnx ? OnnxVocoderSlots : NativeVocoderSlots,
         ModelRole.SpeechTokenizer => SpeechTokenizerSlots,
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "unknown model role"),
     };
@@ -87,7 +90,15 @@ public static class ModelLayout
             "not needed by the GGUF predictor"),
     ];
 
-    private static readonly IReadOnlyList<ModelFileSlot> VocoderSlots =
+    /// <summary>The default vocoder is the decoder half of the speech tokenizer file (the seed's layout ships no config.json).</summary>
+    private static readonly IReadOnlyList<ModelFileSlot> NativeVocoderSlots =
+    [
+        new(SpeechTokenizerWeights, true, ["speech_tokenizer/model.safetensors"]),
+        new(SpeechTokenizerConfig, false, ["speech_tokenizer/config.json"], "the published decoder dimensions are assumed and checked against the tensors"),
+    ];
+
+    /// <summary><c>--vocoder onnx</c>: the seed's fixed-window export.</summary>
+    private static readonly IReadOnlyList<ModelFileSlot> OnnxVocoderSlots =
     [
         new(VocoderOnnx, true, ["vocoder/vocoder.onnx", "vocoder/vocoder_64.onnx", "vocoder/vocoder_256.onnx"]),
     ];

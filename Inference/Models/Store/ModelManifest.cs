@@ -1,3 +1,5 @@
+using Qwen3Tts.Inference.Vocoder;
+
 namespace Qwen3Tts.Inference.Models.Store;
 
 /// <summary>The repo paths <c>models pull</c> downloads for a role: exactly what that role's loader needs.</summary>
@@ -11,7 +13,7 @@ public static class ModelManifest
         "tts_pad_embed",
     ];
 
-    public static IReadOnlyList<string> FilesFor(ModelRole role, PredictorQuant quant) => role switch
+    public static IReadOnlyList<string> FilesFor(ModelRole role, PredictorQuant quant, VocoderEngine vocoder = VocoderEngine.Native) => role switch
     {
         ModelRole.Talker =>
         [
@@ -29,7 +31,7 @@ public static class ModelManifest
             "predictor/embeddings/codec_embedding.npy",
             "predictor/embeddings/tts_pad_embed.npy",
         ],
-        ModelRole.Vocoder => ["vocoder/vocoder.onnx"],
+        ModelRole.Vocoder => vocoder == VocoderEngine.Onnx ? ["vocoder/vocoder.onnx"] : ["speech_tokenizer/model.safetensors"],
         ModelRole.SpeechTokenizer => ["speech_tokenizer/model.safetensors"],
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "unknown model role"),
     };

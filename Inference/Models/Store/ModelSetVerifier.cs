@@ -49,9 +49,9 @@ public static class ModelSetVerifier
                 var c = predictor.Stack.Config;
                 return $"{c.LayerCount} layers, hidden {c.HiddenSize}, {c.HeadCount}/{c.KeyValueHeadCount} heads of {c.HeadDim}, ffn {c.FeedForwardSize}";
             case ModelRole.Vocoder:
-                using (var vocoder = VocoderModel.Load(store.ResolveVocoder().Onnx, new VocoderOptions()))
+                using (var vocoder = VocoderLoader.Load(store, new VocoderOptions { Engine = store.Options.Vocoder }))
                 {
-                    return $"window {vocoder.WindowFrames} frames ({vocoder.WindowFrames * vocoder.SamplesPerFrame} samples)";
+                    return vocoder.Description;
                 }
             case ModelRole.SpeechTokenizer:
                 using (var encoder = MimiEncoderCheckpoint.Open(store.ResolveSpeechTokenizer().Safetensors))

@@ -1,3 +1,5 @@
+using Qwen3Tts.Inference.Vocoder;
+
 namespace Qwen3Tts.Inference.Models.Store;
 
 /// <summary>
@@ -37,8 +39,18 @@ public sealed class ModelStore(ModelStoreOptions options)
             found.Optional(ModelLayout.CodePredictorWeights));
     }
 
-    public VocoderFiles ResolveVocoder() =>
-        new(Resolve(ModelRole.Vocoder).Required(ModelLayout.VocoderOnnx));
+    /// <summary>The vocoder files of <paramref name="engine"/>, whatever this store's options say.</summary>
+    public VocoderFiles ResolveVocoder(VocoderEngine engine) =>
+        engine == Options.Vocoder ? ResolveVocoder() : new ModelStore(Options.WithVocoder(engine)).ResolveVocoder();
+
+    /// <summary>The vocoder files of <see cref="ModelStoreOptions.Vocoder"/>'s engine.</summary>
+    public VocoderFiles ResolveVocoder()
+    {
+        var found = Resolve(ModelRole.Vocoder);
+        return Options.Vocoder == VocoderEngine.Onnx
+            ? new VocoderFiles(VocoderEngine.Onnx, found.Required(ModelLayout.VocoderOnnx))
+            : new VocoderFiles(VocoderEngine.Native, found.Required(ModelLayout.SpeechTokenizerWeights));
+    }
 
     public SpeechTokenizerFiles ResolveSpeechTokenizer() =>
         new(Resolve(ModelRole.SpeechTokenizer).Required(ModelLayout.SpeechTokenizerWeights));
@@ -46,9 +58,9 @@ public sealed class ModelStore(ModelStoreOptions options)
     /// <summary>Every file the role expects, in load order, with presence and size.</summary>
     public IReadOnlyList<ModelFileStatus> Inspect(ModelRole role)
     {
-        var manifest = ModelManifest.FilesFor(role, Options.Quant);
+        var manifest = ModelManifest.FilesFor(role, Options.Quant, Options.Vocoder);
         var statuses = new List<ModelFileStatus>();
-        foreach (var slot in ModelLayout.SlotsFor(role, Options.Quant))
+        foreach (var slot in ModelLayout.SlotsFor(role, Options.Quant, Options.Vocoder))
         {
             var candidates = slot.Candidates.Select(LocalPath).ToArray();
             var foundAt = Array.FindIndex(candidates, File.Exists);
@@ -85,7 +97,7 @@ public sealed class ModelStore(ModelStoreOptions options)
         var missing = statuses.Where(file => file.Required && !file.Present).ToArray();
         if (missing.Length > 0)
         {
-            throw new ModelFilesMissingException(role, Options.ModelsDirectory, missing, Options.Quant);
+            throw new ModelFilesMissingException(role, Options.ModelsDirectory, missing, Options.Quant, Options.Vocoder);
         }
 
         return new ResolvedSlots(statuses);

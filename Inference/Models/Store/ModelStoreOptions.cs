@@ -1,3 +1,5 @@
+using Qwen3Tts.Inference.Vocoder;
+
 namespace Qwen3Tts.Inference.Models.Store;
 
 /// <summary>Where models live locally and where they are pulled from.</summary>
@@ -20,6 +22,17 @@ public sealed class ModelStoreOptions
     public string Endpoint { get; set; } = NonEmptyVariable(EndpointVariable) ?? DefaultEndpoint;
 
     public PredictorQuant Quant { get; set; } = PredictorQuant.Q8_0;
+
+    /// <summary>Which vocoder's files the vocoder role needs (and `models pull --role vocoder` fetches).</summary>
+    public VocoderEngine Vocoder { get; set; } = VocoderEngine.Native;
+
+    /// <summary>A copy that resolves <paramref name="vocoder"/>'s files.</summary>
+    public ModelStoreOptions WithVocoder(VocoderEngine vocoder)
+    {
+        var copy = (ModelStoreOptions)MemberwiseClone();
+        copy.Vocoder = vocoder;
+        return copy;
+    }
 
     /// <summary>Access token for gated or private repos; defaults to <c>HF_TOKEN</c>.</summary>
     public string? HfToken { get; set; } = NonEmptyVariable(TokenVariable);

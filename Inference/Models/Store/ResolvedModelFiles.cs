@@ -1,3 +1,5 @@
+using Qwen3Tts.Inference.Vocoder;
+
 namespace Qwen3Tts.Inference.Models.Store;
 
 /// <summary>Absolute paths of every file the talker loads. Optional files are null when absent.</summary>
@@ -23,6 +25,11 @@ public sealed record PredictorFiles(
     string? TtsPadEmbedding,
     string? CodePredictorWeightsNpz);
 
-public sealed record VocoderFiles(string Onnx);
+/// <summary>The vocoder's file: speech_tokenizer/model.safetensors (native) or vocoder/vocoder.onnx (<c>--vocoder onnx</c>).</summary>
+public sealed record VocoderFiles(VocoderEngine Engine, string Path)
+{
+    /// <summary>The ONNX file; only for the ONNX engine.</summary>
+    public string Onnx => Engine == VocoderEngine.Onnx ? Path : throw new InvalidOperationException("the native vocoder has no ONNX file");
+}
 
 public sealed record SpeechTokenizerFiles(string Safetensors);

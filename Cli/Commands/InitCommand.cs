@@ -140,10 +140,16 @@ internal static class InitCommand
                 ["maxSequences"] = talker.MaxSequences,
                 ["threads"] = talker.Threads,
             },
-            // threads (0) is left to each board's core count, like the vocoder's intraOpThreads.
+            // threads (0) is left to each board's core count, like the vocoder's threads.
             ["predictor"] = new JsonObject { ["maxBatch"] = new PredictorOptions().MaxBatch, ["threads"] = 0 },
-            // intraOpThreads is left to each board's core count.
-            ["vocoder"] = new JsonObject { ["contextFrames"] = new VocoderOptions().ContextFrames },
+            // Threads are left to each board's core count; contextFrames matters only with "engine": "onnx".
+            ["vocoder"] = new JsonObject
+            {
+                ["engine"] = new VocoderOptions().Engine.Name(),
+                ["firstChunkFrames"] = new VocoderOptions().FirstChunkFrames,
+                ["chunkFrames"] = VocoderOptions.DefaultNativeChunkFrames,
+                ["contextFrames"] = new VocoderOptions().ContextFrames,
+            },
             ["silos"] = new JsonArray([.. boards.Select(board => (JsonNode)new JsonObject
             {
                 ["name"] = board.Name,

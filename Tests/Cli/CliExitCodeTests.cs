@@ -67,10 +67,21 @@ public sealed class CliExitCodeTests(TinyModelsFixture fixture) : IClassFixture<
         try
         {
             File.Delete(Path.Combine(copy, "vocoder", "vocoder.onnx"));
-            var run = await SpeakAsync("Hello", copy);
-            Assert.Equal(3, run.ExitCode);
-            Assert.StartsWith("error: ", run.Error);
-            Assert.Contains("vocoder.onnx", run.Error);
+            var onnx = await SpeakAsync("Hello", copy, "--vocoder", "onnx");
+            Assert.Equal(3, onnx.ExitCode);
+            Assert.StartsWith("error: ", onnx.Error);
+            Assert.Contains("vocoder.onnx", onnx.Error);
+            Assert.Contains("models pull --role vocoder --vocoder onnx", onnx.Error);
+            AssertNoOutputFiles();
+
+            // The default vocoder does not need the ONNX file, only the speech tokenizer's decoder.
+            Assert.Equal(0, (await SpeakAsync("Hello", copy)).ExitCode);
+            File.Delete(Wav);
+            File.Delete(Path.Combine(copy, "speech_tokenizer", "model.safetensors"));
+            var native = await SpeakAsync("Hello", copy);
+            Assert.Equal(3, native.ExitCode);
+            Assert.Contains("model.safetensors", native.Error);
+            Assert.Contains("--vocoder onnx", native.Error);
             AssertNoOutputFiles();
         }
         finally

@@ -25,11 +25,15 @@ public sealed class SiloProcessClientTests(TinyModelsFixture fixture) : IClassFi
         await using var client = await Qwen3TtsClient.ConnectAsync(new Qwen3TtsClientOptions { ClusterId = "process-test", ServiceId = "process-test", GatewayPorts = [Silo.GatewayPort] });
         var audio = await client.SynthesizeAsync("Hello from the silo.", new SynthesisOptions { Language = SpeechLanguage.English, Seed = 17 });
         var streamed = new List<float>();
+        SpeechChunk? first = null;
         await foreach (var chunk in client.StreamAsync("Hello from the silo.", new SynthesisOptions { Language = SpeechLanguage.English, Seed = 17 }))
         {
             streamed.AddRange(chunk.Samples);
+            first ??= chunk.Samples.Length > 0 ? chunk : null;
         }
 
+        // StreamAsync's first audio is the first frame's 1920 samples, not a window of them.
+        Assert.Equal((1, 1920), (first!.FramesSoFar, first.Samples.Length));
         Assert.Equal(24000, audio.SampleRate);
         Assert.Equal(expected.Samples, audio.Samples);
         Assert.Equal(expected.Samples, streamed);

@@ -127,6 +127,8 @@ public sealed class GatewaySpeechTests(GatewayFixture fixture)
         Assert.All(events[..^1], e => Assert.Equal("speech.audio.delta", e.GetProperty("type").GetString()));
         var audio = events[..^1].SelectMany(e => Convert.FromBase64String(e.GetProperty("audio").GetString()!)).ToArray();
         Assert.Equal(await buffered.Content.ReadAsByteArrayAsync(), audio);
+        // The first event carries the first frame alone: 1920 samples of 16-bit PCM.
+        Assert.Equal(1920 * 2, Convert.FromBase64String(events[0].GetProperty("audio").GetString()!).Length);
     }
 
     [Fact]

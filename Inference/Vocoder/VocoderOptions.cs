@@ -18,8 +18,11 @@ public sealed record VocoderOptions
     /// <summary><see cref="VocoderEngine.Native"/> (the exact decoder, default) or <see cref="VocoderEngine.Onnx"/> (the seed's vocoder.onnx).</summary>
     public VocoderEngine Engine { get; init; } = VocoderEngine.Native;
 
-    /// <summary>Native decoder compute threads (the caller plus Threads − 1 workers that block between calls).</summary>
-    public int Threads { get; init; } = Threading.ThreadBudget.Current.Decoder;
+    /// <summary>
+    /// Native decoder compute threads (the caller plus Threads − 1 workers that block between calls);
+    /// 0 = the process thread budget's decoder share (<see cref="Threading.ThreadBudget"/>), read at load time.
+    /// </summary>
+    public int Threads { get; init; }
 
     /// <summary>
     /// Native: frames decoded before the first audio of an utterance. 1 = audio as soon as the first frame exists;
@@ -46,7 +49,11 @@ public sealed record VocoderOptions
     public int ContextFrames { get; init; } = 24;
 
     /// <summary>The native decoder's options.</summary>
-    public DecoderOptions DecoderOptions => new() { Threads = Threads, MaxFramesPerPass = MaxFramesPerPass };
+    public DecoderOptions DecoderOptions => new()
+    {
+        Threads = Threads > 0 ? Threads : Threading.ThreadBudget.Current.Decoder,
+        MaxFramesPerPass = MaxFramesPerPass,
+    };
 
     /// <summary>The native chunk sizes, after checking them.</summary>
     public (int First, int Chunk) NativeChunkFrames()

@@ -7,9 +7,9 @@ public sealed record DecoderOptions
 {
     /// <summary>
     /// Compute threads for one decode call (the caller's thread plus Threads − 1 workers that block, never spin,
-    /// between calls). Default: every core, capped at 4.
+    /// between calls). Default: the process thread budget's decoder share (every compute core, capped at 4).
     /// </summary>
-    public int Threads { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+    public int Threads { get; init; } = Threading.ThreadBudget.Current.Decoder;
 
     /// <summary>
     /// Frames computed per pass: a call with more frames is split into passes. Longer passes read the weights

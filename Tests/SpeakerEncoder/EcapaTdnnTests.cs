@@ -1,4 +1,5 @@
 using Qwen3Tts.Inference.Codec.SpeakerEncoder;
+using Qwen3Tts.Inference.Kernels.Float;
 using Qwen3Tts.Inference.Qwen3;
 using Qwen3Tts.Inference.Synthetic;
 using Qwen3Tts.Tests.Oracle;
@@ -47,6 +48,17 @@ public sealed class EcapaTdnnTests
         var sequential = new SpeakerEmbeddingExtractor(weights, RowParallelism.Sequential).Extract(audio);
 
         Assert.Equal(sequential, parallel);
+    }
+
+    [Fact]
+    public void EveryKernelPathOfThisCpuGivesThePortableBits()
+    {
+        var weights = SyntheticSpeakerEncoderWriter.Create(SpeakerEncoderConfig.Tiny(32), new SyntheticWeights(4));
+        var audio = SpeechLikeSignal.Create(24000, 6);
+
+        var portable = new SpeakerEmbeddingExtractor(weights, path: FloatKernelPath.Generic).Extract(audio);
+
+        Assert.All(FloatKernelPaths.Supported, path => Assert.Equal(portable, new SpeakerEmbeddingExtractor(weights, path: path).Extract(audio)));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Qwen3Tts.Inference.Kernels.Float;
 using Qwen3Tts.Inference.Qwen3;
 
 namespace Qwen3Tts.Inference.Codec.SpeakerEncoder;
@@ -21,10 +22,10 @@ public sealed class EcapaTdnn
     private readonly Block[] blocks;
     private readonly SpeakerConvolution mfa;
     private readonly SpeakerConvolution attentionX;
-    private readonly SpeakerConvolution attentionMean;
-    private readonly SpeakerConvolution attentionStd;
+    private readonly SpeakerLinear attentionMean;
+    private readonly SpeakerLinear attentionStd;
     private readonly SpeakerConvolution attentionOut;
-    private readonly SpeakerConvolution fc;
+    private readonly SpeakerLinear fc;
 
     public EcapaTdnn(SpeakerEncoderWeights weights)
     {
@@ -32,6 +33,7 @@ public sealed class EcapaTdnn
         config = weights.Config;
         var convs = SpeakerEncoderLayout.Convolutions(config).ToDictionary(c => c.Stem);
         SpeakerConvolution Make(string stem, int dilation) => new(convs[stem], dilation, weights.Weight(convs[stem]), weights.Bias(convs[stem]));
+        SpeakerLinear Vector(string stem) => new(convs[stem], weights.Weight(convs[stem]), weights.Bias(convs[stem]));
 
         block0 = Make(SpeakerEncoderLayout.Block0, config.Dilations[0]);
         blocks = new Block[config.SeRes2NetBlocks];
@@ -41,16 +43,17 @@ public sealed class EcapaTdnn
                 Make(SpeakerEncoderLayout.Tdnn1(b), 1),
                 Enumerable.Range(0, config.Res2NetScale - 1).Select(j => Make(SpeakerEncoderLayout.Res2Net(b, j), config.Dilations[b])).ToArray(),
                 Make(SpeakerEncoderLayout.Tdnn2(b), 1),
-                Make(SpeakerEncoderLayout.SeConv1(b), 1),
-                Make(SpeakerEncoderLayout.SeConv2(b), 1));
+                Vector(SpeakerEncoderLayout.SeConv1(b)),
+                Vector(SpeakerEncoderLayout.SeConv2(b)));
         }
         mfa = Make(SpeakerEncoderLayout.Mfa, config.Dilations[^1]);
         var c = config.Channels[^1];
         var asp = convs[SpeakerEncoderLayout.AspTdnn];
-        SpeakerConvolution Columns(int part) => new(asp, 1, weights.Weight(asp), weights.Bias(asp), c, part * c);
-        (attentionX, attentionMean, attentionStd) = (Columns(0), Columns(1), Columns(2));
+        attentionX = new SpeakerConvolution(asp, 1, weights.Weight(asp), weights.Bias(asp), c, 0);
+        attentionMean = new SpeakerLinear(asp, weights.Weight(asp), weights.Bias(asp), c, c);
+        attentionStd = new SpeakerLinear(asp, weights.Weight(asp), weights.Bias(asp), c, 2 * c);
         attentionOut = Make(SpeakerEncoderLayout.AspConv, 1);
-        fc = Make(SpeakerEncoderLayout.Fc, 1);
+        fc = Vector(SpeakerEncoderLayout.Fc);
         MinimumFrames = new[] { block0, mfa }.Concat(blocks.SelectMany(x => x.Res2Net)).Max(l => l.MinimumFrames);
     }
 
@@ -60,7 +63,8 @@ public sealed class EcapaTdnn
     public int MinimumFrames { get; }
 
     /// <summary>The x-vector of log-mel frames [frames, 128] into <paramref name="xvector"/> [enc_dim], exactly as the network returns it.</summary>
-    public void Forward(ReadOnlySpan<float> mel, int frames, Span<float> xvector, RowParallelism? threads = null)
+    /// <param name="path">The float kernels' instruction set (default: the best this CPU has); every path gives the same bits.</param>
+    public void Forward(ReadOnlySpan<float> mel, int frames, Span<float> xvector, RowParallelism? threads = null, FloatKernelPath? path = null)
     {
         if (frames < MinimumFrames)
         {
@@ -70,7 +74,7 @@ public sealed class EcapaTdnn
         {
             throw new ArgumentException($"need {frames} x {config.MelDim} mel values and an x-vector of {config.EncDim}, got {mel.Length} and {xvector.Length}");
         }
-        using var ws = new SpeakerEncoderWorkspace(threads ?? RowParallelism.Shared);
+        using var ws = new SpeakerEncoderWorkspace(threads ?? RowParallelism.Shared, path ?? FloatKernelPaths.Best);
         var input = ws.Rent(mel.Length);
         mel.CopyTo(input);
 
@@ -95,10 +99,7 @@ public sealed class EcapaTdnn
 
         var pooled = ws.Rent(2 * catWidth);
         Pool(ws, aggregated, frames, pooled);
-        for (var o = 0; o < fc.Out; o++)
-        {
-            xvector[o] = fc.Bias[o] + TensorPrimitives.Dot(fc.Row(o), pooled.AsSpan(0, 2 * catWidth));
-        }
+        fc.Apply(pooled.AsSpan(0, 2 * catWidth), xvector);
     }
 
     /// <summary>Attentive statistics pooling: [weighted mean, weighted std] of x [frames, C] into pooled [2C].</summary>
@@ -111,11 +112,13 @@ public sealed class EcapaTdnn
 
         // tdnn([x, mean, std]) = W_x·x + (b + W_mean·mean + W_std·std): the bracket is the same for every frame.
         var folded = new float[attentionX.Out];
-        var meanF = Array.ConvertAll(mean, v => (float)v);
-        var stdF = Array.ConvertAll(std, v => (float)v);
+        var fromMean = new float[attentionX.Out];
+        var fromStd = new float[attentionX.Out];
+        attentionMean.Apply(Array.ConvertAll(mean, v => (float)v), fromMean, withBias: false);
+        attentionStd.Apply(Array.ConvertAll(std, v => (float)v), fromStd, withBias: false);
         for (var o = 0; o < folded.Length; o++)
         {
-            folded[o] = (float)(attentionX.Bias[o] + (double)TensorPrimitives.Dot(attentionMean.Row(o), meanF) + TensorPrimitives.Dot(attentionStd.Row(o), stdF));
+            folded[o] = (float)((double)attentionX.Bias[o] + fromMean[o] + fromStd[o]);
         }
         var hidden = ws.Rent(frames * attentionX.Out);
         attentionX.Forward(ws, x, 0, c, hidden, 0, attentionX.Out, frames, relu: true, biasOverride: folded);
@@ -184,7 +187,7 @@ public sealed class EcapaTdnn
         }
     }
 
-    private sealed record Block(SpeakerConvolution Tdnn1, SpeakerConvolution[] Res2Net, SpeakerConvolution Tdnn2, SpeakerConvolution Se1, SpeakerConvolution Se2)
+    private sealed record Block(SpeakerConvolution Tdnn1, SpeakerConvolution[] Res2Net, SpeakerConvolution Tdnn2, SpeakerLinear Se1, SpeakerLinear Se2)
     {
         public int Width => Tdnn1.Out;
 
@@ -227,15 +230,10 @@ public sealed class EcapaTdnn
             }
             var meanF = Array.ConvertAll(mean, v => (float)(v / frames));
             var squeezed = new float[Se1.Out];
-            for (var o = 0; o < squeezed.Length; o++)
-            {
-                squeezed[o] = Math.Max(0f, Se1.Bias[o] + TensorPrimitives.Dot(Se1.Row(o), meanF));
-            }
+            Se1.Apply(meanF, squeezed);
+            TensorPrimitives.Max(squeezed, 0f, squeezed);
             var scale = new float[c];
-            for (var o = 0; o < c; o++)
-            {
-                scale[o] = Se2.Bias[o] + TensorPrimitives.Dot(Se2.Row(o), squeezed);
-            }
+            Se2.Apply(squeezed, scale);
             TensorPrimitives.Sigmoid(scale, scale);
             for (var t = 0; t < frames; t++)
             {

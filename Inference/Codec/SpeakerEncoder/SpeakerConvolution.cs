@@ -1,22 +1,21 @@
 using System.Numerics.Tensors;
-using Qwen3Tts.Inference.Qwen3;
+using Qwen3Tts.Inference.Kernels.Float;
 
 namespace Qwen3Tts.Inference.Codec.SpeakerEncoder;
 
 /// <summary>
-/// One Conv1d of the speaker encoder with padding="same" and padding_mode="reflect", on time-major
-/// activations [frames, channels]. A kernel wider than 1 is unrolled (im2col) into rows of kernel x in
-/// values with the reflected edges, so every output is one dot product of length kernel x in against the
-/// weights repacked as [out][tap][in]; the products run in blocks of frames on the shared row workers.
+/// One Conv1d of the speaker encoder over time-major activations [frames, channels], with padding="same"
+/// and padding_mode="reflect": the input is copied once into a buffer with the reflected edge rows
+/// (left d·(k−1)/2, the rest right), over which "same" is the float kernels' causal convolution
+/// (<see cref="PackedConv"/>); a kernel of 1 reads the input in place. Bias and ReLU are applied while
+/// the result is copied to its destination, so the pooling can fold its constant inputs into the bias.
 /// </summary>
 internal sealed class SpeakerConvolution
 {
-    /// <summary>Frames per block: 16 input rows of up to 4.6k floats stay in L2 while every weight row passes.</summary>
-    private const int FrameBlock = 16;
-
-    private readonly float[] packed;
+    private readonly PackedConv conv;
     private readonly float[] bias;
 
+    /// <param name="inChannelsUsed">Only input channels [offset, offset + used) of the weight (the pooling's x columns); -1: all.</param>
     public SpeakerConvolution(ConvShape shape, int dilation, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int inChannelsUsed = -1, int inChannelOffset = 0)
     {
         Out = shape.OutChannels;
@@ -26,17 +25,12 @@ internal sealed class SpeakerConvolution
         var total = dilation * (Kernel - 1);
         PadLeft = total / 2;
         PadRight = total - PadLeft;
-        packed = new float[Out * RowLength];
+        var used = new float[Out * In * Kernel];
         for (var o = 0; o < Out; o++)
         {
-            for (var k = 0; k < Kernel; k++)
-            {
-                for (var i = 0; i < In; i++)
-                {
-                    packed[o * RowLength + k * In + i] = weight[(o * shape.InChannels + inChannelOffset + i) * Kernel + k];
-                }
-            }
+            weight.Slice((o * shape.InChannels + inChannelOffset) * Kernel, In * Kernel).CopyTo(used.AsSpan(o * In * Kernel, In * Kernel));
         }
+        conv = PackedConv.Conv(used, null, Out, In, Kernel, dilation);
         this.bias = bias.ToArray();
     }
 
@@ -52,21 +46,20 @@ internal sealed class SpeakerConvolution
 
     public int PadRight { get; }
 
-    /// <summary>Values per unrolled input row.</summary>
-    public int RowLength => Kernel * In;
-
     /// <summary>Reflect padding needs more frames than the wider pad.</summary>
     public int MinimumFrames => Math.Max(PadLeft, PadRight) + 1;
 
     public ReadOnlySpan<float> Bias => bias;
 
-    /// <summary>Weight row of output channel o over (tap, in).</summary>
-    public ReadOnlySpan<float> Row(int o) => packed.AsSpan(o * RowLength, RowLength);
+    /// <summary>Output lanes the kernel writes per row (Out padded to 16).</summary>
+    public int OutLanes => conv.OutLanes;
+
+    public long MultiplyAddsPerFrame => (long)Out * In * Kernel;
 
     /// <summary>
-    /// output[t, o] = act(bias'[o] + sum_{k,i} w[o, i, k] · input[reflect(t − left + k·d), i]) for t &lt; frames,
+    /// output[t, o] = act(bias'[o] + Σ_{k,i} w[o, i, k] · input[reflect(t − left + k·d), i]) for t &lt; frames,
     /// reading input rows at <paramref name="inOffset"/> + t·inStride and writing output rows likewise.
-    /// <paramref name="biasOverride"/> replaces the bias (the pooling folds its constant inputs into it).
+    /// <paramref name="biasOverride"/> replaces the bias.
     /// </summary>
     public void Forward(SpeakerEncoderWorkspace ws, float[] input, int inOffset, int inStride, float[] output, int outOffset, int outStride,
         int frames, bool relu, float[]? biasOverride = null)
@@ -75,76 +68,76 @@ internal sealed class SpeakerConvolution
         {
             throw new ArgumentException($"{frames} frames are too few for a kernel of {Kernel} at dilation {Dilation} (reflect padding needs {MinimumFrames})");
         }
-        float[] a;
-        int aOffset, aStride;
+        ReadOnlySpan<float> source;
+        int sourceStride;
         if (Kernel == 1)
         {
-            (a, aOffset, aStride) = (input, inOffset, inStride);
+            source = input.AsSpan(inOffset);
+            sourceStride = inStride;
         }
         else
         {
-            a = ws.Unrolled(frames * RowLength);
-            for (var t = 0; t < frames; t++)
+            var rows = frames + PadLeft + PadRight;
+            var padded = ws.Padded(rows * In);
+            for (var r = 0; r < rows; r++)
             {
-                for (var k = 0; k < Kernel; k++)
-                {
-                    var source = t - PadLeft + k * Dilation;
-                    if (source < 0)
-                    {
-                        source = -source;
-                    }
-                    else if (source >= frames)
-                    {
-                        source = 2 * (frames - 1) - source;
-                    }
-                    input.AsSpan(inOffset + source * inStride, In).CopyTo(a.AsSpan(t * RowLength + k * In, In));
-                }
+                var t = r - PadLeft;
+                t = t < 0 ? -t : t >= frames ? 2 * (frames - 1) - t : t;
+                input.AsSpan(inOffset + t * inStride, In).CopyTo(padded.AsSpan(r * In, In));
             }
-            (aOffset, aStride) = (0, RowLength);
+            source = padded.AsSpan(0, rows * In);
+            sourceStride = In;
         }
-        var job = ws.Job;
-        job.Set(this, a, aOffset, aStride, output, outOffset, outStride, relu, biasOverride ?? bias);
-        // The parallelism's threshold is in weights of a matrix-vector product; a product over all frames does frames times that work.
-        ws.Threads.Run(job, frames, (long)Out * RowLength * frames);
-        job.Clear();
+        var lanes = conv.OutLanes;
+        var result = ws.ConvOutput(frames * lanes);
+        conv.Run(ws.Call, source, sourceStride, frames, result, lanes, residual: false);
+        var b = biasOverride ?? bias;
+        for (var t = 0; t < frames; t++)
+        {
+            var destination = output.AsSpan(outOffset + t * outStride, Out);
+            TensorPrimitives.Add(result.AsSpan(t * lanes, Out), b, destination);
+            if (relu)
+            {
+                TensorPrimitives.Max(destination, 0f, destination);
+            }
+        }
+    }
+}
+
+/// <summary>A k = 1 conv applied to one vector (squeeze-excitation, the pooling's constant columns, fc): rows [out][in] and a dot each.</summary>
+internal sealed class SpeakerLinear
+{
+    private readonly float[] rows;
+    private readonly float[] bias;
+
+    public SpeakerLinear(ConvShape shape, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int inChannelsUsed = -1, int inChannelOffset = 0)
+    {
+        if (shape.Kernel != 1)
+        {
+            throw new ArgumentException($"{shape.Stem} has kernel {shape.Kernel}; a vector layer needs 1");
+        }
+        Out = shape.OutChannels;
+        In = inChannelsUsed < 0 ? shape.InChannels : inChannelsUsed;
+        rows = new float[Out * In];
+        for (var o = 0; o < Out; o++)
+        {
+            weight.Slice(o * shape.InChannels + inChannelOffset, In).CopyTo(rows.AsSpan(o * In, In));
+        }
+        this.bias = bias.ToArray();
     }
 
-    /// <summary>One block of frames against every weight row; the row workers share out the frames.</summary>
-    internal sealed class ProductJob : IRowRangeWork
+    public int In { get; }
+
+    public int Out { get; }
+
+    public ReadOnlySpan<float> Bias => bias;
+
+    /// <summary>y[o] = (withBias ? b[o] : 0) + w[o] · x.</summary>
+    public void Apply(ReadOnlySpan<float> x, Span<float> y, bool withBias = true)
     {
-        private SpeakerConvolution? conv;
-        private float[] a = [];
-        private float[] c = [];
-        private float[] bias = [];
-        private int aOffset, aStride, cOffset, cStride;
-        private bool relu;
-
-        public void Set(SpeakerConvolution conv, float[] a, int aOffset, int aStride, float[] c, int cOffset, int cStride, bool relu, float[] bias)
+        for (var o = 0; o < Out; o++)
         {
-            (this.conv, this.a, this.aOffset, this.aStride, this.c, this.cOffset, this.cStride, this.relu, this.bias) =
-                (conv, a, aOffset, aStride, c, cOffset, cStride, relu, bias);
-        }
-
-        public void Clear() => (conv, a, c, bias) = (null, [], [], []);
-
-        public void Execute(int startRow, int endRow)
-        {
-            var layer = conv!;
-            var length = layer.RowLength;
-            for (var t0 = startRow; t0 < endRow; t0 += FrameBlock)
-            {
-                var t1 = Math.Min(t0 + FrameBlock, endRow);
-                for (var o = 0; o < layer.Out; o++)
-                {
-                    var w = layer.packed.AsSpan(o * length, length);
-                    var b = bias[o];
-                    for (var t = t0; t < t1; t++)
-                    {
-                        var v = b + TensorPrimitives.Dot(a.AsSpan(aOffset + t * aStride, length), w);
-                        c[cOffset + t * cStride + o] = relu && v < 0 ? 0 : v;
-                    }
-                }
-            }
+            y[o] = (withBias ? bias[o] : 0f) + TensorPrimitives.Dot(rows.AsSpan(o * In, In), x);
         }
     }
 }

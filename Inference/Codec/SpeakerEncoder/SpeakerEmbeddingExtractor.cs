@@ -1,4 +1,5 @@
 using System.Buffers;
+using Qwen3Tts.Inference.Kernels.Float;
 using Qwen3Tts.Inference.Qwen3;
 
 namespace Qwen3Tts.Inference.Codec.SpeakerEncoder;
@@ -12,11 +13,14 @@ public sealed class SpeakerEmbeddingExtractor
 {
     private readonly SpeakerMelSpectrogram frontEnd = SpeakerMelSpectrogram.Shared;
     private readonly RowParallelism threads;
+    private readonly FloatKernelPath path;
 
-    public SpeakerEmbeddingExtractor(SpeakerEncoderWeights weights, RowParallelism? threads = null)
+    /// <param name="path">The float kernels' instruction set; default the best this CPU has (all paths give the same bits).</param>
+    public SpeakerEmbeddingExtractor(SpeakerEncoderWeights weights, RowParallelism? threads = null, FloatKernelPath? path = null)
     {
         Network = new EcapaTdnn(weights);
         this.threads = threads ?? RowParallelism.Shared;
+        this.path = path ?? FloatKernelPaths.Best;
         MinimumSamples = Math.Max(SpeakerMelSpectrogram.MinimumSamples, Network.MinimumFrames * SpeakerMelSpectrogram.HopLength);
     }
 
@@ -65,7 +69,7 @@ public sealed class SpeakerEmbeddingExtractor
             var melFrames = mel.AsSpan(0, frames * SpeakerMelSpectrogram.MelBands);
             frontEnd.Compute(audio, melFrames);
             cancellationToken.ThrowIfCancellationRequested();
-            Network.Forward(melFrames, frames, xvector, threads);
+            Network.Forward(melFrames, frames, xvector, threads, path);
         }
         finally
         {

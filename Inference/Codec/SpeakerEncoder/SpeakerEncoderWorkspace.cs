@@ -1,17 +1,17 @@
 using System.Buffers;
+using Qwen3Tts.Inference.Kernels.Float;
 using Qwen3Tts.Inference.Qwen3;
 
 namespace Qwen3Tts.Inference.Codec.SpeakerEncoder;
 
-/// <summary>The pooled buffers and the product job of one x-vector extraction; everything goes back to the pool on dispose.</summary>
-internal sealed class SpeakerEncoderWorkspace(RowParallelism threads) : IDisposable
+/// <summary>The pooled buffers and the conv call of one x-vector extraction; every buffer goes back to the pool on dispose.</summary>
+internal sealed class SpeakerEncoderWorkspace(RowParallelism threads, FloatKernelPath path) : IDisposable
 {
     private readonly List<float[]> rented = [];
-    private float[] unrolled = [];
+    private float[] padded = [];
+    private float[] convOutput = [];
 
-    public RowParallelism Threads { get; } = threads;
-
-    public SpeakerConvolution.ProductJob Job { get; } = new();
+    public PackedConv.ConvCall Call { get; } = new(threads, path);
 
     /// <summary>A pooled buffer of at least <paramref name="length"/> values, cleared.</summary>
     public float[] Rent(int length)
@@ -22,14 +22,19 @@ internal sealed class SpeakerEncoderWorkspace(RowParallelism threads) : IDisposa
         return buffer;
     }
 
-    /// <summary>The im2col buffer, grown as needed and reused by every conv of the extraction.</summary>
-    public float[] Unrolled(int length)
+    /// <summary>The reflect-padded conv input, grown as needed and reused by every conv of the extraction.</summary>
+    public float[] Padded(int length) => Grow(ref padded, length);
+
+    /// <summary>The conv kernels' raw output rows (lanes padded to 16), reused likewise.</summary>
+    public float[] ConvOutput(int length) => Grow(ref convOutput, length);
+
+    private float[] Grow(ref float[] buffer, int length)
     {
-        if (unrolled.Length < length)
+        if (buffer.Length < length)
         {
-            unrolled = Rent(length);
+            buffer = Rent(length);
         }
-        return unrolled;
+        return buffer;
     }
 
     public void Dispose()

@@ -35,6 +35,8 @@ public sealed class Qwen3TtsClient : IAsyncDisposable
                 o.ServiceId = options.ServiceId;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            // The cluster's own exception types (a refused clip, a missing model file) arrive as themselves where this process has them.
+            client.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Qwen3Tts"));
             if (options.AdoNetConnectionString is { Length: > 0 } connectionString)
             {
                 client.UseAdoNetClustering(o =>
@@ -93,6 +95,22 @@ public sealed class Qwen3TtsClient : IAsyncDisposable
         {
             yield return new SpeechChunk(TensorBytes.ToFloats(chunk.Samples), chunk.FramesSoFar, chunk.IsLast);
         }
+    }
+
+    /// <summary>
+    /// Encodes a reference clip into a voice on the cluster's boards (the codes on a vocoder silo, the x-vector on a
+    /// talker silo). <paramref name="samples"/> are mono at 24 kHz (resample first), at most 60 s.
+    /// </summary>
+    public async Task<ClonedVoice> EncodeVoiceAsync(ReadOnlyMemory<float> samples, int sampleRate = SynthesizedAudio.CodecSampleRate, CancellationToken cancellationToken = default)
+    {
+        if (samples.IsEmpty)
+        {
+            throw new ArgumentException("the clip has no samples", nameof(samples));
+        }
+        var encoded = await _cluster.GetGrain<IVoiceCloneGrain>(0).EncodeAsync(new ReferenceClipDto(TensorBytes.FromFloats(samples.Span), sampleRate), cancellationToken);
+        var codes = encoded.Codes;
+        return new ClonedVoice(TensorBytes.ToInt32s(codes.Codes), codes.Frames, codes.Codebooks,
+            encoded.Speaker.Embedding is { } embedding ? TensorBytes.ToFloats(embedding) : null, codes.SpeechTokenizer, codes.FrameRate, encoded.Speaker.Encoder);
     }
 
     public async ValueTask DisposeAsync()

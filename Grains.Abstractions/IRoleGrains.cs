@@ -29,6 +29,12 @@ public static class RoleCallTimeouts
 {
     /// <summary><see cref="ITalkerGrain.StartAsync"/>: a wait for a KV sequence (bounded by the talker's queue) plus the prefill.</summary>
     public const string TalkerStart = "00:05:00";
+
+    /// <summary>
+    /// Encoding a clip (at most 60 s) on a board, after the clips queued before it on that silo: seconds on a PC,
+    /// up to a minute on an RK3588 for a long clip, so well above the silo-wide 30 s.
+    /// </summary>
+    public const string VoiceEncoding = "00:05:00";
 }
 
 /// <summary>The code predictor; stateless per frame (sampling is seeded per frame), so any activation will do.</summary>

@@ -16,6 +16,10 @@ public static class TensorBytes
 
     public static long[] ToInt64s(byte[] bytes) => To<long>(bytes, "int64");
 
+    public static byte[] FromInt32s(ReadOnlySpan<int> values) => From(values);
+
+    public static int[] ToInt32s(byte[] bytes) => To<int>(bytes, "int32");
+
     private static byte[] From<T>(ReadOnlySpan<T> values) where T : unmanaged
     {
         RequireLittleEndian();

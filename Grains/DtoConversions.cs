@@ -2,6 +2,8 @@ using Qwen3Tts.Inference;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Sampling;
+using Qwen3Tts.Inference.Codec.Encoder;
+using Qwen3Tts.Inference.Voices.Cloning;
 
 namespace Qwen3Tts.Grains;
 
@@ -26,6 +28,23 @@ public static class DtoConversions
 
     public static VoiceDto ToDto(this VoiceReference voice) =>
         new(TensorBytes.FromInt64s(voice.Codes), voice.ReferenceText, voice.SpeakerEmbedding is { } speaker ? TensorBytes.FromFloats(speaker) : null);
+
+    /// <summary>A prepared clip (24 kHz mono) for the cloning grains.</summary>
+    public static ReferenceClipDto ToDto(this ReferenceAudio clip) => new(TensorBytes.FromFloats(clip.Samples), clip.SampleRate);
+
+    /// <summary>The voice the cluster encoded from <paramref name="clip"/>, put together as in-process encoding does.</summary>
+    public static EncodedVoice ToEncodedVoice(this EncodedVoiceDto dto, ReferenceAudio clip, string referenceText)
+    {
+        var codes = dto.Codes;
+        var values = TensorBytes.ToInt32s(codes.Codes);
+        if (codes.Frames < 1 || codes.Codebooks < 1 || values.Length != codes.Frames * codes.Codebooks)
+        {
+            throw new InvalidOperationException($"the cluster returned {values.Length} codes for {codes.Frames} frames of {codes.Codebooks}");
+        }
+        var reference = new ReferenceCodes(values, codes.Frames, codes.Codebooks, codes.SpeechTokenizer, codes.FrameRate);
+        var embedding = dto.Speaker.Embedding is { } bytes ? TensorBytes.ToFloats(bytes) : null;
+        return EncodedVoices.Assemble(clip, referenceText, reference, embedding, dto.Speaker.Encoder);
+    }
 
     public static SamplingOptions ToInference(this SamplingDto dto) =>
         new(dto.Temperature, dto.TopK, dto.TopP, dto.RepetitionPenalty, dto.RepetitionWindow, dto.MinNewTokens, dto.DoSample);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Qwen3Tts.Cli.Voices;
 using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Voices;
@@ -39,9 +40,10 @@ internal static class VoicesCommand
         var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest clip accepted", DefaultValueFactory = _ => new CloneLimits().MaxSeconds };
         var directory = DirectoryOption();
         var models = ModelsListCommand.ModelsDirectoryOption();
-        var command = new Command("add", "Clone a voice from a reference clip and save it in the library as NAME")
+        var cluster = Speech.SpeechBackends.ClusterOption();
+        var command = new Command("add", "Clone a voice from a reference clip and save it in the library as NAME (encoded here, or on the cluster's boards with --cluster)")
         {
-            name, audio, text, maxSeconds, directory, models,
+            name, audio, text, maxSeconds, directory, models, cluster,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -54,7 +56,9 @@ internal static class VoicesCommand
             var referenceText = ReferenceClips.RequireText(parse.GetValue(text), limits);
             var clip = ReferenceClips.FromFile(parse.GetValue(audio)!, limits);
 
-            await using var encoding = VoiceEncodingBackends.Embedded(parse.GetValue(models));
+            using var logging = CliLogging.Create(parse, LogLevel.Warning);
+            await using var encoding = await VoiceEncodingBackends.OpenAsync(
+                Speech.SpeechBackends.ClusterConfig(parse.GetValue(cluster)), parse.GetValue(models), logging, ct);
             var entry = await new VoiceCloner(encoding, library).AddAsync(voiceName, clip, referenceText, ct);
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"added voice '{entry.Name}': {clip.Source.DurationSeconds:F2} s ({clip.Source.Describe()}) -> {entry.Frames} frames, " +

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Qwen3Tts.Client;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Prompt;
+using Qwen3Tts.Inference.Voices.Cloning;
 
 namespace Qwen3Tts.Cli.Speech;
 
@@ -9,6 +10,8 @@ namespace Qwen3Tts.Cli.Speech;
 internal sealed class ClusterSpeechBackend(Qwen3TtsClient client, string description) : ISpeechBackend
 {
     public string Description => $"cluster ({description})";
+
+    public IVoiceEncoding VoiceEncoding { get; } = new Voices.ClusterVoiceEncoding(client);
 
     public async IAsyncEnumerable<AudioChunk> StreamAsync(SynthesisRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

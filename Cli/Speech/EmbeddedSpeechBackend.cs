@@ -1,4 +1,5 @@
 using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Voices.Cloning;
 
 namespace Qwen3Tts.Cli.Speech;
 
@@ -8,6 +9,8 @@ internal sealed class EmbeddedSpeechBackend(LocalTtsModels models, string models
     private readonly SpeechSynthesizer _synthesizer = new(models);
 
     public string Description => $"embedded (models in {modelsDirectory})";
+
+    public IVoiceEncoding VoiceEncoding { get; } = Voices.VoiceEncodingBackends.Local(modelsDirectory);
 
     public IAsyncEnumerable<AudioChunk> StreamAsync(SynthesisRequest request, CancellationToken cancellationToken) =>
         _synthesizer.StreamAsync(request, cancellationToken);

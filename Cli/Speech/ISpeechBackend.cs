@@ -1,4 +1,5 @@
 using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Voices.Cloning;
 
 namespace Qwen3Tts.Cli.Speech;
 
@@ -12,4 +13,7 @@ internal interface ISpeechBackend : IAsyncDisposable
     string Description { get; }
 
     IAsyncEnumerable<AudioChunk> StreamAsync(SynthesisRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Where this backend encodes reference clips into voices: the same models, or the same cluster.</summary>
+    IVoiceEncoding VoiceEncoding { get; }
 }

@@ -36,6 +36,12 @@ internal static class SpeechBackends
             var models = LocalTtsModels.Load(store, new TalkerOptions(), logger: logging.CreateLogger("qwen3-tts"));
             return new EmbeddedSpeechBackend(models, directory);
         }
+        return new ClusterSpeechBackend(await ConnectAsync(clusterConfig, logging, cancellationToken).ConfigureAwait(false), clusterConfig);
+    }
+
+    /// <summary>A client of the cluster that <paramref name="clusterConfig"/> describes; one that does not answer is a <see cref="ClusterUnreachableException"/>.</summary>
+    public static async Task<Qwen3TtsClient> ConnectAsync(string clusterConfig, ILoggerFactory logging, CancellationToken cancellationToken)
+    {
         if (!File.Exists(clusterConfig))
         {
             throw new ArgumentException($"cluster configuration '{clusterConfig}' does not exist (see `qwen3-tts init`)");
@@ -46,8 +52,7 @@ internal static class SpeechBackends
         options.Logging = logging.CreateLogger("qwen3-tts").IsEnabled(LogLevel.Debug) ? logging : null;
         try
         {
-            var client = await Qwen3TtsClient.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
-            return new ClusterSpeechBackend(client, clusterConfig);
+            return await Qwen3TtsClient.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
         {

@@ -1,26 +1,36 @@
+using Microsoft.Extensions.Logging;
+using Qwen3Tts.Client;
 using Qwen3Tts.Inference.Codec.Encoder;
 using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Voices.Cloning;
 
 namespace Qwen3Tts.Cli.Voices;
 
-/// <summary>Picks where clips are encoded, as <see cref="Speech.SpeechBackends"/> picks where speech is made.</summary>
+/// <summary>Picks where `voices add` encodes a clip, as <see cref="Speech.SpeechBackends"/> picks where speech is made.</summary>
 internal static class VoiceEncodingBackends
 {
-    /// <summary>In this process, with the speech tokenizer (and speaker encoder) of the models directory, loaded on first use.</summary>
-    public static IVoiceEncodingBackend Embedded(string? modelsDirectory)
+    public static async Task<IVoiceEncodingBackend> OpenAsync(string? clusterConfig, string? modelsDirectory, ILoggerFactory logging, CancellationToken cancellationToken)
     {
-        var directory = Commands.ModelsListCommand.ModelsDirectory(modelsDirectory);
-        return new EmbeddedVoiceEncoding(new LocalVoiceEncoding(new ModelStore(new ModelStoreOptions { ModelsDirectory = directory })), directory);
+        if (clusterConfig is null)
+        {
+            var directory = Commands.ModelsListCommand.ModelsDirectory(modelsDirectory);
+            return new Owned(Local(directory), $"here (speech tokenizer of {directory})", null);
+        }
+        var client = await Speech.SpeechBackends.ConnectAsync(clusterConfig, logging, cancellationToken).ConfigureAwait(false);
+        return new Owned(new ClusterVoiceEncoding(client), $"by the cluster ({clusterConfig})", client);
     }
 
-    private sealed class EmbeddedVoiceEncoding(LocalVoiceEncoding encoding, string directory) : IVoiceEncodingBackend
+    /// <summary>In this process, with the speech tokenizer (and speaker encoder) of the models directory, loaded on first use.</summary>
+    public static LocalVoiceEncoding Local(string modelsDirectory) =>
+        new(new ModelStore(new ModelStoreOptions { ModelsDirectory = modelsDirectory }));
+
+    private sealed class Owned(IVoiceEncoding encoding, string description, Qwen3TtsClient? client) : IVoiceEncodingBackend
     {
-        public string Description => $"here (speech tokenizer of {directory})";
+        public string Description => description;
 
         public Task<EncodedVoice> EncodeAsync(ReferenceAudio clip, string referenceText, CancellationToken cancellationToken = default) =>
             encoding.EncodeAsync(clip, referenceText, cancellationToken);
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public ValueTask DisposeAsync() => client?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }

@@ -12,6 +12,7 @@ using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
+using Qwen3Tts.Inference.Voices.Cloning;
 
 namespace Qwen3Tts.Grains.Hosting;
 
@@ -50,6 +51,8 @@ public static class TtsSiloBuilderExtensions
             var vocoder = VocoderLoader.Load(store, options.Vocoder, NullLogger.Instance);
             // A factory registration makes the container dispose the vocoder with the silo.
             silo.Services.AddSingleton<IVocoder>(_ => vocoder);
+            // Voice cloning's audio encoder: the other half of the speech tokenizer, loaded by the first clip.
+            silo.Services.AddSingleton(new ReferenceCodesEncoder(store));
         }
         if (options.Has(GrainRoles.Talker))
         {
@@ -57,6 +60,8 @@ public static class TtsSiloBuilderExtensions
             var talker = TalkerEngine.Load(store.ResolveTalker(), options.Talker, NullLogger.Instance);
             silo.Services.AddSingleton(_ => talker);
             silo.Services.AddSingleton(new TalkerAdmission(options.Talker.MaxSequences, options.TalkerQueue));
+            // Voice cloning's x-vector: the speaker encoder beside the talker's weights, loaded by the first clip.
+            silo.Services.AddSingleton(new ReferenceSpeakerEncoder(store));
         }
         return silo;
     }

@@ -60,6 +60,26 @@ public sealed class SiloProcessClientTests(TinyModelsFixture fixture) : IClassFi
         Assert.Contains("embedded mode", seedConvention.Error);
     }
 
+    [Fact]
+    public async Task VoicesAddWithClusterEncodesOnTheSiloTheSameVoiceAsHere()
+    {
+        var wav = Voices.CloneFixtures.WriteReferenceWav(_dir);
+        var clustered = await RunCliAsync(["voices", "add", "anna", "-a", wav, "-r", "Some reference words.", "--voices", Path.Combine(_dir, "c"), "--cluster", Silo.Config]);
+        var local = await RunCliAsync(["voices", "add", "anna", "-a", wav, "-r", "Some reference words.", "--voices", Path.Combine(_dir, "l"), "--models", fixture.Directory]);
+
+        Assert.True(clustered.Code == 0, clustered.Error);
+        Assert.True(local.Code == 0, local.Error);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_dir, "l", "anna.json")), await File.ReadAllBytesAsync(Path.Combine(_dir, "c", "anna.json")));
+
+        await using var client = await Qwen3TtsClient.ConnectAsync(new Qwen3TtsClientOptions { ClusterId = "process-test", ServiceId = "process-test", GatewayPorts = [Silo.GatewayPort] });
+        var clip = Inference.Voices.Cloning.ReferenceClips.FromFile(wav, new());
+        var voice = await client.EncodeVoiceAsync(clip.Samples);
+        Assert.Equal(17, voice.Frames);
+        Assert.StartsWith("sha256:", voice.SpeechTokenizer);
+        var refused = await Assert.ThrowsAnyAsync<ArgumentException>(() => client.EncodeVoiceAsync(new float[100], 8000));
+        Assert.Contains("24000 Hz", refused.Message);
+    }
+
     private static async Task<(int Code, string Error)> RunCliAsync(string[] args)
     {
         var error = new StringWriter();

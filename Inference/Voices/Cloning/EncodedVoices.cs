@@ -1,0 +1,15 @@
+using Qwen3Tts.Inference.Codec.Encoder;
+
+namespace Qwen3Tts.Inference.Voices.Cloning;
+
+/// <summary>Puts a voice together from its parts, wherever they were computed (this process or two silos).</summary>
+public static class EncodedVoices
+{
+    public static EncodedVoice Assemble(ReferenceAudio clip, string referenceText, ReferenceCodes codes, float[]? speakerEmbedding, string? speakerEncoder)
+    {
+        var source = clip.Source;
+        return new EncodedVoice(referenceText.Trim(), codes.Codes, codes.Frames, codes.Codebooks, speakerEmbedding,
+            new WavSource(source.SampleRate, source.Channels, source.Describe(), source.DurationSeconds),
+            new VoiceEncoderIdentity(codes.SpeechTokenizer, codes.FrameRate, speakerEncoder));
+    }
+}

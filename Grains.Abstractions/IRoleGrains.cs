@@ -18,7 +18,8 @@ public interface ITalkerGrain : IGrainWithStringKey, IPlacedGrain
     [ResponseTimeout(RoleCallTimeouts.TalkerStart)]
     Task<TalkerStartDto> StartAsync(SynthesisRequestDto request, ulong seed, float eosBoost, CancellationToken cancellationToken = default);
 
-    Task<TalkerStepDto> StepAsync(byte[] feedback, float eosBoost, CancellationToken cancellationToken = default);
+    /// <param name="usedCode0">The code 0 the previous frame really had (the talker's choice, or a teacher's).</param>
+    Task<TalkerStepDto> StepAsync(byte[] feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken = default);
 
     /// <summary>Frees the request's KV sequence; idempotent.</summary>
     Task ReleaseAsync();
@@ -40,7 +41,8 @@ public static class RoleCallTimeouts
 /// <summary>The code predictor; stateless per frame (sampling is seeded per frame), so any activation will do.</summary>
 public interface IPredictorGrain : IGrainWithIntegerKey, IPlacedGrain
 {
-    Task<PredictedFrameDto> PredictAsync(byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, CancellationToken cancellationToken = default);
+    /// <param name="teacherCodes">Null, or the frame's 15 sub-codes to force (teacher forcing).</param>
+    Task<PredictedFrameDto> PredictAsync(byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, long[]? teacherCodes = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The vocoder stream of one request, keyed by the request id.</summary>

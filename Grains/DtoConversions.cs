@@ -17,10 +17,22 @@ public static class DtoConversions
             Convention: ParseEnum<PromptConvention>(dto.Convention, "prompt convention"))
         {
             Eos = dto.MaxFrames is { } max ? new EosOptions(MaxFrames: max) : null,
+            EosMode = dto.Eos is { } eos ? ParseEnum<EosMode>(eos, "eos mode") : null,
+            Speaker = dto.Speaker,
+            Instructions = dto.Instructions,
+            TeacherCodes = dto.TeacherCodes is { } teacher ? TensorBytes.ToInt64s(teacher) : null,
+            RecordCodes = dto.RecordCodes,
         };
 
     public static SynthesisRequestDto ToDto(this SynthesisRequest request) =>
-        new(request.Text, request.Language, request.Seed, request.Sampling.ToString(), request.Layout.ToString(), request.Convention.ToString(), request.Eos?.MaxFrames, request.Voice?.ToDto());
+        new(request.Text, request.Language, request.Seed, request.Sampling.ToString(), request.Layout.ToString(), request.Convention.ToString(), request.Eos?.MaxFrames, request.Voice?.ToDto())
+        {
+            Eos = request.EosMode?.ToString(),
+            Speaker = request.Speaker,
+            Instructions = request.Instructions,
+            TeacherCodes = request.TeacherCodes is { } teacher ? TensorBytes.FromInt64s(teacher) : null,
+            RecordCodes = request.RecordCodes,
+        };
 
     /// <summary>The voice's own constructor checks shape and code range, so a bad voice fails with a named error.</summary>
     public static VoiceReference ToInference(this VoiceDto dto) =>

@@ -19,14 +19,16 @@ public sealed class PredictorGrain(CodePredictorQueue queue) : Grain, IPredictor
 {
     private readonly ConcurrentBag<LocalPredictorChannel.StepSampler> _samplers = [];
 
-    public async Task<PredictedFrameDto> PredictAsync(byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, CancellationToken cancellationToken)
+    public async Task<PredictedFrameDto> PredictAsync(byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, long[]? teacherCodes,
+        CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var sampler = _samplers.TryTake(out var free) ? free : new LocalPredictorChannel.StepSampler();
         try
         {
-            var frame = await LocalPredictorChannel.PredictAsync(queue, sampler, TensorBytes.ToFloats(talkerHidden), code0, sampling.ToInference(), seed, frameIndex, cancellationToken);
-            return new PredictedFrameDto(frame.Codes, TensorBytes.FromFloats(frame.Feedback));
+            var frame = await LocalPredictorChannel.PredictAsync(queue, sampler, TensorBytes.ToFloats(talkerHidden), code0, sampling.ToInference(), seed, frameIndex,
+                teacherCodes, cancellationToken);
+            return new PredictedFrameDto(frame.Codes, TensorBytes.FromFloats(frame.Feedback), frame.Choices);
         }
         finally
         {

@@ -28,7 +28,7 @@ public sealed class SynthesisGrain(ILogger<SynthesisGrain> logger) : Grain, ISyn
             while (await NextAsync(chunks, requestId))
             {
                 var chunk = chunks.Current;
-                yield return new AudioChunkDto(TensorBytes.FromFloats(chunk.Samples.Span), chunk.FramesSoFar, chunk.IsLast);
+                yield return new AudioChunkDto(TensorBytes.FromFloats(chunk.Samples.Span), chunk.FramesSoFar, chunk.IsLast, chunk.Codes);
             }
         }
         finally

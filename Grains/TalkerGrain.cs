@@ -31,7 +31,8 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
         try
         {
             var start = await _utterance.StartAsync(request.ToInference(), seed, eosBoost, wait.Token);
-            return new TalkerStartDto(ToDto(start.First), start.PromptRows, start.ExpectedFrames, start.FrameCapacity);
+            return new TalkerStartDto(ToDto(start.First), start.PromptRows, start.ExpectedFrames, start.FrameCapacity,
+                start.EosCode, start.DefaultMaxFrames, (start.PredictorSampling ?? engine.Generation.Predictor).ToDto());
         }
         catch (OperationCanceledException) when (wait.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -47,10 +48,10 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
         }
     }
 
-    public async Task<TalkerStepDto> StepAsync(byte[] feedback, float eosBoost, CancellationToken cancellationToken)
+    public async Task<TalkerStepDto> StepAsync(byte[] feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken)
     {
         var utterance = _utterance ?? throw new InvalidOperationException($"request '{this.GetPrimaryKeyString()}' has not started on this talker");
-        return ToDto(await utterance.StepAsync(TensorBytes.ToFloats(feedback), eosBoost, cancellationToken));
+        return ToDto(await utterance.StepAsync(TensorBytes.ToFloats(feedback), usedCode0, eosBoost, cancellationToken));
     }
 
     /// <summary>

@@ -11,11 +11,12 @@ public sealed class GrainTalkerChannel(ITalkerGrain grain) : ITalkerChannel
     public async Task<TalkerStartResult> StartAsync(SynthesisRequest request, ulong seed, float eosBoost, CancellationToken cancellationToken)
     {
         var start = await RoleCalls.CallAsync(GrainRoles.Talker, () => grain.StartAsync(request.ToDto(), seed, eosBoost, cancellationToken));
-        return new TalkerStartResult(ToResult(start.First), start.PromptRows, start.ExpectedFrames, start.FrameCapacity);
+        return new TalkerStartResult(ToResult(start.First), start.PromptRows, start.ExpectedFrames, start.FrameCapacity,
+            start.EosCode, start.DefaultMaxFrames, start.PredictorSampling.ToInference());
     }
 
-    public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, float eosBoost, CancellationToken cancellationToken) =>
-        ToResult(await RoleCalls.CallAsync(GrainRoles.Talker, () => grain.StepAsync(TensorBytes.FromFloats(feedback.Span), eosBoost, cancellationToken)));
+    public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken) =>
+        ToResult(await RoleCalls.CallAsync(GrainRoles.Talker, () => grain.StepAsync(TensorBytes.FromFloats(feedback.Span), usedCode0, eosBoost, cancellationToken)));
 
     public async ValueTask DisposeAsync()
     {

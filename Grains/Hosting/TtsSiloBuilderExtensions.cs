@@ -8,6 +8,7 @@ using Qwen3Tts.Grains.Admission;
 using Qwen3Tts.Grains.Lifetime;
 using Qwen3Tts.Grains.Metrics;
 using Qwen3Tts.Grains.Placement;
+using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Talker;
@@ -41,7 +42,7 @@ public static class TtsSiloBuilderExtensions
         if (options.Has(GrainRoles.Predictor))
         {
             options.Predictor.Validate();
-            var predictor = CodePredictorLoader.Load(store.ResolvePredictor());
+            var predictor = ModelSetLoader.LoadPredictor(store, options.Quant, NullLogger.Instance);
             silo.Services.AddSingleton(predictor);
             // One queue per silo: the frames of all requests on this silo batch together; disposed with the silo.
             silo.Services.AddSingleton(_ => CodePredictorQueue.Create(predictor, options.Predictor));
@@ -57,7 +58,8 @@ public static class TtsSiloBuilderExtensions
         if (options.Has(GrainRoles.Talker))
         {
             options.TalkerQueue.Validate();
-            var talker = TalkerEngine.Load(store.ResolveTalker(), options.Talker, NullLogger.Instance);
+            options.Talker.Quant = options.Quant;
+            var talker = ModelSetLoader.LoadTalker(store, options.Talker, NullLogger.Instance);
             silo.Services.AddSingleton(_ => talker);
             silo.Services.AddSingleton(new TalkerAdmission(options.Talker.MaxSequences, options.TalkerQueue));
             // Voice cloning's x-vector: the speaker encoder beside the talker's weights, loaded by the first clip.

@@ -1,4 +1,5 @@
 using Qwen3Tts.Grains.Admission;
+using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
@@ -13,6 +14,12 @@ public sealed class TtsSiloOptions
 
     /// <summary>Models directory; null = the store default (<c>QWEN3_TTS_MODELS</c> or the XDG data dir).</summary>
     public string? ModelsDirectory { get; set; }
+
+    /// <summary>
+    /// Precision of an official snapshot's talker runtime GGUF and predictor weights (cluster.json <c>quant</c>,
+    /// <c>--quant</c>): f32, bf16, f16, q8_0 (default) or q4_0.
+    /// </summary>
+    public WeightPrecision Quant { get; set; } = WeightPrecisionNames.Default;
 
     public TalkerOptions Talker { get; set; } = new();
 

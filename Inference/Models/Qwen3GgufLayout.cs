@@ -27,6 +27,21 @@ public static class Qwen3GgufLayout
 
     public static IEnumerable<string> LayerSuffixes => LayerTensors.Select(t => t.Suffix);
 
+    /// <summary>Writes the llama.cpp hyper-parameter keys of a Qwen3 stack under an architecture prefix (the inverse of <see cref="ReadConfig"/>).</summary>
+    public static void WriteHyperParameters(GgufWriter gguf, string arch, Qwen3DecoderConfig c)
+    {
+        gguf.AddUInt32($"{arch}.block_count", (uint)c.LayerCount);
+        gguf.AddUInt32($"{arch}.context_length", (uint)c.ContextLength);
+        gguf.AddUInt32($"{arch}.embedding_length", (uint)c.HiddenSize);
+        gguf.AddUInt32($"{arch}.feed_forward_length", (uint)c.FeedForwardSize);
+        gguf.AddUInt32($"{arch}.attention.head_count", (uint)c.HeadCount);
+        gguf.AddUInt32($"{arch}.attention.head_count_kv", (uint)c.KeyValueHeadCount);
+        gguf.AddUInt32($"{arch}.attention.key_length", (uint)c.HeadDim);
+        gguf.AddUInt32($"{arch}.attention.value_length", (uint)c.HeadDim);
+        gguf.AddFloat32($"{arch}.attention.layer_norm_rms_epsilon", c.RmsNormEpsilon);
+        gguf.AddFloat32($"{arch}.rope.freq_base", c.RopeTheta);
+    }
+
     /// <summary>Reads the config under <paramref name="arch"/>; the layer count may come from another key.</summary>
     public static Qwen3DecoderConfig ReadConfig(GgufFile gguf, string arch, string? layerCountKey = null, uint fallbackContext = 4096)
     {

@@ -8,9 +8,18 @@ public readonly record struct TalkerStepResult(ReadOnlyMemory<float> Hidden, int
 
 /// <summary>
 /// What the talker tells the driver when an utterance starts. <paramref name="FrameCapacity"/> is how many
-/// frames the request's KV context can still hold after its prompt.
+/// frames the request's KV context can still hold after its prompt. The driver may run where no model is
+/// loaded (a gateway silo), so the model's own facts come with it: its EOS code, its default frame cap
+/// (generation_config.json's max_new_tokens) and the predictor's sampling for this request.
 /// </summary>
-public readonly record struct TalkerStartResult(TalkerStepResult First, int PromptRows, int ExpectedFrames, int FrameCapacity = int.MaxValue);
+public readonly record struct TalkerStartResult(
+    TalkerStepResult First,
+    int PromptRows,
+    int ExpectedFrames,
+    int FrameCapacity = int.MaxValue,
+    int EosCode = CodecTokenIds.Eos,
+    int DefaultMaxFrames = 8191,
+    SamplingOptions? PredictorSampling = null);
 
 /// <summary>
 /// The talker side of one utterance: tokenizes and prefills on start, then one step per frame.
@@ -20,18 +29,27 @@ public interface ITalkerChannel : IAsyncDisposable
 {
     Task<TalkerStartResult> StartAsync(SynthesisRequest request, ulong seed, float eosBoost, CancellationToken cancellationToken);
 
-    /// <summary>Feeds the previous frame's feedback embedding and samples the next code 0.</summary>
-    Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, float eosBoost, CancellationToken cancellationToken);
+    /// <summary>
+    /// Feeds the previous frame's feedback embedding and samples the next code 0. <paramref name="usedCode0"/> is the
+    /// code 0 that frame really had (the talker's own choice, or the teacher's): it joins the repetition history.
+    /// </summary>
+    Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken);
 }
 
 /// <summary>The code predictor: codebooks 1..15 of a frame and the feedback embedding for the next talker step.</summary>
 public interface IPredictorChannel
 {
-    Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex, CancellationToken cancellationToken);
+    /// <param name="teacherCodes">Null, or the frame's 15 sub-codes to force: each is fed in place of the model's
+    /// choice, and <see cref="PredictedFrame.Choices"/> reports what the model chose given the teacher's earlier codes.</param>
+    Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,
+        long[]? teacherCodes, CancellationToken cancellationToken);
 }
 
-/// <summary>A frame's 16 codes and the embedding the talker consumes next.</summary>
-public sealed record PredictedFrame(long[] Codes, float[] Feedback)
+/// <summary>
+/// A frame's 16 codes (what the vocoder gets), the embedding the talker consumes next, and the 15 sub-codes
+/// the model chose (equal to <c>Codes[1..]</c> unless the frame was teacher-forced).
+/// </summary>
+public sealed record PredictedFrame(long[] Codes, float[] Feedback, long[]? Choices = null)
 {
     public static int CodeCount => CodecTokenIds.CodebookCount;
 }

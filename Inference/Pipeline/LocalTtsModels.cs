@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Talker;
@@ -32,24 +33,36 @@ public sealed class LocalTtsModels : IDisposable
 
     public VocoderOptions VocoderOptions { get; }
 
-    /// <summary>Resolves every role's files in the store (a clear error lists what is missing) and loads them.</summary>
-    public static LocalTtsModels Load(ModelStore store, TalkerOptions? talkerOptions = null, VocoderOptions? vocoderOptions = null, ILogger? logger = null, PredictorOptions? predictorOptions = null)
+    /// <summary>
+    /// Resolves every role's files in the store (a clear error lists what is missing) and loads them, from
+    /// either layout; <see cref="TalkerOptions.Quant"/> is the precision of the talker and the predictor.
+    /// </summary>
+    public static LocalTtsModels Load(ModelStore store, TalkerOptions? talkerOptions = null, VocoderOptions? vocoderOptions = null, ILogger? logger = null,
+        PredictorOptions? predictorOptions = null, IProgress<ConversionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         predictorOptions ??= new PredictorOptions();
         predictorOptions.Validate();
         logger ??= NullLogger.Instance;
-        var talkerFiles = store.ResolveTalker();
-        var predictorFiles = store.ResolvePredictor();
+        talkerOptions ??= new TalkerOptions();
         vocoderOptions ??= new VocoderOptions { Engine = store.Options.Vocoder };
+        // Check every role's files before loading any, so one message lists all that is missing.
         store.ResolveVocoder(vocoderOptions.Engine);
+        if (store.Layout == Models.ModelSetLayout.Official)
+        {
+            store.ResolveOfficial();
+        }
+        else
+        {
+            store.ResolveTalker();
+            store.ResolvePredictor();
+        }
 
         var clock = Stopwatch.StartNew();
-        var predictor = CodePredictorLoader.Load(predictorFiles);
-        logger.LogInformation("predictor loaded from {Path} in {Ms} ms", predictorFiles.Gguf, clock.ElapsedMilliseconds);
+        var predictor = ModelSetLoader.LoadPredictor(store, talkerOptions.Quant, logger);
         var vocoder = VocoderLoader.Load(store, vocoderOptions, logger);
         try
         {
-            var talker = TalkerEngine.Load(talkerFiles, talkerOptions ?? new TalkerOptions(), logger);
+            var talker = ModelSetLoader.LoadTalker(store, talkerOptions, logger, progress, cancellationToken);
             logger.LogInformation("all roles loaded in {Ms} ms", clock.ElapsedMilliseconds);
             return new LocalTtsModels(talker, predictor, vocoder, vocoderOptions, predictorOptions);
         }

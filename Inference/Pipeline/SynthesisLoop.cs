@@ -6,8 +6,9 @@ namespace Qwen3Tts.Inference.Pipeline;
 
 /// <summary>
 /// The autoregressive frame loop shared by the in-process pipeline and the Orleans SynthesisGrain:
-/// talker step -> code predictor -> vocoder, under the EOS policy. Frame i's code 0 is sampled from
+/// talker step -> code predictor -> vocoder, under the request's EOS mode. Frame i's code 0 is sampled from
 /// the talker state after frame i-1's feedback; an EOS code 0 ends the utterance and is never voiced.
+/// Under teacher forcing the teacher's frames are voiced and fed back while the model's choices are recorded.
 /// </summary>
 public static class SynthesisLoop
 {
@@ -41,31 +42,44 @@ public static class SynthesisLoop
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var seed = request.Seed ?? SamplingRandom.FromEntropy().Seed;
-        var eosOptions = request.Eos ?? new EosOptions();
-        var predictorSampling = SamplingPresets.For(request.Sampling).Predictor;
+        var mode = request.EffectiveEosMode;
+        var teacher = TeacherFrames.Of(request.TeacherCodes);
+        // Under teacher forcing the model's EOS choice is recorded like any other decision, and the teacher's length decides.
+        var never = mode == EosMode.Never;
 
-        // The first boost is 0 unless the schedule starts at step 0; the estimate is not known before the start.
-        var start = await talker.StartAsync(request, seed, 0f, cancellationToken).ConfigureAwait(false);
-        var eos = new EosPolicy(start.ExpectedFrames, eosOptions, request.Voice is not null);
+        // The first boost is 0 unless EOS is masked; the estimate the seed's schedule needs is not known before the start.
+        var start = await talker.StartAsync(request, seed, never ? float.NegativeInfinity : 0f, cancellationToken).ConfigureAwait(false);
+        var maxFrames = teacher?.Count ?? request.Eos?.MaxFrames ?? start.DefaultMaxFrames;
+        var eos = new EosPolicy(start.ExpectedFrames, (request.Eos ?? new EosOptions()) with { MaxFrames = maxFrames, Enabled = mode == EosMode.Seed && teacher is null },
+            request.Voice is not null);
+        var predictorSampling = start.PredictorSampling ?? SamplingPresets.For(request.Sampling).Predictor;
+        var recorded = request.RecordCodes ? new List<long>() : null;
         var current = start.First;
         var frames = 0;
 
-        while (current.Code0 != CodecTokenIds.Eos)
+        while (current.Code0 != start.EosCode || teacher is not null)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var frame = await predictor.PredictAsync(current.Hidden, current.Code0, predictorSampling, seed, frames, cancellationToken).ConfigureAwait(false);
+            var code0 = teacher?.Code0(frames) ?? current.Code0;
+            var frame = await predictor.PredictAsync(current.Hidden, code0, predictorSampling, seed, frames, teacher?.SubCodes(frames), cancellationToken).ConfigureAwait(false);
+            if (recorded is not null)
+            {
+                recorded.Add(current.Code0);
+                recorded.AddRange(frame.Choices ?? frame.Codes[1..]);
+            }
             frames++;
             var audio = await vocoder.AppendAsync(frame.Codes, cancellationToken).ConfigureAwait(false);
             if (!audio.IsEmpty)
             {
-                yield return new AudioChunk(audio, frames, IsLast: false);
+                yield return new AudioChunk(audio, frames, IsLast: false, Drain(recorded));
             }
             // A full KV context ends the utterance like the hard cap does, rather than failing it.
             if (eos.ShouldForceStop(frames) || frames >= start.FrameCapacity)
             {
                 break;
             }
-            current = await talker.StepAsync(frame.Feedback, eos.BoostAt(frames), cancellationToken).ConfigureAwait(false);
+            var boost = never ? float.NegativeInfinity : teacher is null ? eos.BoostAt(frames) : 0f;
+            current = await talker.StepAsync(frame.Feedback, code0, boost, cancellationToken).ConfigureAwait(false);
         }
 
         if (frames == 0)
@@ -73,6 +87,48 @@ public static class SynthesisLoop
             throw new SynthesisException("the talker ended the utterance before producing any audio frame");
         }
         var tail = await vocoder.FlushAsync(cancellationToken).ConfigureAwait(false);
-        yield return new AudioChunk(tail, frames, IsLast: true);
+        yield return new AudioChunk(tail, frames, IsLast: true, Drain(recorded));
+    }
+
+    private static long[]? Drain(List<long>? recorded)
+    {
+        if (recorded is null)
+        {
+            return null;
+        }
+        var codes = recorded.ToArray();
+        recorded.Clear();
+        return codes;
+    }
+
+    /// <summary>A teacher's [frames, 16] codes, validated once.</summary>
+    private sealed class TeacherFrames(long[] codes)
+    {
+        public int Count => codes.Length / CodecTokenIds.CodebookCount;
+
+        public static TeacherFrames? Of(long[]? codes)
+        {
+            if (codes is null)
+            {
+                return null;
+            }
+            if (codes.Length == 0 || codes.Length % CodecTokenIds.CodebookCount != 0)
+            {
+                throw new ArgumentException($"teacher codes must be a non-empty [frames, {CodecTokenIds.CodebookCount}] array; got {codes.Length} values");
+            }
+            for (var i = 0; i < codes.Length; i++)
+            {
+                if ((ulong)codes[i] >= CodecTokenIds.CodebookSize)
+                {
+                    throw new ArgumentException(
+                        $"teacher code out of range at frame {i / CodecTokenIds.CodebookCount}, codebook {i % CodecTokenIds.CodebookCount}: {codes[i]} (expected 0..{CodecTokenIds.CodebookSize - 1})");
+                }
+            }
+            return new TeacherFrames(codes);
+        }
+
+        public int Code0(int frame) => (int)codes[frame * CodecTokenIds.CodebookCount];
+
+        public long[] SubCodes(int frame) => codes.AsSpan(frame * CodecTokenIds.CodebookCount + 1, CodecTokenIds.CodebookCount - 1).ToArray();
     }
 }

@@ -16,6 +16,7 @@ public sealed class CodePredictorBatch
     private readonly CodePredictorWeights _weights;
     private readonly Qwen3Forward _forward;
     private readonly Qwen3KvCache[] _caches;
+    private readonly float[] _embeddings;
     private readonly float[] _inputs;
     private readonly float[] _hidden;
     private readonly float[] _logits;
@@ -29,8 +30,11 @@ public sealed class CodePredictorBatch
         // Two rows per session for the prefill (talker hidden, E0(code0)), one per step after that.
         _forward = new Qwen3Forward(weights.Stack, 2 * maxSessions, CodePredictorSession.PositionsPerFrame, parallelism);
         _caches = new Qwen3KvCache[maxSessions];
-        _inputs = new float[2 * maxSessions * weights.HiddenSize];
-        _hidden = new float[maxSessions * weights.HiddenSize];
+        // Talker-width rows (two per session for the prefill, one per step after that) and their
+        // projection to the stack's width when it is narrower (1.7B).
+        _embeddings = new float[2 * maxSessions * weights.HiddenSize];
+        _inputs = new float[2 * maxSessions * weights.StackHiddenSize];
+        _hidden = new float[maxSessions * weights.StackHiddenSize];
         _logits = new float[maxSessions * CodecTokenIds.CodebookSize];
     }
 
@@ -80,13 +84,15 @@ public sealed class CodePredictorBatch
             _caches[i] = session.Cache;
         }
         var caches = _caches.AsSpan(0, b);
-        var inputs = _inputs.AsSpan(0, b * hidden);
-        var hiddenStates = _hidden.AsSpan(0, b * hidden);
+        var width = _weights.StackHiddenSize;
+        var embeddings = _embeddings.AsSpan(0, b * hidden);
+        var hiddenStates = _hidden.AsSpan(0, b * width);
+        var parallelism = _forward.Parallelism;
         var logits = _logits.AsSpan(0, b * CodecTokenIds.CodebookSize);
 
         // Positions 0 and 1 of every session in one pass (talker hidden, then E0(code0)), as the single
         // session prefills both rows at once: the stack is read 15 times per frame either way.
-        var prefill = _inputs.AsSpan(0, 2 * b * hidden);
+        var prefill = _embeddings.AsSpan(0, 2 * b * hidden);
         for (var i = 0; i < b; i++)
         {
             talkerHiddens.Slice(i * hidden, hidden).CopyTo(prefill.Slice(2 * i * hidden, hidden));
@@ -94,7 +100,7 @@ public sealed class CodePredictorBatch
             code0Embedding.CopyTo(prefill.Slice((2 * i + 1) * hidden, hidden));
             TensorPrimitives.Add(_weights.TtsPadEmbedding, code0Embedding, feedbackOut.Slice(i * hidden, hidden));
         }
-        _forward.ForwardBatch(prefill, caches, hiddenStates, tokensPerSequence: 2);
+        _forward.ForwardBatch(_weights.StackInputs(prefill, 2 * b, _inputs, parallelism), caches, hiddenStates, tokensPerSequence: 2);
 
         for (var g = 0; g < groups; g++)
         {
@@ -104,13 +110,13 @@ public sealed class CodePredictorBatch
                 var code = FrameArguments.CheckedCode(samplers[i], samplers[i].Sample(logits.Slice(i * CodecTokenIds.CodebookSize, CodecTokenIds.CodebookSize)), g);
                 codesOut[i * groups + g] = code;
                 var embedding = _weights.CodeEmbedding(g, code);
-                embedding.CopyTo(inputs.Slice(i * hidden, hidden));
+                embedding.CopyTo(embeddings.Slice(i * hidden, hidden));
                 var feedback = feedbackOut.Slice(i * hidden, hidden);
                 TensorPrimitives.Add(feedback, embedding, feedback);
             }
             if (g < groups - 1)
             {
-                _forward.ForwardBatch(inputs, caches, hiddenStates);
+                _forward.ForwardBatch(_weights.StackInputs(embeddings, b, _inputs, parallelism), caches, hiddenStates);
             }
         }
         caches.Clear();

@@ -16,6 +16,7 @@ public sealed class CodePredictorSession
 
     private readonly Qwen3Forward _forward;
     private readonly float[] _prefill;
+    private readonly float[] _projected;
     private readonly float[] _hidden;
     private readonly float[] _logits = new float[CodecTokenIds.CodebookSize];
 
@@ -26,7 +27,8 @@ public sealed class CodePredictorSession
         _forward = new Qwen3Forward(weights.Stack, maxTokens: 2, maxPositions: PositionsPerFrame, parallelism);
         Cache = _forward.CreateCache();
         _prefill = new float[2 * weights.HiddenSize];
-        _hidden = new float[weights.HiddenSize];
+        _projected = new float[2 * weights.StackHiddenSize];
+        _hidden = new float[weights.StackHiddenSize];
     }
 
     public CodePredictorWeights Weights { get; }
@@ -35,7 +37,8 @@ public sealed class CodePredictorSession
 
     /// <summary>
     /// One frame: fresh cache; prefill [talkerHidden, E0(code0)] at positions 0 and 1; then head g on the
-    /// last hidden state gives code g+1, whose embedding is fed at position 2+g (g &lt; 14).
+    /// last hidden state gives code g+1, whose embedding is fed at position 2+g (g &lt; 14). Every input goes
+    /// through the weights' input projection (1.7B) first.
     /// </summary>
     /// <param name="talkerHidden">hidden: the talker's final-normed hidden state for this frame.</param>
     /// <param name="code0">the talker's codebook-0 code, 0..2047.</param>
@@ -54,7 +57,7 @@ public sealed class CodePredictorSession
         talkerHidden.CopyTo(_prefill);
         var code0Embedding = Weights.Code0Embedding(code0);
         code0Embedding.CopyTo(_prefill.AsSpan(hidden));
-        _forward.Forward(_prefill, 2, 0, Cache, _hidden);
+        _forward.Forward(Weights.StackInputs(_prefill, 2, _projected, _forward.Parallelism), 2, 0, Cache, _hidden);
         TensorPrimitives.Add(Weights.TtsPadEmbedding, code0Embedding, feedbackOut);
 
         for (var g = 0; g < CodePredictorWeights.GroupCount; g++)
@@ -66,7 +69,7 @@ public sealed class CodePredictorSession
             TensorPrimitives.Add(feedbackOut, embedding, feedbackOut);
             if (g < CodePredictorWeights.GroupCount - 1)
             {
-                _forward.Forward(embedding, 1, 2 + g, Cache, _hidden);
+                _forward.Forward(Weights.StackInputs(embedding, 1, _projected, _forward.Parallelism), 1, 2 + g, Cache, _hidden);
             }
         }
     }

@@ -7,7 +7,8 @@ namespace Qwen3Tts.Inference.Predictor;
 /// Everything the code predictor reads per frame: its 5-layer Qwen3 stack, the 15 codebook embeddings
 /// and 15 heads (one per codebook 1–15), the talker's codec embedding (which embeds code 0) and the
 /// tts_pad text embedding (part of the feedback sum). Shared read-only between sessions.
-/// Only the 0.6B layout is supported: talker width == predictor width, so no input projection.
+/// The embedding tables are talker-width (they are also summed into the talker's input); when the
+/// predictor is narrower (1.7B) <see cref="InputProjection"/> maps every input vector to its width.
 /// </summary>
 public sealed class CodePredictorWeights
 {
@@ -19,14 +20,21 @@ public sealed class CodePredictorWeights
         float[][] codecEmbeddings,
         QuantizedMatrix[] lmHeads,
         float[] talkerCodecEmbedding,
-        float[] ttsPadEmbedding)
+        float[] ttsPadEmbedding,
+        PredictorInputProjection? inputProjection = null)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(codecEmbeddings);
         ArgumentNullException.ThrowIfNull(lmHeads);
         ArgumentNullException.ThrowIfNull(talkerCodecEmbedding);
         ArgumentNullException.ThrowIfNull(ttsPadEmbedding);
-        var hidden = stack.Config.HiddenSize;
+        var width = stack.Config.HiddenSize;
+        if (inputProjection is not null && inputProjection.OutputWidth != width)
+        {
+            throw new ModelFormatException(
+                $"small_to_mtp_projection maps to {inputProjection.OutputWidth} values, the predictor's hidden size is {width}", null, "small_to_mtp_projection.weight");
+        }
+        var hidden = inputProjection?.InputWidth ?? width;
         if (codecEmbeddings.Length != GroupCount)
         {
             throw new ModelFormatException($"expected {GroupCount} codebook embeddings, found {codecEmbeddings.Length}", null, "code_pred.codec_embd.*.weight");
@@ -40,16 +48,25 @@ public sealed class CodePredictorWeights
             var table = codecEmbeddings[g] ?? throw new ModelFormatException("embedding is missing", null, $"code_pred.codec_embd.{g}.weight");
             ExpectTable($"code_pred.codec_embd.{g}.weight", table, CodecTokenIds.CodebookSize, hidden);
             var head = lmHeads[g] ?? throw new ModelFormatException("head is missing", null, $"code_pred.lm_head.{g}.weight");
-            Qwen3StackWeights.ExpectMatrix($"code_pred.lm_head.{g}.weight", head, CodecTokenIds.CodebookSize, hidden);
+            Qwen3StackWeights.ExpectMatrix($"code_pred.lm_head.{g}.weight", head, CodecTokenIds.CodebookSize, width);
         }
-        ExpectTable("talker.codec_embd.weight", talkerCodecEmbedding, CodecTokenIds.TalkerVocabSize, hidden);
+        if (talkerCodecEmbedding.LongLength % hidden != 0 || talkerCodecEmbedding.LongLength / hidden < CodecTokenIds.CodebookSize)
+        {
+            throw new ModelFormatException(
+                $"expected table [>= {CodecTokenIds.CodebookSize} x {hidden}] (its codebook-0 rows embed code 0), found {talkerCodecEmbedding.LongLength} values", null, "talker.codec_embd.weight");
+        }
         Qwen3StackWeights.ExpectVector("tts_pad_embed", ttsPadEmbedding, hidden);
         Stack = stack;
         CodecEmbeddings = codecEmbeddings;
         LmHeads = lmHeads;
         TalkerCodecEmbedding = talkerCodecEmbedding;
         TtsPadEmbedding = ttsPadEmbedding;
+        InputProjection = inputProjection;
+        HiddenSize = hidden;
     }
+
+    /// <summary>small_to_mtp_projection, or null when the predictor is as wide as the talker.</summary>
+    public PredictorInputProjection? InputProjection { get; }
 
     public Qwen3StackWeights Stack { get; }
 
@@ -65,7 +82,26 @@ public sealed class CodePredictorWeights
     /// <summary>[hidden]</summary>
     public float[] TtsPadEmbedding { get; }
 
-    public int HiddenSize => Stack.Config.HiddenSize;
+    /// <summary>Talker width: of the talker hidden state, the embedding tables and the feedback vector.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>The predictor stack's own width (= <see cref="HiddenSize"/> unless there is an input projection).</summary>
+    public int StackHiddenSize => Stack.Config.HiddenSize;
+
+    /// <summary>
+    /// The stack's input for <paramref name="n"/> talker-width rows: the rows themselves when the widths
+    /// agree (0.6B, no copy), else their projection written to <paramref name="scratch"/> (1.7B).
+    /// </summary>
+    internal ReadOnlySpan<float> StackInputs(ReadOnlySpan<float> talkerWidth, int n, Span<float> scratch, RowParallelism? parallelism)
+    {
+        if (InputProjection is null)
+        {
+            return talkerWidth[..(n * HiddenSize)];
+        }
+        var projected = scratch[..(n * StackHiddenSize)];
+        InputProjection.Apply(talkerWidth, n, projected, parallelism);
+        return projected;
+    }
 
     internal ReadOnlySpan<float> CodeEmbedding(int group, int code) =>
         CodecEmbeddings[group].AsSpan(code * HiddenSize, HiddenSize);

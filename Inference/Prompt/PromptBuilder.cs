@@ -3,13 +3,17 @@ using Qwen3Tts.Inference.Models;
 namespace Qwen3Tts.Inference.Prompt;
 
 /// <summary>
-/// Builds the talker prefill exactly as qwen3-tts-model.md §1.6 lays it out:
-/// role rows, the codec control block (language / speaker), then the layout-dependent tail
-/// (standard text, or in-context-learning text + reference frames).
+/// Builds the talker prefill exactly as the official generate() lays it out (qwen3-tts-model.md §1.6):
+/// the optional instruct block, role rows, the codec control block (language, speaker row), then the
+/// layout-dependent tail (standard text, or in-context-learning text + reference frames). Every id comes
+/// from the model's <see cref="TtsModelIds"/>.
 /// </summary>
-public sealed class PromptBuilder(IPromptEmbeddings embeddings)
+public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids = null)
 {
     private readonly int _h = embeddings.HiddenSize;
+    private readonly TtsModelIds _ids = ids ?? TtsModelIds.Published;
+
+    public TtsModelIds Ids => _ids;
 
     public TalkerPrompt Build(PromptRequest request)
     {
@@ -20,29 +24,43 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings)
         }
 
         var official = request.Convention == PromptConvention.Official;
-        var languageId = official ? TtsLanguage.CodecId(request.Language) : null;
+        var languageId = official ? LanguageId(request.Language, request.Speaker) : null;
         var speaker = official ? request.Voice?.SpeakerEmbedding : null;
         if (speaker is not null && speaker.Length != _h)
         {
             throw new ArgumentException($"speaker embedding has {speaker.Length} values, the talker expects {_h}", nameof(request));
         }
+        int? speakerRow = official && request.Speaker is { } name ? SpeakerId(name) : null;
+        if (speakerRow is not null && speaker is not null)
+        {
+            throw new ArgumentException("a prompt takes either a built-in speaker or a speaker embedding, not both", nameof(request));
+        }
 
-        var pad = Projected(TextTokenIds.TtsPad);
-        var bos = Projected(TextTokenIds.TtsBos);
-        var eos = Projected(TextTokenIds.TtsEos);
+        var pad = Projected(_ids.TtsPad);
+        var bos = Projected(_ids.TtsBos);
+        var eos = Projected(_ids.TtsEos);
         var rows = new RowBuffer(_h);
         var queue = new RowBuffer(_h);
 
+        // Instruct block: the whole "<|im_start|>user\n…<|im_end|>\n", text only, before everything else.
+        if (official)
+        {
+            foreach (var id in request.InstructTokens ?? [])
+            {
+                embeddings.AddProjectedText(id, rows.Append());
+            }
+        }
+
         // Role: "<|im_start|>assistant\n", text only.
-        foreach (var id in (ReadOnlySpan<int>)[TextTokenIds.ImStart, TextTokenIds.Assistant, TextTokenIds.Newline])
+        foreach (var id in request.RoleTokens ?? [_ids.ImStart, _ids.Assistant, _ids.Newline])
         {
             embeddings.AddProjectedText(id, rows.Append());
         }
 
         // Control block: tts_pad over the codec control list, then tts_bos + codec_pad.
         int[] control = languageId is { } lang
-            ? [CodecTokenIds.Think, CodecTokenIds.ThinkBos, lang, CodecTokenIds.ThinkEos]
-            : [CodecTokenIds.NoThink, CodecTokenIds.ThinkBos, CodecTokenIds.ThinkEos];
+            ? [_ids.CodecThink, _ids.CodecThinkBos, lang, _ids.CodecThinkEos]
+            : [_ids.CodecNoThink, _ids.CodecThinkBos, _ids.CodecThinkEos];
         foreach (var id in control)
         {
             var row = rows.Append();
@@ -55,13 +73,20 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings)
             pad.CopyTo(row);
             Add(speaker, row);
         }
+        if (speakerRow is { } spk)
+        {
+            var row = rows.Append();
+            pad.CopyTo(row);
+            embeddings.AddCodec(spk, row);
+        }
         {
             var row = rows.Append();
             bos.CopyTo(row);
-            embeddings.AddCodec(CodecTokenIds.Pad, row);
+            embeddings.AddCodec(_ids.CodecPad, row);
         }
 
-        if (request.Voice is null)
+        // A voice without codes is the official x-vector-only mode: its speaker row and the standard tail.
+        if (request.Voice is not { FrameCount: > 0 })
         {
             AppendStandardTail(request, rows, queue, pad, eos);
         }
@@ -82,20 +107,20 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings)
             {
                 var row = rows.Append();
                 embeddings.AddProjectedText(t, row);
-                embeddings.AddCodec(CodecTokenIds.Pad, row);
+                embeddings.AddCodec(_ids.CodecPad, row);
             }
             var end = rows.Append();
             eos.CopyTo(end);
-            embeddings.AddCodec(CodecTokenIds.Pad, end);
+            embeddings.AddCodec(_ids.CodecPad, end);
             var start = rows.Append();
             pad.CopyTo(start);
-            embeddings.AddCodec(CodecTokenIds.Bos, start);
+            embeddings.AddCodec(_ids.CodecBos, start);
             return;
         }
 
         var first = rows.Append();
         embeddings.AddProjectedText(text[0], first);
-        embeddings.AddCodec(CodecTokenIds.Bos, first);
+        embeddings.AddCodec(_ids.CodecBos, first);
         for (var i = 1; i < text.Count; i++)
         {
             embeddings.AddProjectedText(text[i], queue.Append());
@@ -118,7 +143,7 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings)
         eos.CopyTo(x.Append());
 
         var y = new RowBuffer(_h);
-        embeddings.AddCodec(CodecTokenIds.Bos, y.Append());
+        embeddings.AddCodec(_ids.CodecBos, y.Append());
         var codes = voice.Codes;
         for (var f = 0; f < voice.FrameCount; f++)
         {
@@ -137,7 +162,7 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings)
             {
                 var row = rows.Append();
                 x.Row(j).CopyTo(row);
-                embeddings.AddCodec(CodecTokenIds.Pad, row);
+                embeddings.AddCodec(_ids.CodecPad, row);
             }
             for (var j = 0; j < y.Count; j++)
             {
@@ -161,6 +186,36 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings)
             x.Row(j).CopyTo(queue.Append());
         }
     }
+
+    /// <summary>
+    /// The language's codec id (null for auto), then the official dialect override: Chinese or auto with a
+    /// speaker marked as a dialect speaker uses that dialect's id.
+    /// </summary>
+    private int? LanguageId(string language, string? speaker)
+    {
+        var name = TtsLanguage.Normalize(language);
+        int? id = null;
+        if (name != TtsLanguage.Auto)
+        {
+            id = _ids.Languages.TryGetValue(name, out var found)
+                ? found
+                : throw new ArgumentException($"the loaded model does not know the language '{name}'; it supports: {string.Join(", ", _ids.UserLanguages)}", nameof(language));
+        }
+        if (speaker is not null && name is TtsLanguage.Auto or "chinese"
+            && _ids.SpeakerDialects.TryGetValue(speaker.ToLowerInvariant(), out var dialect) && dialect is not null)
+        {
+            id = _ids.Languages[dialect];
+        }
+        return id;
+    }
+
+    private int SpeakerId(string name) =>
+        _ids.Speakers.TryGetValue(name.ToLowerInvariant(), out var id)
+            ? id
+            : throw new ArgumentException(
+                _ids.Speakers.Count == 0
+                    ? $"unknown speaker '{name}': the loaded model has no built-in speakers"
+                    : $"unknown speaker '{name}'; the loaded model has: {string.Join(", ", _ids.SpeakerNames)}", nameof(name));
 
     private float[] Projected(int id)
     {

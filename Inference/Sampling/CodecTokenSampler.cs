@@ -4,7 +4,7 @@ using Qwen3Tts.Inference.Models;
 namespace Qwen3Tts.Inference.Sampling;
 
 /// <summary>
-/// Draws codebook-0 (the talker's token) from the codec head's 3072 logits with the official
+/// Draws codebook-0 (the talker's token) from the codec head's logits with the official
 /// logits processors in Hugging Face order:
 /// repetition penalty → min-new-tokens EOS mask → suppression of control ids → EOS boost →
 /// temperature → top-k → top-p → softmax → multinomial.
@@ -12,20 +12,33 @@ namespace Qwen3Tts.Inference.Sampling;
 /// The EOS boost (our length control, not in the official model) comes after the EOS mask so that
 /// the mask always wins (−∞ + boost = −∞), after the penalty so it is never scaled by it, and before
 /// temperature as in the seed, so a boost of b shifts EOS by b/T in log-probability there too.
+/// A boost of −∞ masks EOS at this step (<c>--eos never</c>).
 /// </para>
 /// One instance per utterance (it owns scratch buffers and allocates nothing per call).
 /// </summary>
 public sealed class CodecTokenSampler
 {
-    private const int VocabularySize = CodecTokenIds.TalkerVocabSize;
+    private readonly int _vocabularySize;
 
     // The top 1024 talker ids are control/language/speaker ids; only EOS among them may be generated.
-    private const int FirstSuppressedId = VocabularySize - 1024;
+    private readonly int _firstSuppressedId;
+    private readonly int _eosId;
 
-    private readonly bool[] _penalized = new bool[VocabularySize];
-    private readonly TruncatedSoftmaxDraw _draw = new(VocabularySize);
+    private readonly bool[] _penalized;
+    private readonly TruncatedSoftmaxDraw _draw;
 
-    /// <param name="logits">The 3072 talker logits; processed in place.</param>
+    /// <param name="ids">The model's talker vocabulary size and EOS id; null = the published ones.</param>
+    public CodecTokenSampler(TtsModelIds? ids = null)
+    {
+        ids ??= TtsModelIds.Published;
+        _vocabularySize = ids.TalkerVocabSize;
+        _firstSuppressedId = ids.FirstSuppressedCodecId;
+        _eosId = ids.CodecEos;
+        _penalized = new bool[_vocabularySize];
+        _draw = new TruncatedSoftmaxDraw(_vocabularySize);
+    }
+
+    /// <param name="logits">The talker logits (3072 in the released models); processed in place.</param>
     /// <param name="history">Code-0 ids sampled so far in this utterance (0..2047), oldest first.</param>
     /// <param name="step">0-based index of the token being sampled.</param>
     /// <param name="eosBoost">Added to the EOS logit when &gt; 0 (see <see cref="EosPolicy"/>).</param>
@@ -33,14 +46,14 @@ public sealed class CodecTokenSampler
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
-        if (logits.Length != VocabularySize)
+        if (logits.Length != _vocabularySize)
         {
-            throw new ArgumentException($"expected {VocabularySize} talker logits, got {logits.Length}", nameof(logits));
+            throw new ArgumentException($"expected {_vocabularySize} talker logits, got {logits.Length}", nameof(logits));
         }
         ArgumentOutOfRangeException.ThrowIfNegative(step);
-        if (float.IsNaN(eosBoost) || float.IsInfinity(eosBoost))
+        if (float.IsNaN(eosBoost) || float.IsPositiveInfinity(eosBoost))
         {
-            throw new ArgumentOutOfRangeException(nameof(eosBoost), eosBoost, "EOS boost must be finite");
+            throw new ArgumentOutOfRangeException(nameof(eosBoost), eosBoost, "EOS boost must be finite, or -infinity to mask EOS");
         }
         options.Validate();
 
@@ -53,16 +66,16 @@ public sealed class CodecTokenSampler
 
         if (step < options.MinNewTokens)
         {
-            logits[CodecTokenIds.Eos] = float.NegativeInfinity;
+            logits[_eosId] = float.NegativeInfinity;
         }
 
-        var eosLogit = logits[CodecTokenIds.Eos];
-        logits[FirstSuppressedId..].Fill(float.NegativeInfinity);
-        logits[CodecTokenIds.Eos] = eosLogit;
+        var eosLogit = logits[_eosId];
+        logits[_firstSuppressedId..].Fill(float.NegativeInfinity);
+        logits[_eosId] = eosLogit;
 
-        if (eosBoost > 0f)
+        if (eosBoost > 0f || float.IsNegativeInfinity(eosBoost))
         {
-            logits[CodecTokenIds.Eos] += eosBoost;
+            logits[_eosId] += eosBoost;
         }
 
         return _draw.Draw(logits, options, random);
@@ -84,9 +97,9 @@ public sealed class CodecTokenSampler
 
         foreach (var id in window)
         {
-            if ((uint)id >= VocabularySize)
+            if ((uint)id >= _vocabularySize)
             {
-                throw new ArgumentOutOfRangeException(nameof(history), id, $"history token outside the talker vocabulary [0, {VocabularySize})");
+                throw new ArgumentOutOfRangeException(nameof(history), id, $"history token outside the talker vocabulary [0, {_vocabularySize})");
             }
             if (_penalized[id])
             {

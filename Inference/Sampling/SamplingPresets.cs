@@ -6,8 +6,14 @@ public enum SamplingPreset
     /// <summary>The checkpoint's generation_config.json (Qwen reference implementation).</summary>
     Official,
 
-    /// <summary>The Rust seed system's defaults (darkautism/qwen3-tts).</summary>
+    /// <summary>The Rust seed system's defaults (darkautism/qwen3-tts); implies the seed's EOS schedule unless one is given.</summary>
     Seed,
+
+    /// <summary>
+    /// Deterministic: argmax code 0 under the official suppression (control ids masked, EOS masked for the first
+    /// 2 frames), argmax sub-codes, no repetition penalty. How implementations are compared decision by decision.
+    /// </summary>
+    Greedy,
 }
 
 /// <summary>The sampling values of the official model and of the seed system.</summary>
@@ -32,15 +38,26 @@ public static class SamplingPresets
     /// <summary>Seed predictor: T 0.1 (near-greedy), top-k 50, no top-p, no penalty.</summary>
     public static SamplingOptions SeedPredictor { get; } = new(0.1f, 50, 1.0f, 1.0f, 0, 0);
 
+    /// <summary>Greedy talker: argmax, no penalty, EOS masked for 2 steps (the official min_new_tokens).</summary>
+    public static SamplingOptions GreedyTalker { get; } = new(1f, 0, 1.0f, 1.0f, 0, 2, DoSample: false);
+
+    /// <summary>Greedy predictor: argmax of every head.</summary>
+    public static SamplingOptions GreedyPredictor { get; } = new(1f, 0, 1.0f, 1.0f, 0, 0, DoSample: false);
+
     /// <summary>The talker and predictor options of a preset.</summary>
     public static (SamplingOptions Talker, SamplingOptions Predictor) For(SamplingPreset preset) => preset switch
     {
         SamplingPreset.Official => (Official, OfficialPredictor),
         SamplingPreset.Seed => (SeedTalker, SeedPredictor),
+        SamplingPreset.Greedy => (GreedyTalker, GreedyPredictor),
         _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "unknown sampling preset"),
     };
 
-    /// <summary>Parses a preset name ("official", "seed"; case-insensitive).</summary>
+    /// <summary>A preset for a loaded model: <see cref="SamplingPreset.Official"/> means the model's own generation_config.json.</summary>
+    public static (SamplingOptions Talker, SamplingOptions Predictor) For(SamplingPreset preset, SamplingOptions officialTalker, SamplingOptions officialPredictor) =>
+        preset == SamplingPreset.Official ? (officialTalker, officialPredictor) : For(preset);
+
+    /// <summary>Parses a preset name ("official", "seed", "greedy"; case-insensitive).</summary>
     public static bool TryParse(string? name, out SamplingPreset preset)
     {
         preset = default;

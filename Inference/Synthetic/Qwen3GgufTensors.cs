@@ -34,17 +34,5 @@ internal static class Qwen3GgufTensors
         => gguf.AddTensor(name, [length], GgmlType.F32, weights.CreateNorm(name, length));
 
     /// <summary>The llama.cpp hyper-parameter keys of a Qwen3 stack under an architecture prefix.</summary>
-    public static void AddHyperParameters(GgufWriter gguf, string arch, Qwen3DecoderConfig c)
-    {
-        gguf.AddUInt32($"{arch}.block_count", (uint)c.LayerCount);
-        gguf.AddUInt32($"{arch}.context_length", (uint)c.ContextLength);
-        gguf.AddUInt32($"{arch}.embedding_length", (uint)c.HiddenSize);
-        gguf.AddUInt32($"{arch}.feed_forward_length", (uint)c.FeedForwardSize);
-        gguf.AddUInt32($"{arch}.attention.head_count", (uint)c.HeadCount);
-        gguf.AddUInt32($"{arch}.attention.head_count_kv", (uint)c.KeyValueHeadCount);
-        gguf.AddUInt32($"{arch}.attention.key_length", (uint)c.HeadDim);
-        gguf.AddUInt32($"{arch}.attention.value_length", (uint)c.HeadDim);
-        gguf.AddFloat32($"{arch}.attention.layer_norm_rms_epsilon", c.RmsNormEpsilon);
-        gguf.AddFloat32($"{arch}.rope.freq_base", c.RopeTheta);
-    }
+    public static void AddHyperParameters(GgufWriter gguf, string arch, Qwen3DecoderConfig c) => Qwen3GgufLayout.WriteHyperParameters(gguf, arch, c);
 }

@@ -6,27 +6,42 @@ using Qwen3Tts.Inference.Prompt;
 namespace Qwen3Tts.Inference.Talker;
 
 /// <summary>
-/// The talker's embedding tables from `talker/embeddings/*.npy` (+ the code predictor's codebook
-/// tables from `code_predictor_weights.npz` for voice-clone prompts). The 151936-row text table is
-/// memory-mapped and read a row at a time: only the rows of tokens in use are ever touched.
+/// The talker's embedding tables: the text table with its projection, the talker codec table and the code
+/// predictor's codebook tables (for voice-clone prompts). In the seed layout they come from
+/// `talker/embeddings/*.npy` (+ `code_predictor_weights.npz`), in an official snapshot from model.safetensors.
+/// The 151936-row text table stays memory-mapped and is read a row at a time: only the rows of tokens in
+/// use are ever touched.
 /// </summary>
 public sealed class TalkerEmbeddings : IPromptEmbeddings, IDisposable
 {
-    private readonly NpyFile _textTable;
+    private readonly IEmbeddingTable _textTable;
     private readonly TextProjection _projection;
-    private readonly float[] _codecEmbedding; // [3072, H]
+    private readonly float[] _codecEmbedding; // [talker vocab, H]
     private readonly float[][]? _predictorTables; // 15 x [2048, H]
-    private readonly string? _npzPath;
+    private readonly int _codecRows;
 
-    private TalkerEmbeddings(NpyFile textTable, TextProjection projection, float[] codecEmbedding, float[][]? predictorTables, string? npzPath)
+    internal TalkerEmbeddings(IEmbeddingTable textTable, TextProjection projection, float[] codecEmbedding, float[][]? predictorTables, TtsModelIds ids)
     {
+        if (textTable.Width != projection.TextHiddenSize || textTable.Rows != ids.TextVocabSize)
+        {
+            throw new ModelFormatException(
+                $"the text table is [{textTable.Rows}, {textTable.Width}] but the model expects [{ids.TextVocabSize}, {projection.TextHiddenSize}] (text vocab x text_projection input)");
+        }
+        if (codecEmbedding.Length != (long)ids.TalkerVocabSize * projection.HiddenSize)
+        {
+            throw new ModelFormatException($"the codec embedding has {codecEmbedding.Length} values, expected [{ids.TalkerVocabSize}, {projection.HiddenSize}]");
+        }
         _textTable = textTable;
         _projection = projection;
         _codecEmbedding = codecEmbedding;
         _predictorTables = predictorTables;
-        _npzPath = npzPath;
+        _codecRows = ids.TalkerVocabSize;
+        Ids = ids;
         HiddenSize = projection.HiddenSize;
     }
+
+    /// <summary>The ids these tables are indexed by.</summary>
+    public TtsModelIds Ids { get; }
 
     public int HiddenSize { get; }
 
@@ -56,7 +71,7 @@ public sealed class TalkerEmbeddings : IPromptEmbeddings, IDisposable
                 codec.ExpectShape(CodecTokenIds.TalkerVocabSize, h);
                 var projection = new TextProjection(fc1Weight.ReadAllFloat32(), fc1Bias.ReadAllFloat32(), fc2Weight.ReadAllFloat32(), fc2Bias.ReadAllFloat32());
                 var tables = files.CodePredictorWeightsNpz is { } npz ? LoadPredictorTables(npz, (int)h) : null;
-                return new TalkerEmbeddings(text, projection, codec.ReadAllFloat32(), tables, files.CodePredictorWeightsNpz);
+                return new TalkerEmbeddings(new NpyEmbeddingTable(text), projection, codec.ReadAllFloat32(), tables, TtsModelIds.Published);
             }
             catch
             {
@@ -92,21 +107,21 @@ public sealed class TalkerEmbeddings : IPromptEmbeddings, IDisposable
 
     public void AddProjectedText(int tokenId, Span<float> destination)
     {
-        if ((uint)tokenId >= TextTokenIds.TextVocabSize)
+        if ((ulong)tokenId >= (ulong)_textTable.Rows)
         {
-            throw new ArgumentOutOfRangeException(nameof(tokenId), tokenId, $"text token id outside the {TextTokenIds.TextVocabSize}-row text table");
+            throw new ArgumentOutOfRangeException(nameof(tokenId), tokenId, $"text token id outside the {_textTable.Rows}-row text table");
         }
         var th = TextHiddenSize;
         var row = th <= 4096 ? stackalloc float[th] : new float[th];
-        _textTable.ReadRowFloat32(tokenId, row);
+        _textTable.ReadRow(tokenId, row);
         _projection.AddTo(row, destination);
     }
 
     public void AddCodec(int codecId, Span<float> destination)
     {
-        if ((uint)codecId >= CodecTokenIds.TalkerVocabSize)
+        if ((uint)codecId >= (uint)_codecRows)
         {
-            throw new ArgumentOutOfRangeException(nameof(codecId), codecId, $"codec id outside 0..{CodecTokenIds.TalkerVocabSize - 1}");
+            throw new ArgumentOutOfRangeException(nameof(codecId), codecId, $"codec id outside 0..{_codecRows - 1}");
         }
         System.Numerics.Tensors.TensorPrimitives.Add(destination, _codecEmbedding.AsSpan(codecId * HiddenSize, HiddenSize), destination);
     }

@@ -78,7 +78,7 @@ public sealed class TalkerModel : IDisposable
         LlamaNative.EnsureConfigured(options.NativeLibraryPath, logger);
 
         var threads = options.Threads > 0 ? options.Threads : Threading.ThreadBudget.Current.Talker;
-        var kvType = options.FullPrecisionKvCache ? GGMLType.GGML_TYPE_F32 : GGMLType.GGML_TYPE_F16;
+        var kvType = options.UsesFullPrecisionKvCache ? GGMLType.GGML_TYPE_F32 : GGMLType.GGML_TYPE_F16;
         var parameters = new ModelParams(runtimeGgufPath)
         {
             ContextSize = (uint)(options.ContextPerSequence * options.MaxSequences),
@@ -94,7 +94,7 @@ public sealed class TalkerModel : IDisposable
             BatchThreads = threads,
             TypeK = kvType,
             TypeV = kvType,
-            FlashAttention = options.FullPrecisionKvCache ? false : null,
+            FlashAttention = options.UsesFullPrecisionKvCache ? false : null,
         };
 
         LLamaWeights weights;

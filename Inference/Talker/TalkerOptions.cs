@@ -1,3 +1,5 @@
+using Qwen3Tts.Inference.Checkpoints;
+
 namespace Qwen3Tts.Inference.Talker;
 
 /// <summary>Runtime settings of the talker LLM (bound from cluster.json / command line).</summary>
@@ -20,6 +22,15 @@ public sealed class TalkerOptions
     /// (stack-notes §F), which the engine tests rely on.
     /// </summary>
     public bool FullPrecisionKvCache { get; set; }
+
+    /// <summary>
+    /// Precision of the runtime GGUF converted from an official snapshot (<c>--quant</c>); the seed layout's
+    /// published GGUF keeps its own. <see cref="WeightPrecision.F32"/> also keeps the KV cache in f32.
+    /// </summary>
+    public WeightPrecision Quant { get; set; } = WeightPrecisionNames.Default;
+
+    /// <summary>f32 KV cache and no flash attention: asked for, or implied by f32 weights.</summary>
+    public bool UsesFullPrecisionKvCache => FullPrecisionKvCache || Quant == WeightPrecision.F32;
 
     /// <summary>A board-built libllama.so (e.g. with ARM dot-product kernels) to use instead of the bundled one.</summary>
     public string? NativeLibraryPath { get; set; }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Qwen3Tts.Inference.Formats.Gguf;
@@ -18,7 +17,7 @@ namespace Qwen3Tts.Inference.Talker;
 public static class TalkerRuntimeGguf
 {
     private const string FormatVersion = "1";
-    private const string SourceKey = "qwen3tts.runtime.source";
+    internal const string SourceKey = "qwen3tts.runtime.source";
 
     /// <summary>Validates the source and returns the path of an up-to-date runtime GGUF.</summary>
     public static string Prepare(string sourceGguf, string codecHeadNpy, string? cacheDirectory = null, ILogger? logger = null)
@@ -97,43 +96,13 @@ public static class TalkerRuntimeGguf
         return config;
     }
 
-    private static string Stamp(string sourceGguf, string codecHeadNpy)
-    {
-        static string Of(string path)
-        {
-            var info = new FileInfo(path);
-            return string.Create(CultureInfo.InvariantCulture, $"{Path.GetFullPath(path)}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
-        }
-        return $"v{FormatVersion};{Of(sourceGguf)};{Of(codecHeadNpy)}";
-    }
+    private static string Stamp(string sourceGguf, string codecHeadNpy) =>
+        $"v{FormatVersion};{RuntimeFileLocation.Describe(sourceGguf)};{RuntimeFileLocation.Describe(codecHeadNpy)}";
 
-    private static string TargetPath(string sourceGguf, string? cacheDirectory)
-    {
-        var name = Path.GetFileNameWithoutExtension(sourceGguf) + ".runtime.gguf";
-        if (cacheDirectory is not null)
-        {
-            return Path.Combine(cacheDirectory, name);
-        }
-        // Next to the model when that directory is writable, else in the user's cache.
-        var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourceGguf))!, ".runtime");
-        try
-        {
-            Directory.CreateDirectory(beside);
-            var probe = Path.Combine(beside, $".probe-{Environment.ProcessId}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-            return Path.Combine(beside, name);
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-                ? xdg
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-            return Path.Combine(cache, "qwen3-tts", "runtime", name);
-        }
-    }
+    private static string TargetPath(string sourceGguf, string? cacheDirectory) =>
+        RuntimeFileLocation.For(sourceGguf, Path.GetFileNameWithoutExtension(sourceGguf) + ".runtime.gguf", cacheDirectory);
 
-    private static bool IsCurrent(string target, string stamp)
+    internal static bool IsCurrent(string target, string stamp)
     {
         if (!File.Exists(target))
         {

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Sampling;
@@ -13,7 +14,7 @@ namespace Qwen3Tts.Inference.Talker;
 /// </summary>
 public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
 {
-    private readonly CodecTokenSampler _sampler = new();
+    private readonly CodecTokenSampler _sampler = new(engine.Ids);
     private readonly List<int> _history = [];
     private TalkerSession? _session;
     private TalkerPrompt? _prompt;
@@ -28,15 +29,7 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
         {
             throw new InvalidOperationException("this utterance has already started");
         }
-        if (string.IsNullOrWhiteSpace(request.Text))
-        {
-            throw new ArgumentException("the text to speak is empty", nameof(request));
-        }
-        var language = TtsLanguage.Normalize(request.Language);
-        var tokens = engine.Tokenizer.Encode(request.Text);
-        var referenceTokens = request.Voice?.ReferenceText is { } refText ? engine.Tokenizer.Encode(refText) : null;
-        var prompt = engine.Prompts.Build(new PromptRequest(tokens, language, request.Layout, request.Convention, request.Voice, referenceTokens));
-
+        var prompt = BuildPrompt(engine, request);
         var capacity = engine.Model.Options.ContextPerSequence;
         if (prompt.RowCount >= capacity)
         {
@@ -46,16 +39,48 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
 
         _prompt = prompt;
         _seed = seed;
-        _sampling = SamplingPresets.For(request.Sampling).Talker;
+        var (talkerSampling, predictorSampling) = SamplingPresets.For(request.Sampling, engine.Generation.Talker, engine.Generation.Predictor);
+        _sampling = talkerSampling;
         _input = new float[prompt.HiddenSize];
         _session = await engine.Model.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var output = await _session.PrefillAsync(prompt.Rows.ToArray(), prompt.RowCount, cancellationToken).ConfigureAwait(false);
         // The hidden buffer is reused by the next step; the driver consumes it before stepping again.
         var first = new TalkerStepResult(output.Hidden, Sample(output, eosBoost));
-        return new TalkerStartResult(first, prompt.RowCount, FrameEstimate.Estimate(request.Text, language), capacity - prompt.RowCount);
+        var language = TtsLanguage.Normalize(request.Language);
+        return new TalkerStartResult(first, prompt.RowCount, FrameEstimate.Estimate(request.Text, language), capacity - prompt.RowCount,
+            engine.Ids.CodecEos, engine.Generation.DefaultMaxFrames, predictorSampling);
     }
 
-    public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, float eosBoost, CancellationToken cancellationToken)
+    /// <summary>Checks the request against the loaded model and builds its prompt (the official text format, or the seed's).</summary>
+    public static TalkerPrompt BuildPrompt(TalkerEngine engine, SynthesisRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Text))
+        {
+            throw new ArgumentException("the text to speak is empty", nameof(request));
+        }
+        var language = TtsLanguage.Normalize(request.Language);
+        var official = request.Convention == PromptConvention.Official;
+        var voice = request.Voice;
+        var speaker = ModelRequestRules.Check(engine.Capabilities, request.Speaker, request.Instructions,
+            voice?.FrameCount, voice?.ReferenceText is not null, official);
+        var tokenizer = engine.Tokenizer;
+        PromptRequest prompt;
+        if (official)
+        {
+            var (role, text) = TtsTextFormat.Target(tokenizer, request.Text);
+            var reference = voice is { FrameCount: > 0, ReferenceText: { } refText } ? TtsTextFormat.Reference(tokenizer, refText) : null;
+            var instruct = string.IsNullOrWhiteSpace(request.Instructions) ? null : TtsTextFormat.Instruct(tokenizer, request.Instructions);
+            prompt = new PromptRequest(text, language, request.Layout, request.Convention, voice, reference, speaker, instruct, role);
+        }
+        else
+        {
+            var reference = voice?.ReferenceText is { } refText ? tokenizer.Encode(refText) : null;
+            prompt = new PromptRequest(tokenizer.Encode(request.Text), language, request.Layout, request.Convention, voice, reference);
+        }
+        return engine.Prompts.Build(prompt);
+    }
+
+    public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken)
     {
         var session = _session ?? throw new InvalidOperationException("the utterance has not started");
         var prompt = _prompt!;
@@ -63,6 +88,12 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
         {
             throw new ArgumentException($"feedback must have {prompt.HiddenSize} values, got {feedback.Length}", nameof(feedback));
         }
+        if ((uint)usedCode0 >= CodecTokenIds.CodebookSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(usedCode0), usedCode0, $"the frame's code 0 must be an audio code 0..{CodecTokenIds.CodebookSize - 1}");
+        }
+        // The repetition penalty looks at the codes the frames really had (the teacher's, when forced).
+        _history.Add(usedCode0);
 
         // Feedback carries tts_pad as its text track; swap in the queued text vector while there is one.
         var textStep = _step - 1;
@@ -80,7 +111,6 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
     {
         var random = new SamplingRandom(StepSeeds.For(_seed, StepSeeds.Talker, _step));
         var code = _sampler.Sample(output.Logits, CollectionsMarshal.AsSpan(_history), _step, eosBoost, _sampling, random);
-        _history.Add(code);
         _step++;
         return code;
     }

@@ -56,6 +56,11 @@ internal sealed class TokenizerJsonDefinition
         return new TokenizerJsonDefinition(_vocabulary, _merges, added, SplitPattern, NormalizeNfc);
     }
 
+    /// <summary>A definition from already-read parts (vocab.json + merges.txt + tokenizer_config.json): Qwen2's split regex and NFC.</summary>
+    public static TokenizerJsonDefinition FromParts(
+        List<KeyValuePair<string, int>> vocabulary, List<string> merges, Dictionary<string, int> addedTokens) =>
+        new(vocabulary, merges, addedTokens, Qwen2SplitPattern, normalizeNfc: true);
+
     public static TokenizerJsonDefinition Parse(Stream stream, string sourceName)
     {
         JsonDocument document;

@@ -67,7 +67,7 @@ public sealed class TtsMetricsTests(RoleClusterFixture fixture) : IClassFixture<
         var id = "never-started-" + Guid.NewGuid().ToString("N");
 
         var step = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => fixture.Cluster.Client.GetGrain<ITalkerGrain>(id).StepAsync(new byte[16], 0f));
+            () => fixture.Cluster.Client.GetGrain<ITalkerGrain>(id).StepAsync(new byte[16], 0, 0f));
         Assert.Contains("has not started", step.Message);
         var flush = await Assert.ThrowsAsync<InvalidOperationException>(
             () => fixture.Cluster.Client.GetGrain<IVocoderGrain>(id).FlushAsync());

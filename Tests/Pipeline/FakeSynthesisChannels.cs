@@ -18,12 +18,26 @@ internal sealed class ScriptedTalker(int expectedFrames, params int[] codes) : I
     /// <summary>Frames the fake KV context holds after the prompt.</summary>
     public int FrameCapacity { get; init; } = int.MaxValue;
 
-    public Task<TalkerStartResult> StartAsync(SynthesisRequest request, ulong seed, float eosBoost, CancellationToken cancellationToken) =>
-        Task.FromResult(new TalkerStartResult(NextResult(), PromptRows: 8, expectedFrames, FrameCapacity));
+    /// <summary>The model's default frame cap the fake reports.</summary>
+    public int DefaultMaxFrames { get; init; } = 8191;
 
-    public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, float eosBoost, CancellationToken cancellationToken)
+    public Task<TalkerStartResult> StartAsync(SynthesisRequest request, ulong seed, float eosBoost, CancellationToken cancellationToken)
+    {
+        Boosts.Add(eosBoost);
+        return Task.FromResult(new TalkerStartResult(NextResult(), PromptRows: 8, expectedFrames, FrameCapacity, DefaultMaxFrames: DefaultMaxFrames));
+    }
+
+    /// <summary>The code 0 each step was told its previous frame had.</summary>
+    public List<int> UsedCode0s { get; } = [];
+
+    /// <summary>The EOS boost of the start and of every step.</summary>
+    public List<float> Boosts { get; } = [];
+
+    public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken)
     {
         Steps++;
+        UsedCode0s.Add(usedCode0);
+        Boosts.Add(eosBoost);
         if (OnStep is not null)
         {
             await OnStep(Steps, cancellationToken);
@@ -50,9 +64,13 @@ internal sealed class RecordingPredictor : IPredictorChannel
 {
     public List<int> Code0s { get; } = [];
 
-    public Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex, CancellationToken cancellationToken)
+    public List<long[]?> TeacherCodes { get; } = [];
+
+    public Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,
+        long[]? teacherCodes, CancellationToken cancellationToken)
     {
         Code0s.Add(code0);
+        TeacherCodes.Add(teacherCodes);
         var codes = Enumerable.Repeat((long)code0, CodecTokenIds.CodebookCount).ToArray();
         return Task.FromResult(new PredictedFrame(codes, new float[4]));
     }

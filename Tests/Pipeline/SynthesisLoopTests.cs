@@ -37,7 +37,7 @@ public sealed class SynthesisLoopTests
         var talker = new ScriptedTalker(10, 100);
         var predictor = new RecordingPredictor();
         var vocoder = new RecordingVocoder(0);
-        var chunks = await RunAsync(talker, predictor, vocoder, Request with { Eos = new EosOptions(ForceRatio: 1.5f) });
+        var chunks = await RunAsync(talker, predictor, vocoder, Request with { Eos = new EosOptions(ForceRatio: 1.5f), EosMode = EosMode.Seed });
 
         Assert.Equal(15, predictor.Code0s.Count);
         Assert.Equal(15, vocoder.Frames.Count);

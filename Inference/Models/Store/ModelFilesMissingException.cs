@@ -10,8 +10,8 @@ namespace Qwen3Tts.Inference.Models.Store;
 public sealed class ModelFilesMissingException : Exception
 {
     public ModelFilesMissingException(ModelRole role, string modelsDirectory, IReadOnlyList<ModelFileStatus> missing, PredictorQuant quant,
-        VocoderEngine vocoder = VocoderEngine.Native)
-        : base(Compose(role, modelsDirectory, missing, quant, vocoder))
+        VocoderEngine vocoder = VocoderEngine.Native, string? fix = null)
+        : base(Compose(role, modelsDirectory, missing, quant, vocoder, fix))
     {
         Role = role;
         ModelsDirectory = modelsDirectory;
@@ -24,7 +24,7 @@ public sealed class ModelFilesMissingException : Exception
 
     public IReadOnlyList<ModelFileStatus> Missing { get; }
 
-    private static string Compose(ModelRole role, string modelsDirectory, IReadOnlyList<ModelFileStatus> missing, PredictorQuant quant, VocoderEngine vocoder)
+    private static string Compose(ModelRole role, string modelsDirectory, IReadOnlyList<ModelFileStatus> missing, PredictorQuant quant, VocoderEngine vocoder, string? fix)
     {
         var text = new StringBuilder();
         text.Append($"The {role.CliName()} model files are incomplete in {modelsDirectory}: ");
@@ -35,9 +35,15 @@ public sealed class ModelFilesMissingException : Exception
             text.Append($"  - {file.Name}: tried {string.Join(", ", file.CandidatePaths)}");
         }
 
+        text.AppendLine();
+        if (fix is not null)
+        {
+            text.Append(fix);
+            return text.ToString();
+        }
+
         var quantOption = role == ModelRole.Predictor && quant == PredictorQuant.Q4_0 ? " --quant q4"
             : role == ModelRole.Vocoder && vocoder == VocoderEngine.Onnx ? " --vocoder onnx" : "";
-        text.AppendLine();
         text.Append(
             $"Fix: download them with `qwen3-tts models pull --role {role.CliName()}{quantOption} --models {modelsDirectory}`, " +
             $"or write a synthetic test set with `qwen3-tts models synth`. `qwen3-tts models list` shows what is present." +

@@ -10,8 +10,31 @@ public sealed class ModelStore(ModelStoreOptions options)
 {
     public ModelStoreOptions Options { get; } = options;
 
+    /// <summary>Seed tree or official snapshot (decided by a config.json at the root).</summary>
+    public ModelSetLayout Layout => OfficialModelLayout.IsOfficial(Options.ModelsDirectory) ? ModelSetLayout.Official : ModelSetLayout.Seed;
+
+    /// <summary>The official snapshot's files; throws listing what is missing (or that this is a seed tree).</summary>
+    public OfficialFiles ResolveOfficial()
+    {
+        if (Layout != ModelSetLayout.Official)
+        {
+            throw new ModelFormatException("not an official Qwen3-TTS snapshot: there is no config.json", Path.Combine(Options.ModelsDirectory, OfficialModelLayout.Config));
+        }
+        var talker = Resolve(ModelRole.Talker);
+        return new OfficialFiles(
+            Options.ModelsDirectory,
+            talker.Required(OfficialModelLayout.Config),
+            talker.Optional(OfficialModelLayout.GenerationConfig),
+            talker.Required(OfficialModelLayout.Weights),
+            talker.Required(OfficialModelLayout.Vocab),
+            talker.Required(OfficialModelLayout.Merges),
+            talker.Required(OfficialModelLayout.TokenizerConfig),
+            talker.Required(OfficialModelLayout.SpeechTokenizerWeights));
+    }
+
     public TalkerFiles ResolveTalker()
     {
+        RequireSeedLayout();
         var found = Resolve(ModelRole.Talker);
         return new TalkerFiles(
             RoleDirectory(ModelRole.Talker),
@@ -30,6 +53,7 @@ public sealed class ModelStore(ModelStoreOptions options)
 
     public PredictorFiles ResolvePredictor()
     {
+        RequireSeedLayout();
         var found = Resolve(ModelRole.Predictor);
         return new PredictorFiles(
             RoleDirectory(ModelRole.Predictor),
@@ -58,9 +82,10 @@ public sealed class ModelStore(ModelStoreOptions options)
     /// <summary>Every file the role expects, in load order, with presence and size.</summary>
     public IReadOnlyList<ModelFileStatus> Inspect(ModelRole role)
     {
-        var manifest = ModelManifest.FilesFor(role, Options.Quant, Options.Vocoder);
+        var official = Layout == ModelSetLayout.Official;
+        var manifest = official ? [] : ModelManifest.FilesFor(role, Options.Quant, Options.Vocoder);
         var statuses = new List<ModelFileStatus>();
-        foreach (var slot in ModelLayout.SlotsFor(role, Options.Quant, Options.Vocoder))
+        foreach (var slot in official ? OfficialModelLayout.SlotsFor(role, Options.Vocoder) : ModelLayout.SlotsFor(role, Options.Quant, Options.Vocoder))
         {
             var candidates = slot.Candidates.Select(LocalPath).ToArray();
             var foundAt = Array.FindIndex(candidates, File.Exists);
@@ -89,6 +114,14 @@ public sealed class ModelStore(ModelStoreOptions options)
     internal static string LocalPath(string modelsDirectory, string repoPath) =>
         Path.Combine(modelsDirectory, repoPath.Replace('/', Path.DirectorySeparatorChar));
 
+    private void RequireSeedLayout()
+    {
+        if (Layout == ModelSetLayout.Official)
+        {
+            throw new InvalidOperationException($"{Options.ModelsDirectory} is an official snapshot; load it with ResolveOfficial()");
+        }
+    }
+
     private string RoleDirectory(ModelRole role) => Path.Combine(Options.ModelsDirectory, role.DirectoryName());
 
     private ResolvedSlots Resolve(ModelRole role)
@@ -97,7 +130,8 @@ public sealed class ModelStore(ModelStoreOptions options)
         var missing = statuses.Where(file => file.Required && !file.Present).ToArray();
         if (missing.Length > 0)
         {
-            throw new ModelFilesMissingException(role, Options.ModelsDirectory, missing, Options.Quant, Options.Vocoder);
+            throw new ModelFilesMissingException(role, Options.ModelsDirectory, missing, Options.Quant, Options.Vocoder,
+                Layout == ModelSetLayout.Official ? OfficialModelLayout.Fix(Options.ModelsDirectory, missing) : null);
         }
 
         return new ResolvedSlots(statuses);

@@ -33,3 +33,16 @@ public sealed record VocoderFiles(VocoderEngine Engine, string Path)
 }
 
 public sealed record SpeechTokenizerFiles(string Safetensors);
+
+/// <summary>
+/// Absolute paths of an official Hugging Face snapshot (config.json-driven). Optional files are null when absent.
+/// </summary>
+public sealed record OfficialFiles(
+    string Directory,
+    string Config,
+    string? GenerationConfig,
+    string Weights,
+    string Vocab,
+    string Merges,
+    string TokenizerConfig,
+    string SpeechTokenizerWeights);

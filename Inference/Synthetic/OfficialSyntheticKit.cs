@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Qwen3Tts.Inference.Models;
+using Qwen3Tts.Inference.Models.Store;
+using Qwen3Tts.Inference.Vocoder;
+
+namespace Qwen3Tts.Inference.Synthetic;
+
+/// <summary>
+/// Writes an official-layout snapshot (what <c>Qwen/Qwen3-TTS-12Hz-*</c> publishes) with seeded random weights:
+/// config.json, generation_config.json, model.safetensors (bf16), vocab.json + merges.txt + tokenizer_config.json
+/// and speech_tokenizer/. Until the native codec decoder reads speech_tokenizer/model.safetensors, the set also
+/// carries today's synthetic ONNX vocoder under vocoder/, so it can speak.
+/// </summary>
+public static class OfficialSyntheticKit
+{
+    public static async Task WriteAsync(string directory, OfficialSyntheticPreset preset, ModelVariant variant, int seed = 1234,
+        ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        logger ??= NullLogger.Instance;
+        Directory.CreateDirectory(directory);
+        var weights = new SyntheticWeights(seed);
+        var parts = new (string Name, Action Write)[]
+        {
+            ("model.safetensors", () => OfficialWeightsWriter.Write(Path.Combine(directory, OfficialModelLayout.Weights), preset, weights, cancellationToken)),
+            ("config", () =>
+            {
+                OfficialConfigWriter.WriteConfig(Path.Combine(directory, OfficialModelLayout.Config), preset, variant);
+                OfficialConfigWriter.WriteGenerationConfig(Path.Combine(directory, OfficialModelLayout.GenerationConfig));
+                OfficialTokenizerFilesWriter.Write(directory);
+            }),
+            ("speech_tokenizer", () => SyntheticSpeechTokenizerWriter.Write(Path.Combine(directory, "speech_tokenizer"), preset.Base, weights)),
+            ("vocoder", () =>
+            {
+                var dir = Path.Combine(directory, "vocoder");
+                Directory.CreateDirectory(dir);
+                SyntheticVocoderWriter.Write(Path.Combine(dir, "vocoder.onnx"), preset.Base.Vocoder, seed);
+            }),
+        };
+        await Parallel.ForEachAsync(parts, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            (part, ct) =>
+            {
+                ct.ThrowIfCancellationRequested();
+                var clock = Stopwatch.StartNew();
+                part.Write();
+                logger.LogInformation("wrote synthetic official {Part} ({Preset} {Variant}) in {Seconds:F1} s", part.Name, preset.Name, variant.CliName(), clock.Elapsed.TotalSeconds);
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
+    }
+}

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Qwen3Tts.Cli.Speech;
 using Qwen3Tts.Inference.Audio;
+using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Prompt;
@@ -18,13 +19,29 @@ internal sealed record SpeakSettings(string Text, string Output, string? ModelsD
     public PromptLayout Layout { get; init; } = PromptLayout.NonStreaming;
     public PromptConvention Convention { get; init; } = PromptConvention.Official;
 
-    /// <summary>A voice profile (.json/.npy) to clone, or null for the model's own voice.</summary>
+    /// <summary>A voice profile (.json/.npy) to clone, a CustomVoice speaker name, or null for the model's own voice.</summary>
     public string? VoiceFile { get; init; }
     public AudioFormat Format { get; init; } = AudioFormat.WavPcm16;
-    /// <summary>About 2.7 minutes of audio: the cap for `speak` and the MCP tool alike.</summary>
+    /// <summary>About 2.7 minutes of audio: the MCP tool's cap.</summary>
     public const int DefaultMaxFrames = 2048;
 
-    public int MaxFrames { get; init; } = DefaultMaxFrames;
+    /// <summary>Hard cap on frames; null = the model's own (generation_config.json max_new_tokens).</summary>
+    public int? MaxFrames { get; init; }
+
+    /// <summary>How the utterance ends; null = official (seed with --sampling seed).</summary>
+    public EosMode? Eos { get; init; }
+
+    /// <summary>The official instruct text (1.7B CustomVoice, VoiceDesign).</summary>
+    public string? Instructions { get; init; }
+
+    /// <summary>Precision of an official snapshot's weights in embedded mode.</summary>
+    public WeightPrecision Quant { get; init; } = WeightPrecisionNames.Default;
+
+    /// <summary>Write the frames' chosen codes here as {"codes": [[16 ints], ...]}.</summary>
+    public string? CodesOut { get; init; }
+
+    /// <summary>Teacher forcing: take every frame's codes from this codes file.</summary>
+    public string? TeacherCodes { get; init; }
 
     /// <summary>Write audio as it is produced instead of after the whole utterance.</summary>
     public bool Stream { get; init; }
@@ -50,13 +67,18 @@ internal static class SpeakJob
         {
             _ = ClusterSpeechBackend.ToClientOptions(request);
         }
-        await using var backend = await SpeechBackends.OpenAsync(settings.ClusterConfig, settings.ModelsDirectory, logging, cancellationToken, settings.Vocoder).ConfigureAwait(false);
+        await using var backend = await SpeechBackends.OpenAsync(settings.ClusterConfig, settings.ModelsDirectory, logging, cancellationToken, settings.Quant, error, settings.Vocoder).ConfigureAwait(false);
         var progress = new SynthesisProgress(error, SynthesisProgress.IsTerminal(error));
         try
         {
+            var codes = settings.CodesOut is not null ? new List<long>() : null;
             var (frames, samples, output) = settings.Stream
-                ? await StreamAsync(backend, request, settings, progress, cancellationToken).ConfigureAwait(false)
-                : await BufferAsync(backend, request, settings, progress, cancellationToken).ConfigureAwait(false);
+                ? await StreamAsync(backend, request, settings, progress, codes, cancellationToken).ConfigureAwait(false)
+                : await BufferAsync(backend, request, settings, progress, codes, cancellationToken).ConfigureAwait(false);
+            if (codes is not null)
+            {
+                CodesFile.Write(settings.CodesOut!, codes);
+            }
             progress.Summarize(output, frames, samples, CodecAudio.SampleRate);
             return CliExitCodes.Ok;
         }
@@ -79,20 +101,40 @@ internal static class SpeakJob
         {
             throw new ArgumentException($"unknown audio format {settings.Format}");
         }
-        var voice = settings.VoiceFile is { } path ? Qwen3Tts.Inference.Voices.VoiceFile.Load(path) : null;
+        var (voice, speaker) = ResolveVoice(settings.VoiceFile);
         return CreateRequest(settings.Text, settings.Language, voice, settings.Seed, settings.MaxFrames) with
         {
             Sampling = settings.Sampling,
             Layout = settings.Layout,
             Convention = settings.Convention,
+            EosMode = settings.Eos,
+            Speaker = speaker,
+            Instructions = string.IsNullOrWhiteSpace(settings.Instructions) ? null : settings.Instructions,
+            TeacherCodes = settings.TeacherCodes is { } teacher ? CodesFile.Read(teacher) : null,
+            RecordCodes = settings.CodesOut is not null,
         };
+    }
+
+    /// <summary>
+    /// `--voice` is a voice profile when it names a file (a path, or a .json/.npy/.pt name), otherwise a
+    /// CustomVoice speaker; the loaded model says whether it has that speaker.
+    /// </summary>
+    public static (VoiceReference? Voice, string? Speaker) ResolveVoice(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return (null, null);
+        }
+        var looksLikeFile = File.Exists(value) || value.Contains('/') || value.Contains(Path.DirectorySeparatorChar)
+            || Path.GetExtension(value).ToLowerInvariant() is ".json" or ".npy" or ".pt";
+        return looksLikeFile ? (Qwen3Tts.Inference.Voices.VoiceFile.Load(value), null) : (null, value.Trim());
     }
 
     /// <summary>
     /// The checks every surface that takes text from a user shares (`speak`, the MCP server): non-empty text,
     /// a positive frame cap and a known language; the voice is already resolved by the caller.
     /// </summary>
-    public static SynthesisRequest CreateRequest(string text, string? language, VoiceReference? voice, ulong? seed, int maxFrames)
+    public static SynthesisRequest CreateRequest(string text, string? language, VoiceReference? voice, ulong? seed, int? maxFrames)
     {
         RequireText(text);
         if (maxFrames <= 0)
@@ -101,7 +143,7 @@ internal static class SpeakJob
         }
         return new SynthesisRequest(text, TtsLanguage.Normalize(language), voice, seed)
         {
-            Eos = new EosOptions(MaxFrames: maxFrames),
+            Eos = maxFrames is { } max ? new EosOptions(MaxFrames: max) : null,
         };
     }
 
@@ -114,13 +156,14 @@ internal static class SpeakJob
     }
 
     private static async Task<(int Frames, long Samples, string Output)> StreamAsync(
-        ISpeechBackend backend, SynthesisRequest request, SpeakSettings settings, SynthesisProgress progress, CancellationToken cancellationToken)
+        ISpeechBackend backend, SynthesisRequest request, SpeakSettings settings, SynthesisProgress progress, List<long>? codes, CancellationToken cancellationToken)
     {
         await using var output = AudioOutput.Open(settings.Output, settings.Format, CodecAudio.SampleRate);
         var frames = 0;
         long samples = 0;
         await foreach (var chunk in backend.StreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
+            codes?.AddRange(chunk.Codes ?? []);
             await output.WriteAsync(chunk.Samples, cancellationToken).ConfigureAwait(false);
             frames = chunk.FramesSoFar;
             samples += chunk.Samples.Length;
@@ -131,12 +174,13 @@ internal static class SpeakJob
     }
 
     private static async Task<(int Frames, long Samples, string Output)> BufferAsync(
-        ISpeechBackend backend, SynthesisRequest request, SpeakSettings settings, SynthesisProgress progress, CancellationToken cancellationToken)
+        ISpeechBackend backend, SynthesisRequest request, SpeakSettings settings, SynthesisProgress progress, List<long>? codes, CancellationToken cancellationToken)
     {
         var audio = new List<float>();
         var frames = 0;
         await foreach (var chunk in backend.StreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
+            codes?.AddRange(chunk.Codes ?? []);
             audio.AddRange(chunk.Samples.Span);
             frames = chunk.FramesSoFar;
             progress.Report(frames, !chunk.Samples.IsEmpty);

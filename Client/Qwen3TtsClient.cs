@@ -93,7 +93,7 @@ public sealed class Qwen3TtsClient : IAsyncDisposable
         var grain = _cluster.GetGrain<ISynthesisGrain>(Guid.NewGuid().ToString("N"));
         await foreach (var chunk in grain.SynthesizeAsync(request, cancellationToken).WithCancellation(cancellationToken))
         {
-            yield return new SpeechChunk(TensorBytes.ToFloats(chunk.Samples), chunk.FramesSoFar, chunk.IsLast);
+            yield return new SpeechChunk(TensorBytes.ToFloats(chunk.Samples), chunk.FramesSoFar, chunk.IsLast, chunk.Codes);
         }
     }
 

@@ -14,6 +14,13 @@ internal static class SynthesisRequests
         var voice = options.Voice is { } v
             ? new VoiceDto(TensorBytes.FromInt64s(v.Codes), v.ReferenceText, v.SpeakerEmbedding is { } speaker ? TensorBytes.FromFloats(speaker) : null)
             : null;
-        return new SynthesisRequestDto(text, options.Language.ToString().ToLowerInvariant(), options.Seed, options.Sampling.ToString(), MaxFrames: options.MaxFrames, Voice: voice);
+        return new SynthesisRequestDto(text, options.Language.ToString().ToLowerInvariant(), options.Seed, options.Sampling.ToString(), MaxFrames: options.MaxFrames, Voice: voice)
+        {
+            Eos = options.Eos?.ToString(),
+            Speaker = options.Speaker,
+            Instructions = options.Instructions,
+            TeacherCodes = options.TeacherCodes is { } teacher ? TensorBytes.FromInt64s(teacher) : null,
+            RecordCodes = options.RecordCodes,
+        };
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Qwen3Tts.Inference.Audio;
+using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Sampling;
 
@@ -16,19 +17,24 @@ internal static class SpeakCommand
         var language = LanguageOption();
         var models = ModelsListCommand.ModelsDirectoryOption();
         var seed = SeedOption();
-        var sampling = new Option<SamplingPreset>("--sampling") { Description = "official (Qwen defaults) or seed (the Rust seed's defaults)", DefaultValueFactory = _ => SamplingPreset.Official };
+        var sampling = new Option<SamplingPreset>("--sampling") { Description = "official (the model's generation_config.json), seed (the Rust seed's defaults and EOS schedule) or greedy (argmax, deterministic)", DefaultValueFactory = _ => SamplingPreset.Official };
         var layout = new Option<PromptLayout>("--layout") { Description = "NonStreaming (all text in the prompt) or StreamingText (one text token per frame)", DefaultValueFactory = _ => PromptLayout.NonStreaming };
         var convention = new Option<PromptConvention>("--convention") { Description = "Official (language id and speaker row in the prompt) or Seed (the Rust seed's prompt: language ignored)", DefaultValueFactory = _ => PromptConvention.Official };
-        var voice = new Option<string?>("--voice", "-v") { Description = "Voice profile to clone: a .json from encode-voice ({ref_text, codec_tokens}) or a .npy of [frames, 16] codes" };
+        var voice = new Option<string?>("--voice", "-v") { Description = "A CustomVoice model's speaker (e.g. ryan), or a voice profile to clone with a Base model: a .json ({ref_text, codec_tokens} and/or speaker_embedding) or a .npy of [frames, 16] codes" };
+        var instructions = new Option<string?>("--instructions", "-i") { Description = "How to speak (1.7B CustomVoice) or the voice to design (VoiceDesign, required there), e.g. \"a calm, low male voice\"" };
+        var eos = EosOption();
+        var quant = QuantOption();
+        var codesOut = new Option<string?>("--codes-out") { Description = "Write the generated codes to this file as {\"codes\": [[16 ints], ...]}, one row per frame" };
+        var teacherCodes = new Option<string?>("--teacher-codes") { Description = "Teacher forcing: take each frame's codes from this codes file (its length sets the frame count); --codes-out then records the model's own decisions" };
         var format = new Option<AudioFormat>("--format") { Description = "WavPcm16, WavFloat32, RawPcm16 or RawFloat32", DefaultValueFactory = _ => AudioFormat.WavPcm16 };
-        var maxFrames = new Option<int>("--max-frames") { Description = "Hard cap on generated frames (12.5 per second of audio)", DefaultValueFactory = _ => SpeakSettings.DefaultMaxFrames };
+        var maxFrames = new Option<int?>("--max-frames") { Description = "Hard cap on generated frames (12.5 per second of audio; default: the model's max_new_tokens)" };
         var cluster = Speech.SpeechBackends.ClusterOption();
         var vocoder = ModelsListCommand.VocoderOption();
         var stream = new Option<bool>("--stream") { Description = "Write audio as it is generated (to stdout: WAV with unknown-size header, or raw PCM with --format RawPcm16)" };
 
         var command = new Command("speak", "Synthesize speech from text into a WAV file")
         {
-            text, output, language, models, seed, sampling, layout, convention, voice, format, maxFrames, stream, cluster, vocoder,
+            text, output, language, models, seed, sampling, layout, convention, voice, instructions, eos, quant, format, maxFrames, stream, codesOut, teacherCodes, cluster, vocoder,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -40,6 +46,11 @@ internal static class SpeakCommand
                 Layout = parse.GetValue(layout),
                 Convention = parse.GetValue(convention),
                 VoiceFile = parse.GetValue(voice),
+                Instructions = parse.GetValue(instructions),
+                Eos = parse.GetValue(eos),
+                Quant = parse.GetValue(quant),
+                CodesOut = parse.GetValue(codesOut),
+                TeacherCodes = parse.GetValue(teacherCodes),
                 Format = parse.GetValue(format),
                 MaxFrames = parse.GetValue(maxFrames),
                 Stream = parse.GetValue(stream),
@@ -57,6 +68,45 @@ internal static class SpeakCommand
     {
         Description = $"Language: {string.Join(", ", TtsLanguage.Names)}",
         DefaultValueFactory = _ => TtsLanguage.Auto,
+    };
+
+    /// <summary>`--eos official|seed|never`.</summary>
+    internal static Option<EosMode?> EosOption() => new("--eos")
+    {
+        Description = "official (stop at the model's EOS; the default), seed (the Rust seed's boost and forced stop at 1.5x an estimate) or never (exactly --max-frames frames)",
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return null;
+            }
+            if (EosModes.TryParse(result.Tokens[0].Value, out var mode))
+            {
+                return mode;
+            }
+            result.AddError($"unknown --eos '{result.Tokens[0].Value}'; use official, seed or never");
+            return null;
+        },
+    };
+
+    /// <summary>`--quant f32|bf16|f16|q8_0|q4_0`, shared by every command that loads models.</summary>
+    internal static Option<WeightPrecision> QuantOption() => new("--quant")
+    {
+        Description = "Precision of an official snapshot's talker GGUF and predictor weights: f32 (also f32 KV cache), bf16, f16, q8_0 (default) or q4_0",
+        DefaultValueFactory = _ => WeightPrecisionNames.Default,
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return WeightPrecisionNames.Default;
+            }
+            if (WeightPrecisionNames.TryParse(result.Tokens[0].Value, out var precision))
+            {
+                return precision;
+            }
+            result.AddError($"unknown --quant '{result.Tokens[0].Value}'; use one of {string.Join(", ", WeightPrecisionNames.All)}");
+            return WeightPrecisionNames.Default;
+        },
     };
 
     /// <summary>`--seed`, shared with the root `qwen3-tts "text"` form.</summary>

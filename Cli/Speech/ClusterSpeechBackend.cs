@@ -18,7 +18,7 @@ internal sealed class ClusterSpeechBackend(Qwen3TtsClient client, string descrip
         var options = ToClientOptions(request);
         await foreach (var chunk in client.StreamAsync(request.Text, options, cancellationToken).ConfigureAwait(false))
         {
-            yield return new AudioChunk(chunk.Samples, chunk.FramesSoFar, chunk.IsLast);
+            yield return new AudioChunk(chunk.Samples, chunk.FramesSoFar, chunk.IsLast, chunk.Codes);
         }
     }
 
@@ -40,6 +40,11 @@ internal sealed class ClusterSpeechBackend(Qwen3TtsClient client, string descrip
             Sampling = Enum.Parse<SamplingPreset>(request.Sampling.ToString()),
             MaxFrames = request.Eos?.MaxFrames,
             Voice = request.Voice is { } voice ? new VoiceProfile(voice.Codes, voice.ReferenceText, voice.SpeakerEmbedding) : null,
+            Speaker = request.Speaker,
+            Instructions = request.Instructions,
+            Eos = request.EosMode is { } eos ? Enum.Parse<EosMode>(eos.ToString()) : null,
+            TeacherCodes = request.TeacherCodes,
+            RecordCodes = request.RecordCodes,
         };
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Qwen3Tts.Client;
+using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Talker;
@@ -26,14 +27,17 @@ internal static class SpeechBackends
     public static string? ClusterConfig(string? option) =>
         option ?? (Environment.GetEnvironmentVariable(ClusterVariable) is { Length: > 0 } fromEnv ? fromEnv : null);
 
+    /// <param name="quant">Precision of an official snapshot's weights in embedded mode.</param>
+    /// <param name="progressTo">Where a first-load conversion reports its progress (stderr), or null.</param>
     public static async Task<ISpeechBackend> OpenAsync(string? clusterConfig, string? modelsDirectory, ILoggerFactory logging, CancellationToken cancellationToken,
-        VocoderEngine vocoder = VocoderEngine.Native)
+        WeightPrecision quant = WeightPrecisionNames.Default, TextWriter? progressTo = null, VocoderEngine vocoder = VocoderEngine.Native)
     {
         if (clusterConfig is null)
         {
             var directory = Commands.ModelsListCommand.ModelsDirectory(modelsDirectory);
             var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = directory, Vocoder = vocoder });
-            var models = LocalTtsModels.Load(store, new TalkerOptions(), logger: logging.CreateLogger("qwen3-tts"));
+            var models = LocalTtsModels.Load(store, new TalkerOptions { Quant = quant }, logger: logging.CreateLogger("qwen3-tts"),
+                progress: progressTo is null ? null : new ConversionProgressWriter(progressTo), cancellationToken: cancellationToken);
             return new EmbeddedSpeechBackend(models, directory);
         }
         return new ClusterSpeechBackend(await ConnectAsync(clusterConfig, logging, cancellationToken).ConfigureAwait(false), clusterConfig);

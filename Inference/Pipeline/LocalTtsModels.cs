@@ -44,9 +44,7 @@ public sealed class LocalTtsModels : IDisposable
         predictorOptions.Validate();
         logger ??= NullLogger.Instance;
         talkerOptions ??= new TalkerOptions();
-        vocoderOptions ??= new VocoderOptions { Engine = store.Options.Vocoder };
-        // Check every role's files before loading any, so one message lists all that is missing.
-        store.ResolveVocoder(vocoderOptions.Engine);
+        // Check every role's files before loading any, talker first.
         if (store.Layout == Models.ModelSetLayout.Official)
         {
             store.ResolveOfficial();
@@ -56,6 +54,8 @@ public sealed class LocalTtsModels : IDisposable
             store.ResolveTalker();
             store.ResolvePredictor();
         }
+        vocoderOptions ??= new VocoderOptions { Engine = store.Options.Vocoder };
+        store.ResolveVocoder(vocoderOptions.Engine);
 
         var clock = Stopwatch.StartNew();
         var predictor = ModelSetLoader.LoadPredictor(store, talkerOptions.Quant, logger);

@@ -50,10 +50,11 @@ public sealed class CodePredictorWeights
             var head = lmHeads[g] ?? throw new ModelFormatException("head is missing", null, $"code_pred.lm_head.{g}.weight");
             Qwen3StackWeights.ExpectMatrix($"code_pred.lm_head.{g}.weight", head, CodecTokenIds.CodebookSize, width);
         }
-        if (talkerCodecEmbedding.LongLength % hidden != 0 || talkerCodecEmbedding.LongLength / hidden < CodecTokenIds.CodebookSize)
+        // The talker vocabulary is the 2048 codebook-0 codes plus control rows above them (3072 in the released models).
+        if (talkerCodecEmbedding.LongLength % hidden != 0 || talkerCodecEmbedding.LongLength / hidden <= CodecTokenIds.CodebookSize)
         {
             throw new ModelFormatException(
-                $"expected table [>= {CodecTokenIds.CodebookSize} x {hidden}] (its codebook-0 rows embed code 0), found {talkerCodecEmbedding.LongLength} values", null, "talker.codec_embd.weight");
+                $"expected the talker codec table [> {CodecTokenIds.CodebookSize} x {hidden}] (codebook-0 codes, then control ids), found {talkerCodecEmbedding.LongLength} values", null, "talker.codec_embd.weight");
         }
         Qwen3StackWeights.ExpectVector("tts_pad_embed", ttsPadEmbedding, hidden);
         Stack = stack;

@@ -30,7 +30,8 @@ public class SamplingPresetsTests
     [InlineData("official", true, SamplingPreset.Official)]
     [InlineData(" SEED ", true, SamplingPreset.Seed)]
     [InlineData("1", false, SamplingPreset.Official)]
-    [InlineData("greedy", false, SamplingPreset.Official)]
+    [InlineData("greedy", true, SamplingPreset.Greedy)]
+    [InlineData("beam", false, SamplingPreset.Official)]
     [InlineData("", false, SamplingPreset.Official)]
     [InlineData(null, false, SamplingPreset.Official)]
     public void PresetNamesParse(string? name, bool ok, SamplingPreset expected)

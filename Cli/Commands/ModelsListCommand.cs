@@ -12,11 +12,18 @@ internal static class ModelsListCommand
     {
         var modelsOption = ModelsDirectoryOption();
         var vocoderOption = VocoderOption();
-        var command = new Command("list", "Show each role's model files: present or missing, and their sizes");
+        var available = new Option<bool>("--available") { Description = "List the model repositories `models pull --repo` knows, with their sizes" };
+        var command = new Command("list", "Show the models directory's layout and variant, and each role's files: present or missing, with sizes");
         command.Options.Add(modelsOption);
         command.Options.Add(vocoderOption);
+        command.Options.Add(available);
         command.SetAction((ParseResult result) =>
         {
+            if (result.GetValue(available))
+            {
+                PrintAvailable(result.InvocationConfiguration.Output);
+                return CliExitCodes.Ok;
+            }
             var options = new ModelStoreOptions
             {
                 ModelsDirectory = ModelsDirectory(result.GetValue(modelsOption)),
@@ -59,10 +66,41 @@ internal static class ModelsListCommand
     internal static string ModelsDirectory(string? option) =>
         option is null ? ModelStoreOptions.DefaultModelsDirectory : Path.GetFullPath(ModelStoreOptions.ExpandHome(option));
 
+    private static void PrintAvailable(TextWriter output)
+    {
+        output.WriteLine("Official snapshots (`qwen3-tts models pull --repo REPO --models DIR`):");
+        var width = OfficialRepositories.Known.Max(r => r.Id.Length);
+        foreach (var repo in OfficialRepositories.Known)
+        {
+            output.WriteLine($"  {repo.Id.PadRight(width)}  {repo.ApproximateSize,-26}  {repo.Description}");
+        }
+        output.WriteLine();
+        output.WriteLine($"Seed layout (`qwen3-tts models pull --role all`): {ModelStoreOptions.DefaultRepository} (0.6B Base, converted GGUF/npy/ONNX)");
+    }
+
+    /// <summary>"layout: official snapshot, 1.7B CustomVoice" — or why the config could not be read.</summary>
+    internal static string DescribeLayout(ModelStore store)
+    {
+        try
+        {
+            var model = Inference.Checkpoints.ModelSetLoader.Describe(store);
+            return model.Layout == Inference.Models.ModelSetLayout.Official
+                ? $"Layout: official snapshot, {model.Size} {model.Variant}" +
+                  (model.Speakers.Count > 0 ? $" (speakers: {string.Join(", ", model.Speakers)})" : "") +
+                  (model.AcceptsInstructions ? ", takes instructions" : "")
+                : "Layout: seed (kautism/qwen3-tts-rk3588), 0.6B Base";
+        }
+        catch (Inference.ModelFormatException e)
+        {
+            return $"Layout: official snapshot, config.json unreadable: {e.Message}";
+        }
+    }
+
     /// <summary>Writes the report; returns whether every role has all its required files.</summary>
     private static bool Print(ModelStore store, TextWriter output)
     {
         output.WriteLine($"Models directory: {store.Options.ModelsDirectory}");
+        output.WriteLine(DescribeLayout(store));
         var allComplete = true;
         foreach (var role in ModelRoleNames.All)
         {
@@ -72,7 +110,9 @@ internal static class ModelsListCommand
             output.WriteLine();
             output.WriteLine(missingRequired == 0
                 ? $"{role.CliName()}: complete"
-                : $"{role.CliName()}: incomplete, {missingRequired} required file(s) missing (fix: qwen3-tts models pull --role {role.CliName()})");
+                : store.Layout == Inference.Models.ModelSetLayout.Official
+                    ? $"{role.CliName()}: incomplete, {missingRequired} required file(s) missing ({OfficialModelLayout.Fix(store.Options.ModelsDirectory, files.Where(f => f.Required && !f.Present).ToList())})"
+                    : $"{role.CliName()}: incomplete, {missingRequired} required file(s) missing (fix: qwen3-tts models pull --role {role.CliName()})");
 
             var nameWidth = files.Max(file => file.Name.Length);
             foreach (var file in files)

@@ -22,7 +22,7 @@ internal static class ModelsPullCommand
         var modelsOption = ModelsListCommand.ModelsDirectoryOption();
         var repoOption = new Option<string>("--repo")
         {
-            Description = "Hugging Face repository",
+            Description = "Hugging Face repository: the seed layout's (default), or an official snapshot such as Qwen/Qwen3-TTS-12Hz-0.6B-Base (see `models list --available`)",
             DefaultValueFactory = _ => ModelStoreOptions.DefaultRepository,
         };
         var revisionOption = new Option<string>("--revision")
@@ -47,6 +47,22 @@ internal static class ModelsPullCommand
         command.SetAction(async (ParseResult result, CancellationToken ct) =>
         {
             var error = result.InvocationConfiguration.Error;
+            var repository = result.GetValue(repoOption)!;
+            if (OfficialRepositories.IsOfficial(repository))
+            {
+                if (result.GetResult(roleOption) is { Implicit: false } || result.GetResult(quantOption) is { Implicit: false })
+                {
+                    error.WriteLine("--role and --quant select files of the seed layout; an official snapshot is pulled whole (choose the precision at load time with --quant on speak/serve/silo)");
+                    return UsageError;
+                }
+                var official = new ModelStoreOptions
+                {
+                    ModelsDirectory = ModelsListCommand.ModelsDirectory(result.GetValue(modelsOption)),
+                    Repository = repository,
+                    Revision = result.GetValue(revisionOption)!,
+                };
+                return await PullOfficialAsync(official, error, ct);
+            }
             var roleText = result.GetValue(roleOption)!;
             IReadOnlyList<ModelRole> roles;
             if (string.Equals(roleText, "all", StringComparison.OrdinalIgnoreCase))
@@ -84,6 +100,33 @@ internal static class ModelsPullCommand
 
     private static async Task<int> PullAsync(ModelStoreOptions options, IReadOnlyList<ModelRole> roles, TextWriter error, CancellationToken ct)
     {
+        error.WriteLine($"Pulling {string.Join(", ", roles.Select(r => r.CliName()))} from {options.Endpoint}/{options.Repository} ({options.Revision}) into {options.ModelsDirectory}");
+        return await RunAsync(options, error, async (http, loggers, display) =>
+        {
+            var downloader = new HuggingFaceDownloader(http, options, loggers.CreateLogger<HuggingFaceDownloader>());
+            foreach (var role in roles)
+            {
+                await downloader.PullRoleAsync(role, display, ct);
+                display.Finish();
+                error.WriteLine($"{role.CliName()}: complete");
+            }
+        }, ct);
+    }
+
+    private static async Task<int> PullOfficialAsync(ModelStoreOptions options, TextWriter error, CancellationToken ct)
+    {
+        error.WriteLine($"Pulling the snapshot {options.Endpoint}/{options.Repository} ({options.Revision}) into {options.ModelsDirectory}");
+        return await RunAsync(options, error, async (http, loggers, display) =>
+        {
+            await new OfficialSnapshotPuller(http, options, loggers).PullAsync(display, ct);
+            display.Finish();
+            error.WriteLine($"{options.Repository}: complete (`qwen3-tts models verify --models {options.ModelsDirectory}` loads it)");
+        }, ct);
+    }
+
+    /// <summary>The shared frame of a pull: HTTP client, logging, progress display, and the error messages and exit codes.</summary>
+    private static async Task<int> RunAsync(ModelStoreOptions options, TextWriter error, Func<HttpClient, ILoggerFactory, ProgressDisplay, Task> pull, CancellationToken ct)
+    {
         using var loggers = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(LogLevel.Warning)
             .AddSimpleConsole(console => console.SingleLine = true)
@@ -93,19 +136,10 @@ internal static class ModelsPullCommand
         {
             Timeout = TimeSpan.FromMinutes(2),
         };
-        var downloader = new HuggingFaceDownloader(http, options, loggers.CreateLogger<HuggingFaceDownloader>());
         var display = new ProgressDisplay(error, interactive: ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
-
-        error.WriteLine($"Pulling {string.Join(", ", roles.Select(r => r.CliName()))} from {options.Endpoint}/{options.Repository} ({options.Revision}) into {options.ModelsDirectory}");
         try
         {
-            foreach (var role in roles)
-            {
-                await downloader.PullRoleAsync(role, display, ct);
-                display.Finish();
-                error.WriteLine($"{role.CliName()}: complete");
-            }
-
+            await pull(http, loggers, display);
             return 0;
         }
         catch (ModelDownloadException ex)

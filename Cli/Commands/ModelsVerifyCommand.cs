@@ -13,6 +13,8 @@ internal static class ModelsVerifyCommand
         var command = new Command("verify", "Load every role's models as a silo would, and report what works (exit 3 if any role fails)");
         command.Options.Add(modelsOption);
         command.Options.Add(vocoderOption);
+        var quant = SpeakCommand.QuantOption();
+        command.Options.Add(quant);
         command.SetAction((ParseResult result) =>
         {
             var store = new ModelStore(new ModelStoreOptions
@@ -22,7 +24,8 @@ internal static class ModelsVerifyCommand
             });
             var output = result.InvocationConfiguration.Output;
             output.WriteLine($"Models directory: {store.Options.ModelsDirectory}");
-            var checks = ModelSetVerifier.Verify(store);
+            output.WriteLine(ModelsListCommand.DescribeLayout(store));
+            var checks = ModelSetVerifier.Verify(store, quant: result.GetValue(quant));
             foreach (var check in checks)
             {
                 output.WriteLine($"  {(check.Ok ? "ok    " : "FAILED")} {check.Role.CliName(),-16} {check.Elapsed.TotalSeconds,6:F2} s  {check.Detail}");

@@ -296,7 +296,7 @@ public sealed class HuggingFaceDownloader(HttpClient http, ModelStoreOptions opt
         {
             HttpStatusCode.NotFound => new ModelDownloadException(
                 $"{repoPath} was not found in repository '{options.Repository}' at revision '{options.Revision}' (HTTP 404 from {url}). " +
-                "Check --repo and --revision.", repoPath),
+                "Check --repo and --revision.", repoPath) { IsNotFound = true },
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ModelDownloadException(
                 $"access to {url} was denied (HTTP {status}). " + (options.HfToken is null
                     ? $"The repository may be private or gated: set {ModelStoreOptions.TokenVariable} to a Hugging Face access token with read access."

@@ -11,4 +11,7 @@ public sealed class ModelDownloadException : Exception
 
     /// <summary>The file's path inside the repository, e.g. <c>talker/talker-q8_0.gguf</c>.</summary>
     public string RepoPath { get; }
+
+    /// <summary>The repository has no such file (HTTP 404), as opposed to a failed transfer.</summary>
+    public bool IsNotFound { get; init; }
 }

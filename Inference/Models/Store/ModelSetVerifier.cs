@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Codec.Encoder;
 using Qwen3Tts.Inference.Talker;
@@ -15,7 +16,8 @@ public sealed record RoleCheck(ModelRole Role, bool Ok, string Detail, TimeSpan 
 /// </summary>
 public static class ModelSetVerifier
 {
-    public static IReadOnlyList<RoleCheck> Verify(ModelStore store, IEnumerable<ModelRole>? roles = null)
+    /// <param name="quant">Precision an official snapshot is loaded in (its talker runtime GGUF is converted if needed).</param>
+    public static IReadOnlyList<RoleCheck> Verify(ModelStore store, IEnumerable<ModelRole>? roles = null, WeightPrecision quant = WeightPrecisionNames.Default)
     {
         var results = new List<RoleCheck>();
         foreach (var role in roles ?? ModelRoleNames.All)
@@ -23,7 +25,7 @@ public static class ModelSetVerifier
             var clock = Stopwatch.StartNew();
             try
             {
-                var detail = Load(store, role);
+                var detail = Load(store, role, quant);
                 results.Add(new RoleCheck(role, true, detail, clock.Elapsed));
             }
             catch (Exception e) when (e is ModelFormatException or ModelFilesMissingException or IOException or InvalidDataException or UnauthorizedAccessException)
@@ -34,20 +36,24 @@ public static class ModelSetVerifier
         return results;
     }
 
-    private static string Load(ModelStore store, ModelRole role)
+    private static string Load(ModelStore store, ModelRole role, WeightPrecision quant)
     {
         switch (role)
         {
             case ModelRole.Talker:
-                using (var talker = TalkerEngine.Load(store.ResolveTalker(), new TalkerOptions { MaxSequences = 1, ContextPerSequence = 256 }))
+                using (var talker = ModelSetLoader.LoadTalker(store, new TalkerOptions { MaxSequences = 1, ContextPerSequence = 256, Quant = quant }))
                 {
-                    return $"hidden {talker.Model.HiddenSize}, text width {talker.Embeddings.TextHiddenSize}, tokenizer {talker.Tokenizer.VocabularySize} ids, " +
-                           $"voice cloning {(talker.Embeddings.SupportsVoiceClone ? "available" : "unavailable (no code_predictor_weights.npz)")}";
+                    var model = talker.Capabilities;
+                    return $"{model.Description}: hidden {talker.Model.HiddenSize}, text width {talker.Embeddings.TextHiddenSize}, tokenizer {talker.Tokenizer.VocabularySize} ids, " +
+                           (model.Layout == ModelSetLayout.Official ? $"runtime GGUF {quant.CliName()}, " : "") +
+                           (model.Speakers.Count > 0 ? $"{model.Speakers.Count} speakers, " : "") +
+                           $"voice cloning {(!model.VoiceCloning ? "not offered by this variant" : talker.Embeddings.SupportsVoiceClone ? "available" : "unavailable (no code_predictor_weights.npz)")}";
                 }
             case ModelRole.Predictor:
-                var predictor = CodePredictorLoader.Load(store.ResolvePredictor());
+                var predictor = ModelSetLoader.LoadPredictor(store, quant);
                 var c = predictor.Stack.Config;
-                return $"{c.LayerCount} layers, hidden {c.HiddenSize}, {c.HeadCount}/{c.KeyValueHeadCount} heads of {c.HeadDim}, ffn {c.FeedForwardSize}";
+                return $"{c.LayerCount} layers, hidden {c.HiddenSize}, {c.HeadCount}/{c.KeyValueHeadCount} heads of {c.HeadDim}, ffn {c.FeedForwardSize}" +
+                       (predictor.InputProjection is { } p ? $", input projection {p.InputWidth} -> {p.OutputWidth}" : "");
             case ModelRole.Vocoder:
                 using (var vocoder = VocoderLoader.Load(store, new VocoderOptions { Engine = store.Options.Vocoder }))
                 {

@@ -51,12 +51,13 @@ public static class OfficialModelLayout
         }
     }
 
-    /// <summary>The vocoder and the speech tokenizer live in <c>speech_tokenizer/</c> (or <c>vocoder/</c> for ONNX) in both layouts.</summary>
+    /// <summary>The vocoder's files (<c>speech_tokenizer/</c>, or <c>vocoder/</c> for ONNX) are where the seed layout has them.</summary>
     public static IReadOnlyList<ModelFileSlot> SlotsFor(ModelRole role, VocoderEngine vocoder = VocoderEngine.Native) => role switch
     {
         ModelRole.Talker => TalkerSlots,
         ModelRole.Predictor => PredictorSlots,
-        ModelRole.Vocoder or ModelRole.SpeechTokenizer => ModelLayout.SlotsFor(role, PredictorQuant.Q8_0, vocoder),
+        ModelRole.Vocoder => ModelLayout.SlotsFor(role, PredictorQuant.Q8_0, vocoder),
+        ModelRole.SpeechTokenizer => SpeechTokenizerSlots,
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "unknown model role"),
     };
 
@@ -81,11 +82,17 @@ public static class OfficialModelLayout
         File1(Weights),
     ];
 
+    private static readonly IReadOnlyList<ModelFileSlot> SpeechTokenizerSlots =
+    [
+        new(ModelLayout.SpeechTokenizerWeights, true, [SpeechTokenizerWeights]),
+        File1(SpeechTokenizerConfig, required: false, whenMissing: "the released codec configuration is assumed"),
+        File1(SpeechTokenizerPreprocessor, required: false, whenMissing: "24 kHz mono input is assumed"),
+    ];
+
     /// <summary>The fix line of a "files missing" error for an official snapshot.</summary>
     public static string Fix(string modelsDirectory, IReadOnlyList<ModelFileStatus> missing)
     {
-        var onlyCodec = missing.All(m => m.Name.StartsWith("speech_tokenizer/", StringComparison.Ordinal)
-            || m.Name is ModelLayout.SpeechTokenizerWeights or ModelLayout.SpeechTokenizerConfig);
+        var onlyCodec = missing.All(m => m.CandidatePaths.All(p => p.Replace('\\', '/').Contains("/speech_tokenizer/", StringComparison.Ordinal)));
         return onlyCodec
             ? $"Fix: the snapshot lacks its speech tokenizer; fetch it with `qwen3-tts models pull --repo {SpeechTokenizerRepository} --models {modelsDirectory}` (it lands in speech_tokenizer/)."
             : $"Fix: download the whole snapshot with `qwen3-tts models pull --repo Qwen/Qwen3-TTS-12Hz-0.6B-Base --models {modelsDirectory}` (or another repo from `qwen3-tts models list --available`).";

@@ -30,7 +30,7 @@ internal static class OfficialWeightsWriter
         Add(writer, weights, OfficialTensorNames.ProjectionFc2Weight, [h, th], SyntheticWeights.LinearScale(th));
         Add(writer, weights, OfficialTensorNames.ProjectionFc2Bias, [h], 0.1f);
         Add(writer, weights, OfficialTensorNames.CodecEmbedding, [ids.TalkerVocabSize, h], 1f);
-        Add(writer, weights, OfficialTensorNames.CodecHead, [ids.TalkerVocabSize, h], SyntheticWeights.LinearScale(h) * 4f);
+        writer.Add(OfficialTensorNames.CodecHead, [ids.TalkerVocabSize, h], Stored, SyntheticCodecHead.Rows(weights, h));
         AddStack(writer, weights, OfficialTensorNames.TalkerPrefix, OfficialTensorNames.TalkerNorm, t);
 
         AddStack(writer, weights, OfficialTensorNames.PredictorPrefix, OfficialTensorNames.PredictorNorm, p);

@@ -40,7 +40,7 @@ internal static class SyntheticTalkerWriter
         NpyWriter.Write(Path.Combine(embeddings, "codec_embedding.npy"),
             weights.Create(SyntheticTensorNames.TalkerCodecEmbedding, CodecTokenIds.TalkerVocabSize, h, 1f), [CodecTokenIds.TalkerVocabSize, h]);
         NpyWriter.Write(Path.Combine(embeddings, "codec_head.npy"),
-            weights.Create(SyntheticTensorNames.TalkerCodecHead, CodecTokenIds.TalkerVocabSize, h, SyntheticWeights.LinearScale(h) * 4f), [CodecTokenIds.TalkerVocabSize, h]);
+            SyntheticCodecHead.Create(weights, h), [CodecTokenIds.TalkerVocabSize, h]);
         NpyWriter.Write(Path.Combine(embeddings, "tts_pad_embed.npy"), projection.TtsPad(preset, weights), [h]);
     }
 
@@ -63,21 +63,21 @@ internal static class SyntheticTalkerWriter
 
         // Rows past the 3072 codec ids are zero, as in the seed's padded conversion.
         gguf.AddTensor("token_embd.weight", [c.HiddenSize, rows], preset.WeightType,
-            PaddedCodecRows(weights, SyntheticTensorNames.TalkerCodecEmbedding, c.HiddenSize, 1f));
+            PaddedCodecRows(weights.Rows(SyntheticTensorNames.TalkerCodecEmbedding, c.HiddenSize, 1f), c.HiddenSize));
         gguf.AddTensor("output.weight", [c.HiddenSize, rows], preset.WeightType,
-            PaddedCodecRows(weights, SyntheticTensorNames.TalkerCodecHead, c.HiddenSize, SyntheticWeights.LinearScale(c.HiddenSize) * 4f));
+            PaddedCodecRows(SyntheticCodecHead.Rows(weights, c.HiddenSize), c.HiddenSize));
         Qwen3GgufTensors.AddLayers(gguf, weights, "blk", "output_norm.weight", c, preset.WeightType);
         gguf.WriteTo(path);
     }
 
-    private static Action<long, int, Span<float>> PaddedCodecRows(SyntheticWeights weights, string tensor, int width, float scale)
+    private static Action<long, int, Span<float>> PaddedCodecRows(Action<long, int, Span<float>> codecRows, int width)
         => (first, count, destination) =>
         {
             destination[..(count * width)].Clear();
             var real = (int)Math.Clamp(CodecTokenIds.TalkerVocabSize - first, 0, count);
             if (real > 0)
             {
-                weights.Fill(tensor, first, real, width, scale, destination);
+                codecRows(first, real, destination);
             }
         };
 

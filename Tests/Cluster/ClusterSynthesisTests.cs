@@ -90,7 +90,7 @@ public sealed class ClusterSynthesisTests(RoleClusterFixture fixture) : IClassFi
         for (var i = 0; i < 4; i++)
         {
             using var cancel = new CancellationTokenSource();
-            var request = new SynthesisRequestDto("A long sentence that keeps the talker busy for many frames so the request is still running.", "english", Seed: 3, MaxFrames: 4000);
+            var request = new SynthesisRequestDto("A long sentence that keeps the talker busy for many frames so the request is still running.", "english", Seed: 3, MaxFrames: 4000) { Eos = "never" };
             var chunks = fixture.Cluster.Client.GetGrain<ISynthesisGrain>($"cancel-{i}-{Guid.NewGuid():N}")
                 .SynthesizeAsync(request, cancel.Token).WithBatchSize(1).GetAsyncEnumerator(cancel.Token);
             Assert.True(await chunks.MoveNextAsync());

@@ -8,7 +8,7 @@ public sealed class SiloFailureTests(RoleClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task Killing_the_predictor_silo_mid_request_gives_an_error_not_a_hang()
     {
-        var request = new SynthesisRequestDto("A long sentence that keeps the talker busy for many frames so the request is still running.", "english", Seed: 3, MaxFrames: 4000);
+        var request = new SynthesisRequestDto("A long sentence that keeps the talker busy for many frames so the request is still running.", "english", Seed: 3, MaxFrames: 4000) { Eos = "never" };
         var stream = fixture.Cluster.Client.GetGrain<ISynthesisGrain>("kill-" + Guid.NewGuid().ToString("N"))
             .SynthesizeAsync(request)
             .WithBatchSize(1);

@@ -25,10 +25,9 @@ public sealed class TtsMetricsTests(RoleClusterFixture fixture) : IClassFixture<
     public async Task One_synthesis_counts_one_predictor_call_per_frame_and_every_frame_the_vocoder_receives()
     {
         using var measurements = Listen();
-        // A long text and a small cap: the talker's EOS estimate is far beyond the cap, so the utterance ends
-        // at the cap, after which the loop takes no further talker step.
+        // EOS never and a small cap: the utterance ends at the cap, after which the loop takes no further talker step.
         const int cap = 6;
-        var request = new SynthesisRequestDto("A sentence long enough that the talker expects many more frames than the cap allows.", "english", Seed: 5, MaxFrames: cap);
+        var request = new SynthesisRequestDto("A sentence long enough that the talker expects many more frames than the cap allows.", "english", Seed: 5, MaxFrames: cap) { Eos = "never" };
 
         var samples = await RoleClusterFixture.CollectAsync(
             fixture.Cluster.Client.GetGrain<ISynthesisGrain>(Guid.NewGuid().ToString("N")).SynthesizeAsync(request));

@@ -6,12 +6,12 @@ namespace Qwen3Tts.Tests.Pipeline;
 [Collection(TinyModelsCollection.Name)]
 public sealed class SpeechStreamingTests(TinyModelsFixture fixture)
 {
-    // Long enough for an expected length far above 100 frames; the cap then fixes the length at 100,
-    // many vocoder chunks (first chunk 1 frame, then 4).
+    // EOS never and a cap of 100 frames: many vocoder chunks (first chunk 1 frame, then 4).
     private static readonly SynthesisRequest LongRequest =
         new(string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 12)), "english", Seed: 5)
         {
             Eos = new EosOptions(MaxFrames: 100),
+            EosMode = EosMode.Never,
         };
 
     [Fact]

@@ -48,6 +48,73 @@ public sealed class SynthesisLoopTests
     }
 
     [Fact]
+    public async Task TheOfficialModeHasNoBoostAndNoForcedStopOnlyTheModelsCap()
+    {
+        // Expected 10 frames would force a stop at 15 under the seed's schedule; the official mode runs on.
+        var talker = new ScriptedTalker(10, 100) { DefaultMaxFrames = 40 };
+        var predictor = new RecordingPredictor();
+        await RunAsync(talker, predictor, new RecordingVocoder(0));
+
+        Assert.Equal(40, predictor.Code0s.Count);
+        Assert.All(talker.Boosts, b => Assert.Equal(0f, b));
+    }
+
+    [Fact]
+    public async Task SeedSamplingBringsTheSeedScheduleUnlessAnEosModeIsGiven()
+    {
+        var seed = new RecordingPredictor();
+        await RunAsync(new ScriptedTalker(10, 100), seed, new RecordingVocoder(0), Request with { Sampling = SamplingPreset.Seed });
+        Assert.Equal(15, seed.Code0s.Count);
+
+        var official = new RecordingPredictor();
+        await RunAsync(new ScriptedTalker(10, 100) { DefaultMaxFrames = 30 }, official, new RecordingVocoder(0),
+            Request with { Sampling = SamplingPreset.Seed, EosMode = EosMode.Official });
+        Assert.Equal(30, official.Code0s.Count);
+    }
+
+    [Fact]
+    public async Task NeverMasksEosAtEveryStepAndRunsToTheCap()
+    {
+        var talker = new ScriptedTalker(10, 100);
+        var predictor = new RecordingPredictor();
+        await RunAsync(talker, predictor, new RecordingVocoder(0), Request with { EosMode = EosMode.Never, Eos = new EosOptions(MaxFrames: 9) });
+
+        Assert.Equal(9, predictor.Code0s.Count);
+        Assert.Equal(9, talker.Boosts.Count);
+        Assert.All(talker.Boosts, b => Assert.Equal(float.NegativeInfinity, b));
+    }
+
+    [Fact]
+    public async Task TeacherForcingVoicesTheTeacherAndRecordsTheModelsChoices()
+    {
+        // The model keeps choosing 100 and would stop (EOS) at its fourth step; the teacher has 5 frames.
+        var talker = new ScriptedTalker(10, 100, 100, 100, Eos, 100);
+        var predictor = new RecordingPredictor();
+        var vocoder = new RecordingVocoder(0);
+        var teacher = Enumerable.Range(0, 5 * 16).Select(i => (long)(i / 16 * 10 + i % 16)).ToArray();
+
+        var chunks = await RunAsync(talker, predictor, vocoder, Request with { TeacherCodes = teacher, RecordCodes = true });
+
+        Assert.Equal([0, 10, 20, 30, 40], predictor.Code0s);
+        Assert.Equal(teacher.Chunk(16).Select(f => f[1..]), predictor.TeacherCodes.Select(t => t!));
+        Assert.Equal([0, 10, 20, 30], talker.UsedCode0s);
+        var recorded = chunks.SelectMany(c => c.Codes ?? []).Chunk(16).ToArray();
+        Assert.Equal(5, recorded.Length);
+        Assert.Equal([100L, 100L, 100L, Eos, 100L], recorded.Select(f => f[0]));
+        Assert.Equal(5, vocoder.Frames.Count);
+    }
+
+    [Fact]
+    public async Task TeacherCodesOutOfRangeAreRefusedBeforeTheTalkerStarts()
+    {
+        var talker = new ScriptedTalker(10, 100);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            RunAsync(talker, new RecordingPredictor(), new RecordingVocoder(0), Request with { TeacherCodes = [.. new long[15], 2048] }));
+        Assert.Contains("frame 0, codebook 15: 2048", error.Message);
+        Assert.Empty(talker.Boosts);
+    }
+
+    [Fact]
     public async Task MaxFramesCapsEvenWithTheScheduleDisabled()
     {
         var predictor = new RecordingPredictor();

@@ -95,6 +95,34 @@ public class CodecTokenSamplerTests
     }
 
     [Fact]
+    public void AMinusInfiniteBoostMasksEosAtAnyStep()
+    {
+        var logits = Logits();
+        logits[Eos] = 40f;
+        logits[17] = 1f;
+        Assert.Equal(Eos, SampleOnce(logits, Plain with { DoSample = false }, new SamplingRandom(0), step: 50));
+        Assert.Equal(17, SampleOnce(logits, Plain with { DoSample = false }, new SamplingRandom(0), step: 50, boost: float.NegativeInfinity));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampleOnce(logits, Plain, new SamplingRandom(0), boost: float.PositiveInfinity));
+    }
+
+    [Fact]
+    public void GreedyIsTheArgmaxUnderTheOfficialSuppressionAndMinTokens()
+    {
+        var logits = Logits(-1f);
+        logits[2500] = 90f;   // a control id: suppressed
+        logits[Eos] = 80f;    // EOS: masked for the first 2 steps, then the winner
+        logits[1234] = 10f;
+        logits[99] = 10f;     // a tie with 1234 goes to the lower id, like torch.argmax
+        var greedy = SamplingPresets.GreedyTalker;
+        Assert.Equal(99, SampleOnce(logits, greedy, new SamplingRandom(1), step: 0, history: []));
+        Assert.Equal(99, SampleOnce(logits, greedy, new SamplingRandom(2), step: 1, history: [99]));
+        Assert.Equal(Eos, SampleOnce(logits, greedy, new SamplingRandom(3), step: 2, history: [99, 99]));
+        // No repetition penalty: 99 stays the winner however often it was chosen.
+        logits[Eos] = -1f;
+        Assert.Equal(99, SampleOnce(logits, greedy, new SamplingRandom(4), step: 5, history: [99, 99, 99, 99, 99]));
+    }
+
+    [Fact]
     public void RepetitionPenaltyFollowsTheHuggingFaceRule()
     {
         var logits = Logits();

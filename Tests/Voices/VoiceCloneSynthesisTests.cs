@@ -29,7 +29,7 @@ public sealed class VoiceCloneSynthesisTests(TinyModelsFixture fixture) : IClass
     public async Task StreamingTextLayoutWithAVoiceAlsoSynthesizes()
     {
         var synthesizer = new SpeechSynthesizer(fixture.Models);
-        var voice = new VoiceReference(new long[2 * 16], null);
+        var voice = new VoiceReference(new long[2 * 16], "two frames");
 
         var result = await synthesizer.SynthesizeAsync(new SynthesisRequest("A somewhat longer sentence to speak.", Voice: voice, Seed: 9, Layout: PromptLayout.StreamingText));
 

@@ -29,10 +29,8 @@ internal static class OfficialConfigWriter
             json.WriteString("model_type", "qwen3_tts");
             if (variant == ModelVariant.Base)
             {
-                json.WriteStartObject("speaker_encoder_config");
-                json.WriteNumber("enc_dim", preset.Talker.HiddenSize);
-                json.WriteNumber("sample_rate", 24000);
-                json.WriteEndObject();
+                json.WritePropertyName("speaker_encoder_config");
+                preset.SpeakerEncoder.WriteJson(json);
             }
             json.WriteStartObject("talker_config");
             json.WriteBoolean("attention_bias", false);

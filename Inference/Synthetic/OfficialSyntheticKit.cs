@@ -9,7 +9,7 @@ namespace Qwen3Tts.Inference.Synthetic;
 
 /// <summary>
 /// Writes an official-layout snapshot (what <c>Qwen/Qwen3-TTS-12Hz-*</c> publishes) with seeded random weights:
-/// config.json, generation_config.json, model.safetensors (bf16), vocab.json + merges.txt + tokenizer_config.json
+/// config.json, generation_config.json, model.safetensors (bf16; Base with its speaker_encoder.*), vocab.json + merges.txt + tokenizer_config.json
 /// and speech_tokenizer/. Until the native codec decoder reads speech_tokenizer/model.safetensors, the set also
 /// carries today's synthetic ONNX vocoder under vocoder/, so it can speak.
 /// </summary>
@@ -23,7 +23,7 @@ public static class OfficialSyntheticKit
         var weights = new SyntheticWeights(seed);
         var parts = new (string Name, Action Write)[]
         {
-            ("model.safetensors", () => OfficialWeightsWriter.Write(Path.Combine(directory, OfficialModelLayout.Weights), preset, weights, cancellationToken)),
+            ("model.safetensors", () => OfficialWeightsWriter.Write(Path.Combine(directory, OfficialModelLayout.Weights), preset, variant, weights, cancellationToken)),
             ("config", () =>
             {
                 OfficialConfigWriter.WriteConfig(Path.Combine(directory, OfficialModelLayout.Config), preset, variant);

@@ -1,3 +1,4 @@
+using Qwen3Tts.Inference.Codec.SpeakerEncoder;
 using Qwen3Tts.Inference.Models;
 
 namespace Qwen3Tts.Inference.Synthetic;
@@ -35,6 +36,10 @@ public sealed record OfficialSyntheticPreset(
         Qwen3DecoderConfig.Predictor06B,
         TextHiddenSize: 2048,
         SyntheticPreset.Full06B);
+
+    /// <summary>Base's ECAPA-TDNN: the published network at the real sizes, toy widths for tiny; its x-vector is talker-wide.</summary>
+    public SpeakerEncoderConfig SpeakerEncoder =>
+        Base == SyntheticPreset.Tiny ? SpeakerEncoderConfig.Tiny(Talker.HiddenSize) : SpeakerEncoderConfig.Official(Talker.HiddenSize);
 
     public static OfficialSyntheticPreset Parse(string name) => name.ToLowerInvariant() switch
     {

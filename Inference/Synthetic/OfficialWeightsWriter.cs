@@ -14,7 +14,7 @@ internal static class OfficialWeightsWriter
 {
     private const SafetensorsDType Stored = SafetensorsDType.BF16;
 
-    public static void Write(string path, OfficialSyntheticPreset preset, SyntheticWeights weights, CancellationToken cancellationToken)
+    public static void Write(string path, OfficialSyntheticPreset preset, ModelVariant variant, SyntheticWeights weights, CancellationToken cancellationToken)
     {
         var t = preset.Talker;
         var p = preset.Predictor;
@@ -43,6 +43,10 @@ internal static class OfficialWeightsWriter
         {
             Add(writer, weights, OfficialTensorNames.MtpProjectionWeight, [p.HiddenSize, h], SyntheticWeights.LinearScale(h));
             Add(writer, weights, OfficialTensorNames.MtpProjectionBias, [p.HiddenSize], 0.1f);
+        }
+        if (variant == ModelVariant.Base)
+        {
+            SyntheticSpeakerEncoderWriter.AddTensors(writer, preset.SpeakerEncoder, weights);
         }
         writer.WriteTo(path, cancellationToken);
     }

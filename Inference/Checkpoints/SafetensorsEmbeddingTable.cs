@@ -55,21 +55,7 @@ internal sealed class SafetensorsEmbeddingTable : IEmbeddingTable
         }
         var bytes = _file.GetTensorBytes(_info).Slice(row * _rowBytes, _rowBytes);
         var target = destination[..Width];
-        switch (_info.DType)
-        {
-            case SafetensorsDType.BF16:
-                HalfPrecision.BF16ToF32(bytes, target);
-                break;
-            case SafetensorsDType.F16:
-                HalfPrecision.F16ToF32(bytes, target);
-                break;
-            case SafetensorsDType.F32:
-                HalfPrecision.F32FromBytes(bytes, target);
-                break;
-            default:
-                HalfPrecision.F64ToF32(bytes, target);
-                break;
-        }
+        SafetensorsDTypes.ToFloat32(_info.DType, bytes, target);
     }
 
     public void Dispose() => _file.Dispose();

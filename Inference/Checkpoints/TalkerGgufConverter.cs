@@ -110,21 +110,7 @@ public static class TalkerGgufConverter
         var item = SafetensorsDTypes.ItemSize(info.DType);
         var bytes = file.GetTensorBytes(info).Slice(checked((int)(first * rowLength * item)), count * rowLength * item);
         var target = destination[..(count * rowLength)];
-        switch (info.DType)
-        {
-            case SafetensorsDType.BF16:
-                HalfPrecision.BF16ToF32(bytes, target);
-                break;
-            case SafetensorsDType.F16:
-                HalfPrecision.F16ToF32(bytes, target);
-                break;
-            case SafetensorsDType.F32:
-                HalfPrecision.F32FromBytes(bytes, target);
-                break;
-            default:
-                HalfPrecision.F64ToF32(bytes, target);
-                break;
-        }
+        SafetensorsDTypes.ToFloat32(info.DType, bytes, target);
     }
 
     // llama_ftype: ALL_F32 0, MOSTLY_F16 1, MOSTLY_Q4_0 2, MOSTLY_Q8_0 7, MOSTLY_BF16 32.

@@ -29,6 +29,28 @@ public static class SafetensorsDTypes
     public static bool IsFloat(SafetensorsDType type) =>
         type is SafetensorsDType.F32 or SafetensorsDType.F16 or SafetensorsDType.BF16 or SafetensorsDType.F64;
 
+    /// <summary>Little-endian float elements of <paramref name="type"/> (a float type) converted into <paramref name="destination"/>.</summary>
+    public static void ToFloat32(SafetensorsDType type, ReadOnlySpan<byte> bytes, Span<float> destination)
+    {
+        switch (type)
+        {
+            case SafetensorsDType.F32:
+                HalfPrecision.F32FromBytes(bytes, destination);
+                break;
+            case SafetensorsDType.F16:
+                HalfPrecision.F16ToF32(bytes, destination);
+                break;
+            case SafetensorsDType.BF16:
+                HalfPrecision.BF16ToF32(bytes, destination);
+                break;
+            case SafetensorsDType.F64:
+                HalfPrecision.F64ToF32(bytes, destination);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(type), type, "not a float element type");
+        }
+    }
+
     /// <summary>Exact, case-sensitive header names only ("F32", "BF16", ...).</summary>
     public static bool TryParse(string name, out SafetensorsDType type)
     {

@@ -71,21 +71,7 @@ public sealed class SafetensorsFile : IDisposable
         }
 
         var bytes = GetTensorBytes(info);
-        switch (info.DType)
-        {
-            case SafetensorsDType.F32:
-                HalfPrecision.F32FromBytes(bytes, destination);
-                break;
-            case SafetensorsDType.F16:
-                HalfPrecision.F16ToF32(bytes, destination);
-                break;
-            case SafetensorsDType.BF16:
-                HalfPrecision.BF16ToF32(bytes, destination);
-                break;
-            default:
-                HalfPrecision.F64ToF32(bytes, destination);
-                break;
-        }
+        SafetensorsDTypes.ToFloat32(info.DType, bytes, destination);
     }
 
     /// <summary>An integer tensor (I64, I32, I16, I8, U8, BOOL) widened to i64.</summary>

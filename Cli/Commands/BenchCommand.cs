@@ -16,6 +16,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchStreamingCommand.Create());
         bench.Subcommands.Add(BenchSpeakerCommand.Create());
         bench.Subcommands.Add(BenchEncoderCommand.Create());
+        bench.Subcommands.Add(BenchVocoderCommand.Create());
         return bench;
     }
 
@@ -87,7 +88,7 @@ internal static class BenchCommand
         return command;
     }
 
-    private static IReadOnlyList<T> ParseList<T>(string value, Func<string, T> parse) =>
+    internal static IReadOnlyList<T> ParseList<T>(string value, Func<string, T> parse) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(parse).Distinct().ToArray() is { Length: > 0 } list
             ? list
             : throw new ArgumentException("needs at least one value.");
@@ -109,6 +110,6 @@ internal static class BenchCommand
         return paths;
     }
 
-    private static IReadOnlyList<int> Counts(string value, string name) =>
+    internal static IReadOnlyList<int> Counts(string value, string name) =>
         ParseList(value, v => int.TryParse(v, out var n) && n >= 1 && n <= 256 ? n : throw new ArgumentException($"'{v}' is not a count in [1, 256]."));
 }

@@ -26,16 +26,18 @@ internal static class BenchEncoderCommand
             output.WriteLine($"speech tokenizer: {path}");
             var threads = new[] { 1, Environment.ProcessorCount }.Distinct();
             var timings = EncoderBenchmark.Run(path, parse.GetValue(seconds), threads, parse.GetValue(repeats));
-            var single = timings[0];
             foreach (var t in timings)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  encoder {t.Threads} thread{(t.Threads == 1 ? " " : "s")}: {t.MedianWallSeconds:F3} s wall for {t.AudioSeconds:F1} s of audio = {t.WallPerAudioSecond:F3} s per audio second " +
-                    $"(CPU {t.CpuPerAudioSecond:F3} s/s, {t.GigaFlopsPerSecond:F1} GFLOP/s, x{single.MedianWallSeconds / t.MedianWallSeconds:F2} vs 1 thread, " +
-                    $"{TargetWallPerAudioSecond / t.WallPerAudioSecond:F2}x the 0.5 s/s target)"));
+                output.WriteLine(Line(t, timings[0]));
             }
             return 0;
         });
         return command;
     }
+
+    /// <summary>One timing's line (also printed by <c>bench vocoder</c>); <paramref name="single"/> is the first thread count's.</summary>
+    internal static string Line(EncoderTiming t, EncoderTiming single) => string.Create(CultureInfo.InvariantCulture,
+        $"  encoder {t.Threads} thread{(t.Threads == 1 ? " " : "s")}: {t.MedianWallSeconds:F3} s wall for {t.AudioSeconds:F1} s of audio = {t.WallPerAudioSecond:F3} s per audio second " +
+        $"(CPU {t.CpuPerAudioSecond:F3} s/s, {t.GigaFlopsPerSecond:F1} GFLOP/s, x{single.MedianWallSeconds / t.MedianWallSeconds:F2} vs 1 thread, " +
+        $"{TargetWallPerAudioSecond / t.WallPerAudioSecond:F2}x the 0.5 s/s target)");
 }

@@ -6,5 +6,6 @@ using Qwen3Tts.KernelCheck;
 Console.WriteLine($"machine: {BenchMachine.Describe()}");
 Console.WriteLine($"architecture: {RuntimeInformation.ProcessArchitecture}");
 var failures = KernelEquality.Run(Console.Out);
+failures += FloatKernelEquality.Run(Console.Out);
 Console.WriteLine(failures == 0 ? "kernel check: all paths equal the scalar reference" : $"kernel check: {failures} mismatches");
 return failures == 0 ? 0 : 1;

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Voices;
 
@@ -26,14 +27,30 @@ public static class CatalogEndpoints
             .WithSummary("Describe one model")
             .Produces<ModelDescription>()
             .Produces<OpenAiError>(StatusCodes.Status404NotFound);
-        routes.MapGet("/v1/voices", (VoiceLibrary voices) => new VoiceList([.. voices.List().Select(v => new VoiceDescription(v))], TtsLanguage.Names))
+        routes.MapGet("/v1/voices", ListVoicesAsync)
             .WithName("listVoices").WithTags("Audio")
-            .WithSummary("List the voices (from the server's voice library directory) and the languages a speech request may name")
+            .WithSummary("List the voices a speech request may name (a CustomVoice model's speakers, a Base model's voice library), the languages, and what the loaded model takes")
             .Produces<VoiceList>();
         return routes;
     }
 
     private static ModelDescription Describe(string id) => new(id, StartedAt);
+
+    private static async Task<VoiceList> ListVoicesAsync(VoiceLibrary voices, IGrainFactory grains, HttpContext context)
+    {
+        var model = await LoadedModel.TryGetAsync(grains, context.RequestAborted);
+        if (model is null)
+        {
+            return new VoiceList([.. voices.List().Select(v => new VoiceDescription(v))], TtsLanguage.Names);
+        }
+        // "default" first: a CustomVoice model's first speaker, a Base model's own voice. Library voices are clones, for Base only.
+        IEnumerable<string> names = [VoiceLibrary.DefaultVoice, .. model.Speakers];
+        if (model.VoiceCloning)
+        {
+            names = names.Concat(voices.List().Skip(1));
+        }
+        return new VoiceList([.. names.Select(v => new VoiceDescription(v))], TtsLanguage.Names) { Model = LoadedModelDescription.Of(model) };
+    }
 
     public sealed record ModelList([property: JsonPropertyName("data")] IReadOnlyList<ModelDescription> Data)
     {
@@ -56,6 +73,24 @@ public static class CatalogEndpoints
     {
         [JsonPropertyName("object")]
         public string Object => "list";
+
+        /// <summary>The loaded model, when a talker silo answered.</summary>
+        [JsonPropertyName("model")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public LoadedModelDescription? Model { get; init; }
+    }
+
+    /// <param name="Instructions">accepted, required or refused.</param>
+    public sealed record LoadedModelDescription(
+        [property: JsonPropertyName("variant")] string Variant,
+        [property: JsonPropertyName("size")] string Size,
+        [property: JsonPropertyName("layout")] string Layout,
+        [property: JsonPropertyName("instructions")] string Instructions,
+        [property: JsonPropertyName("voice_cloning")] bool VoiceCloning)
+    {
+        public static LoadedModelDescription Of(ModelCapabilities model) => new(
+            model.Variant.CliName(), model.Size, model.Layout == ModelSetLayout.Official ? "official" : "seed",
+            model.RequiresInstructions ? "required" : model.AcceptsInstructions ? "accepted" : "refused", model.VoiceCloning);
     }
 
     public sealed record VoiceDescription([property: JsonPropertyName("id")] string Id)

@@ -19,7 +19,8 @@ public static class SpeechEndpoints
             .WithTags("Audio")
             .WithSummary("Generate audio from text")
             .WithDescription("OpenAI-compatible. Fields: model, input, voice, response_format (wav, pcm, flac), speed (0.25-4.0), stream_format (\"audio\" streams " +
-                             "chunked audio as it is generated, \"sse\" streams speech.audio.delta events with base64 audio), plus language and seed. The body is 16-bit 24 kHz mono audio.")
+                             "chunked audio as it is generated, \"sse\" streams speech.audio.delta events with base64 audio), instructions (1.7B CustomVoice, VoiceDesign), plus language, seed and eos " +
+                             "(official, seed, never). A CustomVoice model's speakers are voice names. The body is 16-bit 24 kHz mono audio.")
             .AddOpenApiOperationTransformer(DescribeBodyAsync)
             .Produces(StatusCodes.Status200OK, contentType: AudioResponseWriter.WavContentType, additionalContentTypes: [AudioResponseWriter.PcmContentType, AudioResponseWriter.FlacContentType, ServerSentAudioStream.ContentType])
             .Produces<OpenAiError>(StatusCodes.Status400BadRequest)
@@ -53,6 +54,7 @@ public static class SpeechEndpoints
         var aborted = context.RequestAborted;
         var speech = validator.Validate(await SpeechRequestReader.ReadAsync(context.Request, options.MaxRequestBytes, aborted));
         readiness.EnsureReady();
+        speech = validator.ForModel(speech, await LoadedModel.GetAsync(grains, readiness, aborted));
         // Held until the response is written, streamed or not: the queue bounds what runs, not what starts.
         using var place = await admission.EnterAsync(aborted);
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Qwen3Tts.Gateway;
 
 /// <summary>
-/// The body of <c>POST /v1/audio/speech</c>: OpenAI's fields plus <c>language</c> and <c>seed</c>.
+/// The body of <c>POST /v1/audio/speech</c>: OpenAI's fields plus <c>language</c>, <c>seed</c> and <c>eos</c>.
 /// Everything is optional here so that a missing field gets a 400 naming it, not a serializer error.
 /// </summary>
 public sealed class SpeechRequest
@@ -16,7 +16,7 @@ public sealed class SpeechRequest
     [JsonPropertyName("input")]
     public string? Input { get; set; }
 
-    /// <summary>A voice name from GET /v1/voices; "default" (or none) is the model's own voice.</summary>
+    /// <summary>A voice name from GET /v1/voices: a library voice (Base models clone it), a CustomVoice model's speaker, or "default" (or none) for the model's own voice.</summary>
     [JsonPropertyName("voice")]
     public string? Voice { get; set; }
 
@@ -40,7 +40,11 @@ public sealed class SpeechRequest
     [JsonPropertyName("seed")]
     public ulong? Seed { get; set; }
 
-    /// <summary>Accepted for gpt-4o-mini-tts compatibility; this model takes no style instructions, so it is ignored.</summary>
+    /// <summary>OpenAI's style instructions: the official instruct block of 1.7B CustomVoice models, the voice description of VoiceDesign models (required there); refused by models that take none.</summary>
     [JsonPropertyName("instructions")]
     public string? Instructions { get; set; }
+
+    /// <summary>official (default: the model ends the utterance, capped by its max_new_tokens), seed (the Rust seed's schedule) or never (exactly the cap).</summary>
+    [JsonPropertyName("eos")]
+    public string? Eos { get; set; }
 }

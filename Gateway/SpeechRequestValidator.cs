@@ -1,6 +1,8 @@
 using Qwen3Tts.Grains;
 using Qwen3Tts.Inference;
+using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Prompt;
+using Qwen3Tts.Inference.Sampling;
 using Qwen3Tts.Inference.Voices;
 
 namespace Qwen3Tts.Gateway;
@@ -41,8 +43,53 @@ public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary 
                 "response_format 'flac' is served as one complete response only (its header holds the length and checksum); leave out stream_format, or stream wav or pcm", "stream_format");
         }
         var language = Guard("language", () => TtsLanguage.Normalize(request.Language));
-        var voice = Guard("voice", () => voices.Load(request.Voice)?.ToDto());
-        return new ValidatedSpeech(new SynthesisRequestDto(text, language, request.Seed, Voice: voice), format, speed, stream, events);
+        var eos = ValidateEos(request.Eos);
+        // A valid name the library lacks may be a built-in speaker of the loaded model; ForModel decides.
+        var speakerName = request.Voice is { } name && !string.Equals(name, VoiceLibrary.DefaultVoice, StringComparison.OrdinalIgnoreCase) && VoiceLibrary.IsValidName(name) && !voices.Contains(name) ? name : null;
+        var voice = speakerName is null ? Guard("voice", () => voices.Load(request.Voice)?.ToDto()) : null;
+        var instructions = string.IsNullOrWhiteSpace(request.Instructions) ? null : request.Instructions.Trim();
+        var dto = new SynthesisRequestDto(text, language, request.Seed, Voice: voice) { Eos = eos, Instructions = instructions };
+        return new ValidatedSpeech(dto, format, speed, stream, events, speakerName);
+    }
+
+    /// <summary>
+    /// Checks the voice and the instructions against what the loaded model can honour (<see cref="ModelRequestRules"/>):
+    /// a CustomVoice speaker by name, instructions only where the model takes them (required by VoiceDesign), voice
+    /// profiles only on Base. Each refusal names the field and what the model supports.
+    /// </summary>
+    public ValidatedSpeech ForModel(ValidatedSpeech speech, ModelCapabilities model)
+    {
+        ArgumentNullException.ThrowIfNull(speech);
+        ArgumentNullException.ThrowIfNull(model);
+        var request = speech.Request;
+        Guard("instructions", () => ModelRequestRules.Check(model, null, request.Instructions, null, false, officialPrompt: true));
+        string? speaker = null;
+        if (speech.VoiceName is { } name)
+        {
+            if (model.Speakers.Count > 0)
+            {
+                speaker = Guard("voice", () => ModelRequestRules.Check(model, name, request.Instructions, null, false, officialPrompt: true));
+            }
+            else
+            {
+                // Without built-in speakers it is a library voice after all, or unknown: the library's message lists its voices.
+                request = request with { Voice = Guard("voice", () => voices.Load(name)?.ToDto()) };
+            }
+        }
+        var voice = request.Voice?.ToInference();
+        Guard("voice", () => ModelRequestRules.Check(model, speaker, request.Instructions, voice?.FrameCount, voice?.ReferenceText is not null, officialPrompt: true));
+        return speech with { Request = request with { Speaker = speaker }, VoiceName = null };
+    }
+
+    private static string? ValidateEos(string? eos)
+    {
+        if (eos is null)
+        {
+            return null;
+        }
+        return StrictEnum.TryParse<EosMode>(eos, out var mode)
+            ? mode.ToString()
+            : throw OpenAiErrorException.InvalidRequest($"unknown eos '{eos}'; use one of: {StrictEnum.LowerNames<EosMode>()}", "eos");
     }
 
     private string ValidateInput(string? input)

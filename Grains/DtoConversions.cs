@@ -1,4 +1,5 @@
 using Qwen3Tts.Inference;
+using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Sampling;
@@ -63,6 +64,14 @@ public static class DtoConversions
 
     public static SamplingDto ToDto(this SamplingOptions options) =>
         new(options.Temperature, options.TopK, options.TopP, options.RepetitionPenalty, options.RepetitionWindow, options.MinNewTokens, options.DoSample);
+
+    public static ModelInfoDto ToDto(this ModelCapabilities model) =>
+        new(model.Layout.ToString(), model.Variant.ToString(), model.SizeTag, [.. model.Speakers], [.. model.Languages],
+            model.AcceptsInstructions, model.RequiresInstructions, model.VoiceCloning);
+
+    public static ModelCapabilities ToInference(this ModelInfoDto dto) =>
+        new(ParseEnum<ModelSetLayout>(dto.Layout, "model layout"), ParseEnum<ModelVariant>(dto.Variant, "model variant"), dto.SizeTag,
+            dto.Speakers, dto.Languages, dto.AcceptsInstructions, dto.RequiresInstructions, dto.VoiceCloning);
 
     private static T ParseEnum<T>(string value, string what) where T : struct, Enum =>
         StrictEnum.TryParse<T>(value, out var parsed)

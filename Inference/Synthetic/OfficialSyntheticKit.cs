@@ -3,15 +3,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Models.Store;
-using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Inference.Synthetic;
 
 /// <summary>
 /// Writes an official-layout snapshot (what <c>Qwen/Qwen3-TTS-12Hz-*</c> publishes) with seeded random weights:
 /// config.json, generation_config.json, model.safetensors (bf16; Base with its speaker_encoder.*), vocab.json + merges.txt + tokenizer_config.json
-/// and speech_tokenizer/. Until the native codec decoder reads speech_tokenizer/model.safetensors, the set also
-/// carries today's synthetic ONNX vocoder under vocoder/, so it can speak.
+/// and speech_tokenizer/ (encoder and decoder: the default vocoder speaks from it, so there is no vocoder/ here, as published).
 /// </summary>
 public static class OfficialSyntheticKit
 {
@@ -31,12 +29,6 @@ public static class OfficialSyntheticKit
                 OfficialTokenizerFilesWriter.Write(directory);
             }),
             ("speech_tokenizer", () => SyntheticSpeechTokenizerWriter.Write(Path.Combine(directory, "speech_tokenizer"), preset.Base, weights)),
-            ("vocoder", () =>
-            {
-                var dir = Path.Combine(directory, "vocoder");
-                Directory.CreateDirectory(dir);
-                SyntheticVocoderWriter.Write(Path.Combine(dir, "vocoder.onnx"), preset.Base.Vocoder, seed);
-            }),
         };
         await Parallel.ForEachAsync(parts, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
             (part, ct) =>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Qwen3Tts.Grains.Channels;
+using Qwen3Tts.Grains.Hosting;
 using Qwen3Tts.Inference.Pipeline;
 
 namespace Qwen3Tts.Grains;
@@ -12,7 +13,7 @@ namespace Qwen3Tts.Grains;
 /// The activation lives exactly as long as its request (see <see cref="Lifetime.RequestEndDeactivationFilter"/>).
 /// </summary>
 [PreferLocalPlacement]
-public sealed class SynthesisGrain(ILogger<SynthesisGrain> logger) : Grain, ISynthesisGrain
+public sealed class SynthesisGrain(ILogger<SynthesisGrain> logger, TtsSiloOptions options) : Grain, ISynthesisGrain
 {
     public async IAsyncEnumerable<AudioChunkDto> SynthesizeAsync(SynthesisRequestDto request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -24,7 +25,7 @@ public sealed class SynthesisGrain(ILogger<SynthesisGrain> logger) : Grain, ISyn
             await using var talker = new GrainTalkerChannel(GrainFactory.GetGrain<ITalkerGrain>(requestId));
             await using var vocoder = new GrainVocoderChannel(GrainFactory.GetGrain<IVocoderGrain>(requestId));
             var predictor = new GrainPredictorChannel(GrainFactory.GetGrain<IPredictorGrain>(0));
-            await using var chunks = SynthesisLoop.RunAsync(request.ToInference(), talker, predictor, vocoder, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using var chunks = SynthesisLoop.RunAsync(WithSiloDefaults(request.ToInference()), talker, predictor, vocoder, cancellationToken).GetAsyncEnumerator(cancellationToken);
             while (await NextAsync(chunks, requestId))
             {
                 var chunk = chunks.Current;
@@ -41,6 +42,10 @@ public sealed class SynthesisGrain(ILogger<SynthesisGrain> logger) : Grain, ISyn
 
     // The role that failed was named where it was called; what reaches the caller is that name and a message
     // without internals, while the log keeps the whole exception.
+    /// <summary>cluster.json's EOS mode for a request that names none.</summary>
+    private SynthesisRequest WithSiloDefaults(SynthesisRequest request) =>
+        request.EosMode is null && options.Eos is { } eos ? request with { EosMode = eos } : request;
+
     private async ValueTask<bool> NextAsync(IAsyncEnumerator<AudioChunk> chunks, string requestId)
     {
         try

@@ -1,7 +1,9 @@
 using Qwen3Tts.Gateway;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Grains.Admission;
+using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Predictor;
+using Qwen3Tts.Inference.Sampling;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
 
@@ -17,6 +19,15 @@ public sealed class ClusterSettings
     public TalkerOptions Talker { get; set; } = new();
 
     public VocoderOptions Vocoder { get; set; } = new();
+
+    /// <summary>
+    /// Precision an official snapshot is loaded in (talker runtime GGUF and predictor weights): f32, bf16, f16,
+    /// q8_0 or q4_0 (<c>--quant</c>); the seed layout's files are used as they are.
+    /// </summary>
+    public string Quant { get; set; } = "q8_0";
+
+    /// <summary>How utterances end when a request names no mode: official (default), seed or never (<c>--eos</c>).</summary>
+    public string? Eos { get; set; }
 
     /// <summary>
     /// Cores this process plans its compute threads for (talker, predictor, decoder; see ThreadBudget);
@@ -44,6 +55,13 @@ public sealed class ClusterSettings
 
     /// <summary><c>--roles talker,predictor</c>: overrides the entry's roles.</summary>
     public string? Roles { get; set; }
+
+    public WeightPrecision ResolveQuant() => WeightPrecisionNames.TryParse(Quant, out var quant)
+        ? quant
+        : throw new InvalidOperationException($"quant '{Quant}' is not a precision; use one of {string.Join(", ", WeightPrecisionNames.All)}");
+
+    public EosMode? ResolveEos() => Eos is null ? null
+        : EosModes.TryParse(Eos, out var eos) ? eos : throw new InvalidOperationException($"eos '{Eos}' is not an EOS mode; use official, seed or never");
 
     /// <summary>The entry this process runs as; with no entries at all, one local silo with every role.</summary>
     public SiloEntry ResolveSilo()

@@ -9,7 +9,7 @@ public static class SiloHosting
 {
     /// <summary>
     /// cluster.json (or <c>--config PATH</c>), then <c>QWEN3_TTS_*</c> variables, then the command line
-    /// (<c>--roles --silo --models --urls --port --voices --vocoder</c>; <c>--port</c> keeps the hosts of gateway.urls).
+    /// (<c>--roles --silo --models --urls --port --voices --vocoder --quant --eos</c>; <c>--port</c> keeps the hosts of gateway.urls).
     /// </summary>
     public static ClusterSettings LoadSettings(string[] args)
     {
@@ -23,6 +23,8 @@ public static class SiloHosting
             ["--voices"] = "gateway:voicesDirectory",
             ["--port"] = "port",
             ["--vocoder"] = "vocoder:engine",
+            ["--quant"] = "quant",
+            ["--eos"] = "eos",
         };
         var commandLine = new ConfigurationBuilder().AddCommandLine(args, switches).Build();
         var path = commandLine["config"] ?? "cluster.json";
@@ -86,6 +88,8 @@ public static class SiloHosting
             TalkerQueue = settings.TalkerQueue,
             Vocoder = settings.Vocoder,
             Predictor = settings.Predictor,
+            Quant = settings.ResolveQuant(),
+            Eos = settings.ResolveEos(),
         });
     }
 }

@@ -18,11 +18,13 @@ internal static class ServeCommand
         var config = new Option<string?>("--config", "-c") { Description = "cluster.json for cluster ids, ports, model and gateway settings (default: ./cluster.json if present)" };
         var models = ModelsListCommand.ModelsDirectoryOption();
         var vocoder = ModelsListCommand.VocoderOption();
+        var quant = SiloCommand.QuantOverride();
+        var eos = SiloCommand.EosOverride();
         var voices = new Option<string?>("--voices") { Description = "Directory of named voices (NAME.json / NAME.npy) requests may use (default: ~/.local/share/qwen3-tts/voices)" };
         var command = new Command("serve",
             "Run the OpenAI-compatible speech server on this machine (POST /v1/audio/speech, a web page at /, /dashboard), every model in this process, until Ctrl-C")
         {
-            port, host, config, models, voices, vocoder,
+            port, host, config, models, voices, vocoder, quant, eos,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -31,6 +33,8 @@ internal static class ServeCommand
             SiloCommand.Add(args, "--models", parse.GetValue(models) is { } directory ? ModelsListCommand.ModelsDirectory(directory) : null);
             SiloCommand.Add(args, "--voices", parse.GetValue(voices));
             SiloCommand.Add(args, "--vocoder", SiloCommand.VocoderArgument(parse.GetValue(vocoder)));
+            SiloCommand.Add(args, "--quant", SiloCommand.QuantArgument(parse.GetValue(quant)));
+            SiloCommand.Add(args, "--eos", SiloCommand.EosArgument(parse.GetValue(eos)));
             SiloCommand.Add(args, "--roles", string.Join(',', GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway));
             SiloCommand.Add(args, "--urls", Url(parse.GetValue(host)!, parse.GetValue(port)));
             return await SiloCommand.RunAsync(SiloHosting.LoadSettings([.. args]), parse.InvocationConfiguration.Error, ct);

@@ -17,10 +17,12 @@ internal static class SiloCommand
         var models = ModelsListCommand.ModelsDirectoryOption();
         var port = new Option<int?>("--port", "-p") { Description = "HTTP port of the gateway role (keeps the hosts of cluster.json gateway.urls)" };
         var vocoder = ModelsListCommand.VocoderOption();
+        var quant = QuantOverride();
+        var eos = EosOverride();
         var command = new Command("silo",
             "Start one silo of a cluster with the given roles and run until Ctrl-C; it loads only its roles' models, and a silo with the gateway role serves the HTTP API and /dashboard")
         {
-            roles, config, silo, models, port, vocoder,
+            roles, config, silo, models, port, vocoder, quant, eos,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -31,10 +33,32 @@ internal static class SiloCommand
             Add(args, "--models", parse.GetValue(models) is { } directory ? ModelsListCommand.ModelsDirectory(directory) : null);
             Add(args, "--port", parse.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Add(args, "--vocoder", VocoderArgument(parse.GetValue(vocoder)));
+            Add(args, "--quant", QuantArgument(parse.GetValue(quant)));
+            Add(args, "--eos", EosArgument(parse.GetValue(eos)));
             return await RunAsync(SiloHosting.LoadSettings([.. args]), parse.InvocationConfiguration.Error, ct);
         });
         return command;
     }
+
+    /// <summary>`--quant` for a silo: unset keeps cluster.json's <c>quant</c>.</summary>
+    internal static Option<string?> QuantOverride() => new("--quant")
+    {
+        Description = "Precision an official snapshot is loaded in: f32, bf16, f16, q8_0 or q4_0 (default: cluster.json quant, else q8_0)",
+    };
+
+    /// <summary>`--eos` for a silo: the mode of requests that name none; unset keeps cluster.json's <c>eos</c>.</summary>
+    internal static Option<string?> EosOverride() => new("--eos")
+    {
+        Description = "How requests that name no EOS mode end: official (default), seed or never",
+    };
+
+    /// <summary>`--quant` and `--eos` checked here too: a typo is a usage error naming the accepted values.</summary>
+    internal static string? QuantArgument(string? option) =>
+        option is null ? null : Inference.Checkpoints.WeightPrecisionNames.Parse(option).ToString();
+
+    internal static string? EosArgument(string? option) =>
+        option is null ? null
+            : Inference.Sampling.EosModes.TryParse(option, out var mode) ? mode.ToString() : throw new ArgumentException($"unknown --eos '{option}'; use official, seed or never");
 
     /// <summary>`--vocoder` checked here, so a typo is a usage error rather than a configuration-binding failure.</summary>
     internal static string? VocoderArgument(string? option) => option is null ? null : ModelsListCommand.VocoderEngine(option).ToString();

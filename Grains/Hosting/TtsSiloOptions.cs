@@ -1,6 +1,7 @@
 using Qwen3Tts.Grains.Admission;
 using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Predictor;
+using Qwen3Tts.Inference.Sampling;
 using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
 
@@ -20,6 +21,9 @@ public sealed class TtsSiloOptions
     /// <c>--quant</c>): f32, bf16, f16, q8_0 (default) or q4_0.
     /// </summary>
     public WeightPrecision Quant { get; set; } = WeightPrecisionNames.Default;
+
+    /// <summary>The EOS mode of requests that name none (cluster.json <c>eos</c>); null = official (seed with the seed's sampling).</summary>
+    public EosMode? Eos { get; set; }
 
     public TalkerOptions Talker { get; set; } = new();
 

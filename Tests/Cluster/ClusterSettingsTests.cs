@@ -8,6 +8,7 @@ public sealed class ClusterSettingsTests
         {
           "cluster": { "clusterId": "c1", "clustering": "adonet", "adoNet": { "connectionStringVariable": "MY_DB" } },
           "talker": { "maxSequences": 2 },
+          "quant": "bf16",
           "silos": [
             { "name": "board-1", "roles": [ "talker" ], "siloPort": 11111, "gatewayPort": 30000 },
             { "name": "board-2", "roles": [ "predictor", "vocoder" ], "host": "10.0.0.2", "siloPort": 11112, "gatewayPort": 30001 }
@@ -43,6 +44,16 @@ public sealed class ClusterSettingsTests
         Assert.Equal(["vocoder"], entry.Roles);
         Assert.Equal("10.0.0.2", entry.Host);
         Assert.Equal(30001, entry.GatewayPort);
+    }
+
+    [Fact]
+    public void Quant_and_eos_come_from_cluster_json_or_the_command_line_and_a_bad_value_names_the_choices()
+    {
+        Assert.Equal((Inference.Checkpoints.WeightPrecision.BF16, (Inference.Sampling.EosMode?)null), (Load().ResolveQuant(), Load().ResolveEos()));
+        Assert.Equal((Inference.Checkpoints.WeightPrecision.F32, Inference.Sampling.EosMode.Never), (Load("--quant", "f32", "--eos", "never").ResolveQuant(), Load("--eos", "never").ResolveEos()));
+        Assert.Equal(Inference.Checkpoints.WeightPrecision.Q8_0, new ClusterSettings().ResolveQuant());
+        Assert.Contains("q8_0, q4_0", Assert.Throws<InvalidOperationException>(() => Load("--quant", "int3").ResolveQuant()).Message);
+        Assert.Contains("official, seed or never", Assert.Throws<InvalidOperationException>(() => Load("--eos", "maybe").ResolveEos()).Message);
     }
 
     [Fact]

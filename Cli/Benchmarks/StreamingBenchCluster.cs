@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,7 +24,7 @@ internal sealed class StreamingBenchCluster : IAsyncDisposable
 
     public static async Task<StreamingBenchCluster> StartAsync(CancellationToken cancellationToken)
     {
-        var (siloPort, gatewayPort) = (FreeTcpPort(), FreeTcpPort());
+        var (siloPort, gatewayPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
         var clusterId = $"bench-{Guid.NewGuid():N}";
 
         var siloBuilder = Host.CreateApplicationBuilder();
@@ -66,10 +64,4 @@ internal sealed class StreamingBenchCluster : IAsyncDisposable
         _silo.Dispose();
     }
 
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

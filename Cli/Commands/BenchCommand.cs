@@ -11,12 +11,13 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var bench = new Command("bench", "Benchmarks (use the 0.6b synthetic set for real-size costs: qwen3-tts models synth --preset 0.6b)");
+        var bench = new Command("bench", "The whole pipeline per stage, end to end, concurrent and through a 3-silo cluster; subcommands time one part each (use the 0.6b synthetic set for real-size costs: qwen3-tts models synth --preset 0.6b)");
         bench.Subcommands.Add(Predictor());
         bench.Subcommands.Add(BenchStreamingCommand.Create());
         bench.Subcommands.Add(BenchSpeakerCommand.Create());
         bench.Subcommands.Add(BenchEncoderCommand.Create());
         bench.Subcommands.Add(BenchVocoderCommand.Create());
+        BenchPipelineCommand.AddTo(bench);
         return bench;
     }
 

@@ -11,18 +11,23 @@ public static class ReadBandwidth
 {
     private const int BufferBytes = 256 << 20;
 
-    private static readonly Lazy<byte[]> Buffer = new(() =>
+    /// <summary>GB/s (10^9 bytes) read by <paramref name="threads"/> threads together.</summary>
+    public static double Measure(int threads, int passes = 5) => MeasureEach([threads], passes)[threads];
+
+    /// <summary>
+    /// GB/s for each thread count over one probe buffer, which is garbage once this returns (a caller that
+    /// then measures its own peak RSS does not see it).
+    /// </summary>
+    public static IReadOnlyDictionary<int, double> MeasureEach(IReadOnlyList<int> threadCounts, int passes = 5)
     {
         var data = GC.AllocateUninitializedArray<byte>(BufferBytes);
         new Random(1).NextBytes(data);
-        return data;
-    });
+        return threadCounts.Distinct().ToDictionary(t => t, t => Measure(data, t, passes));
+    }
 
-    /// <summary>GB/s (10^9 bytes) read by <paramref name="threads"/> threads together.</summary>
-    public static double Measure(int threads, int passes = 5)
+    private static double Measure(byte[] data, int threads, int passes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        var data = Buffer.Value;
         var slice = data.Length / threads / Vector256<byte>.Count * Vector256<byte>.Count;
         var best = double.MaxValue;
         for (var pass = 0; pass < passes; pass++)

@@ -46,6 +46,9 @@ public sealed class TalkerModel : IDisposable
 
     public int VocabSize { get; }
 
+    /// <summary>Bytes of the loaded weights (llama.cpp's model size): what one decode step streams, for the benchmark's floor.</summary>
+    public long WeightBytes => (long)_weights.SizeInBytes;
+
     /// <summary>llama.cpp decodes run so far.</summary>
     public long Decodes => Interlocked.Read(ref _decodes);
 

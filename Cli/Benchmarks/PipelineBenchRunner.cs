@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Qwen3Tts.Cli.Speech;
+using Qwen3Tts.Inference.Benchmarks;
+using Qwen3Tts.Inference.Benchmarks.Pipeline;
+using Qwen3Tts.Inference.Checkpoints;
+using Qwen3Tts.Inference.Models.Store;
+using Qwen3Tts.Inference.Pipeline;
+using Qwen3Tts.Inference.Sampling;
+using Qwen3Tts.Inference.Talker;
+
+namespace Qwen3Tts.Cli.Benchmarks;
+
+/// <summary>
+/// `qwen3-tts bench`: the machine, each stage alone, the overlapped pipeline in this process (one stream and
+/// each concurrency), then the same through a 3-silo loopback cluster. Each part reports as it finishes.
+/// </summary>
+internal static class PipelineBenchRunner
+{
+    public static async Task<PipelineReport> RunAsync(PipelineBenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var machine = MeasureMachine();
+        progress($"machine: {machine.Description}");
+        progress($"read bandwidth: {machine.ReadGBs1:F1} GB/s on 1 thread, {machine.ReadGBsN:F1} GB/s on {machine.Cores}; load average {machine.LoadAverage}");
+
+        var reset = ProcessMemory.ResetPeak();
+        var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = settings.ModelsDirectory });
+        var models = LocalTtsModels.Load(store, new TalkerOptions { Quant = settings.Quant }, logger: NullLogger.Instance, cancellationToken: cancellationToken);
+        var afterLoad = ProcessMemory.RssMb();
+        var request = Request(settings, settings.Frames);
+        StageTimings stages;
+        List<StageFigures> figures;
+        SurfaceFigures inProcess;
+        double peakSingle, peakConcurrent;
+        await using (var embedded = new EmbeddedSpeechBackend(models, settings.ModelsDirectory))
+        {
+            // Warm-up at full length, not counted: the JIT's tier-1 code (a short one left tier-0 code in the
+            // first timed run: on the tiny set the cluster, timed later, came out 15x faster per frame), llama.cpp's
+            // first graphs, the decoder's buffers.
+            await StagedSynthesis.RunAsync(models, request, cancellationToken).ConfigureAwait(false);
+            await StreamRun.MeasureAsync(embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
+
+            stages = await StagedSynthesis.RunAsync(models, request, cancellationToken).ConfigureAwait(false);
+            figures = StageFigures(stages, models, machine, settings.Quant);
+            progress($"stages: {stages.Frames} frames, one stage at a time");
+            var single = await StreamRun.MeasureAsync(embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
+            peakSingle = ProcessMemory.PeakRssMb();
+            var concurrent = await ConcurrencyAsync(embedded.StreamAsync, request, settings.Concurrency, cancellationToken).ConfigureAwait(false);
+            peakConcurrent = ProcessMemory.PeakRssMb();
+            inProcess = new SurfaceFigures(single, concurrent);
+            progress($"in-process: {single.Frames} frames streamed, then {string.Join(", ", settings.Concurrency)} at once");
+        }
+
+        SurfaceFigures? cluster = null;
+        if (settings.Cluster)
+        {
+            await using var silos = await PipelineBenchCluster.StartAsync(settings.ModelsDirectory, settings.Quant, cancellationToken).ConfigureAwait(false);
+            var backend = new ClusterSpeechBackend(silos.Client, "bench");
+            await StreamRun.MeasureAsync(backend.StreamAsync, request, cancellationToken).ConfigureAwait(false);
+            var single = await StreamRun.MeasureAsync(backend.StreamAsync, request, cancellationToken).ConfigureAwait(false);
+            cluster = new SurfaceFigures(single, await ConcurrencyAsync(backend.StreamAsync, request, settings.Concurrency, cancellationToken).ConfigureAwait(false));
+            progress($"cluster: 3 silos ({PipelineBenchCluster.Layout}) over loopback TCP");
+        }
+
+        return new PipelineReport(machine, settings.ModelsDirectory, settings.Quant.CliName(), stages.Frames, settings.Eos.ToString().ToLowerInvariant(),
+            stages.Prefill.WallMs, figures, inProcess, PipelineTargets.Rtf(settings.Quant),
+            new RssFigures(afterLoad, peakSingle, peakConcurrent, settings.Concurrency.Max(), reset), cluster);
+    }
+
+    private static MachineFigures MeasureMachine()
+    {
+        var cores = Environment.ProcessorCount;
+        var bandwidth = ReadBandwidth.MeasureEach([1, cores]);
+        return new MachineFigures(BenchMachine.Describe(), cores, Inference.Kernels.Linear.LinearKernels.Default.ToString().ToLowerInvariant(),
+            bandwidth[1], bandwidth[cores], LoadAverage());
+    }
+
+    /// <summary>The talker and the predictor against their bandwidth floors (weights streamed per frame over the all-thread bandwidth), the vocoder against its targets.</summary>
+    private static List<StageFigures> StageFigures(StageTimings t, LocalTtsModels models, MachineFigures machine, WeightPrecision quant)
+    {
+        var bytesPerSecond = machine.ReadGBsN * 1e9;
+        var talkerBytes = models.Talker.Model.WeightBytes;
+        var predictorBytes = PredictorBenchmark.BytesPerStep(models.Predictor);
+        return
+        [
+            Inference.Benchmarks.Pipeline.StageFigures.Of("talker", t.Talker, t.Frames - 1, talkerBytes / bytesPerSecond * 1e3, null,
+                $"floor {talkerBytes / 1e9:F3} GB @ {machine.ReadGBsN:F1} GB/s"),
+            Inference.Benchmarks.Pipeline.StageFigures.Of("predictor", t.Predictor, t.Frames, predictorBytes / bytesPerSecond * 1e3, PipelineTargets.PredictorMsPerFrame(quant),
+                $"floor {predictorBytes / 1e9:F3} GB @ {machine.ReadGBsN:F1} GB/s"),
+            Inference.Benchmarks.Pipeline.StageFigures.Of("vocoder", t.Vocoder, t.Frames, null, PipelineTargets.VocoderWallMsPerFrame,
+                $"target {PipelineTargets.VocoderCpuMsPerFrame:F0} cpu-ms, {PipelineTargets.VocoderWallMsPerFrame:F0} wall-ms", PipelineTargets.VocoderCpuMsPerFrame),
+        ];
+    }
+
+    private static async Task<IReadOnlyList<ConcurrencyRun>> ConcurrencyAsync(SpeechSource speak, SynthesisRequest request, IReadOnlyList<int> levels, CancellationToken cancellationToken)
+    {
+        var runs = new List<ConcurrencyRun>();
+        foreach (var streams in levels)
+        {
+            runs.Add(await ConcurrencyRun.MeasureAsync(speak, request, streams, cancellationToken).ConfigureAwait(false));
+        }
+        return runs;
+    }
+
+    private static SynthesisRequest Request(PipelineBenchSettings settings, int frames) =>
+        new(PipelineBenchSettings.Text, Seed: PipelineBenchSettings.Seed)
+        {
+            EosMode = settings.Eos,
+            Eos = new EosOptions(MaxFrames: frames),
+        };
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+}

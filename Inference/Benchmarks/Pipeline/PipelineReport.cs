@@ -1,0 +1,42 @@
+namespace Qwen3Tts.Inference.Benchmarks.Pipeline;
+
+/// <summary>The machine the figures belong to.</summary>
+public sealed record MachineFigures(string Description, int Cores, string Kernels, double ReadGBs1, double ReadGBsN, string LoadAverage);
+
+/// <summary>One stage per frame, next to its limit (a bandwidth floor or a target), both in milliseconds.</summary>
+/// <param name="TargetMs">Wall ms per frame the issue asks for.</param>
+/// <param name="CpuTargetMs">CPU ms per frame the issue asks for (the vocoder's).</param>
+public sealed record StageFigures(string Name, double CpuMsPerFrame, double WallMsPerFrame, double? FloorMs, double? TargetMs, string Limit, double? CpuTargetMs = null)
+{
+    public static StageFigures Of(string name, StageClock clock, int frames, double? floorMs, double? targetMs, string limit, double? cpuTargetMs = null) =>
+        new(name, clock.CpuMs / Math.Max(frames, 1), clock.WallMs / Math.Max(frames, 1), floorMs, targetMs, limit, cpuTargetMs);
+}
+
+/// <summary>One end-to-end surface (in-process or the cluster): a single stream and each concurrency.</summary>
+public sealed record SurfaceFigures(StreamRun Single, IReadOnlyList<ConcurrencyRun> Concurrency)
+{
+    /// <summary>Aggregate frames/s at <paramref name="run"/> over one stream's (the 1-stream concurrency run when there is one).</summary>
+    public double Gain(ConcurrencyRun run) =>
+        run.FramesPerSecond / (Concurrency.FirstOrDefault(c => c.Streams == 1)?.FramesPerSecond ?? Single.Frames * 1000.0 / Single.WallMs);
+}
+
+/// <summary>Resident memory, MB: after loading, peak of one stream, peak with the most concurrent streams.</summary>
+public sealed record RssFigures(double AfterLoadMb, double PeakSingleMb, double PeakConcurrentMb, int ConcurrentStreams, bool PeakWasReset);
+
+/// <summary>Everything `qwen3-tts bench` measured in one run.</summary>
+public sealed record PipelineReport(
+    MachineFigures Machine,
+    string Models,
+    string Quant,
+    int Frames,
+    string Eos,
+    double PrefillMs,
+    IReadOnlyList<StageFigures> Stages,
+    SurfaceFigures InProcess,
+    double? RtfTarget,
+    RssFigures Rss,
+    SurfaceFigures? Cluster)
+{
+    /// <summary>The cluster's extra wall time per frame over the in-process stream (grain calls, serialization, loopback TCP).</summary>
+    public double? ClusterOverheadMsPerFrame => Cluster is null ? null : Cluster.Single.WallMsPerFrame - InProcess.Single.WallMsPerFrame;
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Qwen3Tts.Inference.Benchmarks.Pipeline;
+
+/// <summary>
+/// The JSON `qwen3-tts bench --json FILE` writes: top-level keys machine, stages, rtf, ttfa_ms, concurrency,
+/// rss_mb, cluster (null when the cluster was not run). A figure that could not be measured is null.
+/// </summary>
+public static class PipelineReportJson
+{
+    public static string Write(PipelineReport report)
+    {
+        var m = report.Machine;
+        var root = new JsonObject
+        {
+            ["machine"] = new JsonObject
+            {
+                ["description"] = m.Description,
+                ["cores"] = m.Cores,
+                ["kernels"] = m.Kernels,
+                ["read_gbs_1_thread"] = Num(m.ReadGBs1),
+                ["read_gbs_all_threads"] = Num(m.ReadGBsN),
+                ["load_average"] = m.LoadAverage,
+            },
+            ["models"] = report.Models,
+            ["quant"] = report.Quant,
+            ["frames"] = report.Frames,
+            ["eos"] = report.Eos,
+            ["stages"] = Stages(report),
+            ["rtf"] = new JsonObject
+            {
+                ["value"] = Num(report.InProcess.Single.Rtf),
+                ["target"] = Num(report.RtfTarget),
+                ["audio_s"] = Num(report.InProcess.Single.AudioMs / 1000),
+                ["wall_s"] = Num(report.InProcess.Single.WallMs / 1000),
+                ["cpu_s_per_audio_s"] = Num(report.InProcess.Single.CpuMs / report.InProcess.Single.AudioMs),
+            },
+            ["ttfa_ms"] = new JsonObject
+            {
+                ["value"] = Num(report.InProcess.Single.FirstAudioMs),
+                ["target"] = PipelineTargets.FirstAudioMs,
+            },
+            ["concurrency"] = Concurrency(report.InProcess),
+            ["rss_mb"] = new JsonObject
+            {
+                ["after_load"] = Num(report.Rss.AfterLoadMb),
+                ["peak_single"] = Num(report.Rss.PeakSingleMb),
+                ["peak_concurrent"] = Num(report.Rss.PeakConcurrentMb),
+                ["concurrent_streams"] = report.Rss.ConcurrentStreams,
+                ["target_speak"] = PipelineTargets.SpeakPeakRssMb,
+                ["peak_reset_after_probe"] = report.Rss.PeakWasReset,
+            },
+            ["cluster"] = report.Cluster is { } cluster ? new JsonObject
+            {
+                ["silos"] = 3,
+                ["rtf"] = Num(cluster.Single.Rtf),
+                ["ttfa_ms"] = Num(cluster.Single.FirstAudioMs),
+                ["wall_ms_per_frame"] = Num(cluster.Single.WallMsPerFrame),
+                ["overhead_ms_per_frame"] = Num(report.ClusterOverheadMsPerFrame),
+                ["concurrency"] = Concurrency(cluster),
+            } : null,
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static JsonObject Stages(PipelineReport report)
+    {
+        var stages = new JsonObject
+        {
+            ["talker_prefill_ms"] = Num(report.PrefillMs),
+        };
+        foreach (var s in report.Stages)
+        {
+            stages[s.Name] = new JsonObject
+            {
+                ["cpu_ms_per_frame"] = Num(s.CpuMsPerFrame),
+                ["wall_ms_per_frame"] = Num(s.WallMsPerFrame),
+                ["floor_ms"] = Num(s.FloorMs),
+                ["x_floor"] = Num(s.FloorMs is { } f ? s.WallMsPerFrame / f : null),
+                ["target_ms"] = Num(s.TargetMs),
+                ["cpu_target_ms"] = Num(s.CpuTargetMs),
+                ["limit"] = s.Limit,
+            };
+        }
+        return stages;
+    }
+
+    private static JsonArray Concurrency(SurfaceFigures surface) =>
+        [.. surface.Concurrency.Select(c => (JsonNode)new JsonObject
+        {
+            ["streams"] = c.Streams,
+            ["frames"] = c.Frames,
+            ["frames_per_s"] = Num(c.FramesPerSecond),
+            ["x_one_stream"] = Num(surface.Gain(c)),
+            ["cpu_ms_per_frame"] = Num(c.Frames > 0 ? c.CpuMs / c.Frames : null),
+            ["max_first_audio_ms"] = Num(c.MaxFirstAudioMs),
+        })];
+
+    /// <summary>JSON has no NaN or infinity: an unmeasurable figure is null.</summary>
+    private static JsonNode? Num(double? value) => value is { } v && double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 3)) : null;
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Qwen3Tts.Inference.Models;
+using Qwen3Tts.Inference.Pipeline;
+
+namespace Qwen3Tts.Inference.Benchmarks.Pipeline;
+
+/// <summary>Anything that turns a request into streamed audio: the in-process synthesizer or a cluster client.</summary>
+public delegate IAsyncEnumerable<AudioChunk> SpeechSource(SynthesisRequest request, CancellationToken cancellationToken);
+
+/// <summary>One streamed utterance as its caller saw it.</summary>
+public sealed record StreamRun(int Frames, long Samples, double WallMs, double FirstAudioMs, double CpuMs)
+{
+    public double AudioMs => Samples * 1000.0 / CodecAudio.SampleRate;
+
+    /// <summary>Wall time over audio time (&lt; 1 is faster than real time).</summary>
+    public double Rtf => AudioMs > 0 ? WallMs / AudioMs : double.NaN;
+
+    public double WallMsPerFrame => Frames > 0 ? WallMs / Frames : double.NaN;
+
+    /// <summary>Times one utterance from the call to its last chunk; first audio is the first non-empty chunk.</summary>
+    public static async Task<StreamRun> MeasureAsync(SpeechSource speak, SynthesisRequest request, CancellationToken cancellationToken)
+    {
+        var cpu = Environment.CpuUsage.TotalTime;
+        var start = Stopwatch.GetTimestamp();
+        double? first = null;
+        long samples = 0;
+        var frames = 0;
+        await foreach (var chunk in speak(request, cancellationToken).ConfigureAwait(false))
+        {
+            if (!chunk.Samples.IsEmpty)
+            {
+                first ??= Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            samples += chunk.Samples.Length;
+            frames = chunk.FramesSoFar;
+        }
+        var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        return new StreamRun(frames, samples, wall, first ?? wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds);
+    }
+}
+
+/// <summary><see cref="Streams"/> utterances started together; frames/s counts all of them over the common wall time.</summary>
+public sealed record ConcurrencyRun(int Streams, int Frames, double WallMs, double CpuMs, double MaxFirstAudioMs)
+{
+    public double FramesPerSecond => WallMs > 0 ? Frames * 1000.0 / WallMs : double.NaN;
+
+    /// <summary>Each request gets its own seed, as concurrent users' requests would.</summary>
+    public static async Task<ConcurrencyRun> MeasureAsync(SpeechSource speak, SynthesisRequest request, int streams, CancellationToken cancellationToken)
+    {
+        var cpu = Environment.CpuUsage.TotalTime;
+        var start = Stopwatch.GetTimestamp();
+        var runs = await Task.WhenAll(Enumerable.Range(0, streams).Select(i =>
+            Task.Run(() => StreamRun.MeasureAsync(speak, request with { Seed = (request.Seed ?? 1) + (ulong)i }, cancellationToken), cancellationToken))).ConfigureAwait(false);
+        var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        return new ConcurrencyRun(streams, runs.Sum(r => r.Frames), wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds, runs.Max(r => r.FirstAudioMs));
+    }
+}

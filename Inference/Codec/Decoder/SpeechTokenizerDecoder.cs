@@ -21,6 +21,7 @@ public sealed class SpeechTokenizerDecoder : IDisposable
         Options = options;
         Source = source;
         KernelPath = options.KernelPath ?? FloatKernelPaths.Best;
+        SamplesPerFrame = network.Config.SamplesPerFrame;
         _ownsParallelism = parallelism is null;
         _parallelism = parallelism ?? new RowParallelism(options.Threads, minWeightsToSplit: 1_000_000);
     }
@@ -34,7 +35,8 @@ public sealed class SpeechTokenizerDecoder : IDisposable
     /// <summary>The safetensors file the weights came from.</summary>
     public string Source { get; }
 
-    public int SamplesPerFrame => Config.SamplesPerFrame;
+    /// <summary>Samples per frame (1920), computed once: the config derives it from the stride lists each time it is asked.</summary>
+    public int SamplesPerFrame { get; }
 
     public int CodebookCount => Config.Quantizers;
 

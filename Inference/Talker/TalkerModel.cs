@@ -21,19 +21,21 @@ public sealed class TalkerModel : IDisposable
     private readonly Stack<int> _freeSequences;
     private readonly ILogger _logger;
     private readonly TalkerDecodeQueue _queue;
+    private readonly TalkerCodecHead _head;
     private LLamaBatchEmbeddings _batch;
     private int _batchUses;
     private long _decodes;
     private long _decodedItems;
 
-    private TalkerModel(LLamaWeights weights, LLamaContext context, TalkerOptions options, ILogger logger)
+    private TalkerModel(LLamaWeights weights, LLamaContext context, TalkerCodecHead head, TalkerOptions options, ILogger logger)
     {
         _weights = weights;
         _context = context;
+        _head = head;
         _logger = logger;
         Options = options;
         HiddenSize = weights.EmbeddingSize;
-        VocabSize = weights.Vocab.Count;
+        VocabSize = head.VocabSize;
         _sequenceSlots = new SemaphoreSlim(options.MaxSequences, options.MaxSequences);
         _freeSequences = new Stack<int>(Enumerable.Range(0, options.MaxSequences).Reverse());
         _batch = new LLamaBatchEmbeddings(HiddenSize);
@@ -111,10 +113,15 @@ public sealed class TalkerModel : IDisposable
         }
         try
         {
+            var head = TalkerCodecHead.Load(runtimeGgufPath, weights.EmbeddingSize);
+            if (head.VocabSize != weights.Vocab.Count)
+            {
+                throw new ModelFormatException($"the codec head has {head.VocabSize} rows but the talker vocabulary {weights.Vocab.Count}", runtimeGgufPath, "output.weight");
+            }
             var context = weights.CreateContext(parameters, logger);
             logger.LogInformation("talker loaded from {Path}: hidden {Hidden}, vocab {Vocab}, {Seqs} sequences x {Ctx} positions, {Threads} threads",
                 runtimeGgufPath, weights.EmbeddingSize, weights.Vocab.Count, options.MaxSequences, options.ContextPerSequence, threads);
-            return new TalkerModel(weights, context, options, logger);
+            return new TalkerModel(weights, context, head, options, logger);
         }
         catch
         {
@@ -211,7 +218,8 @@ public sealed class TalkerModel : IDisposable
                 }
                 var output = items[i].Session.Output;
                 _context.NativeHandle.GetEmbeddingsIth((LLamaPos)outputRows[i])[..HiddenSize].CopyTo(output.Hidden);
-                _context.NativeHandle.GetLogitsIth(outputRows[i])[..VocabSize].CopyTo(output.Logits);
+                // Not llama.cpp's logits: those depend on what else shared the batch (TalkerCodecHead).
+                _head.Apply(output.Hidden, output.Logits);
             }
         }
     }

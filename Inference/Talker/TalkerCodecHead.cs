@@ -1,0 +1,36 @@
+using Qwen3Tts.Inference.Formats.Gguf;
+using Qwen3Tts.Inference.Qwen3;
+
+namespace Qwen3Tts.Inference.Talker;
+
+/// <summary>
+/// The codec head (the runtime GGUF's <c>output.weight</c>, [3072 x hidden]) applied in C# to the hidden state
+/// llama.cpp returns. llama.cpp computes the same logits, but with a kernel chosen by the number of rows in the
+/// batch (one row alone, several rows tiled), so a request's logits changed in their last bits whenever another
+/// request's rows shared its decode: with a 0.6B talker 2,528 of 3,072 logits differed (by up to 3e-6) while the
+/// hidden state stayed bit-identical, and over a long text one sampled code eventually flipped, so the same seed
+/// gave 5-6 different WAVs under load. These kernels give the same bits for any caller on every path.
+/// </summary>
+internal sealed class TalkerCodecHead
+{
+    private readonly QuantizedMatrix _head;
+
+    private TalkerCodecHead(QuantizedMatrix head) => _head = head;
+
+    public int VocabSize => _head.Rows;
+
+    public static TalkerCodecHead Load(string runtimeGguf, int hiddenSize)
+    {
+        using var gguf = GgufFile.Open(runtimeGguf);
+        var tensor = gguf.TryGetTensor("output.weight", out var found) ? found
+            : throw new ModelFormatException("the runtime talker GGUF has no output.weight (codec head)", runtimeGguf, "output.weight");
+        if (tensor.RowLength != hiddenSize || !WeightFormats.TryFromGgml(tensor.Type, out var format))
+        {
+            throw new ModelFormatException(
+                $"output.weight must be [{hiddenSize} x vocab] in f32, f16, bf16, Q8_0 or Q4_0; found {TensorShape.Format(tensor.Dimensions)} {tensor.Type}", runtimeGguf, "output.weight");
+        }
+        return new TalkerCodecHead(QuantizedMatrix.FromGgml(format, gguf.GetTensorBytes(tensor), checked((int)tensor.RowCount), hiddenSize));
+    }
+
+    public void Apply(ReadOnlySpan<float> hidden, Span<float> logits) => _head.MatVec(hidden, logits);
+}

@@ -98,6 +98,9 @@ public sealed class ClusterSection
     public string Clustering { get; set; } = "localhost";
 
     public AdoNetSection AdoNet { get; set; } = new();
+
+    /// <summary>Localhost clustering: the directory of the shared membership file (default: $XDG_RUNTIME_DIR/qwen3-tts).</summary>
+    public string? MembershipDirectory { get; set; }
 }
 
 public sealed class AdoNetSection

@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Qwen3Tts.Grains.Hosting;
+using Qwen3Tts.Silo.Clustering;
 
 namespace Qwen3Tts.Silo;
 
@@ -61,10 +63,15 @@ public static class SiloHosting
         switch (settings.Cluster.Clustering.ToLowerInvariant())
         {
             case "localhost":
-                // The first entry is the primary silo the others join on one machine.
-                var primary = settings.Silos.FirstOrDefault() ?? entry;
-                silo.UseLocalhostClustering(entry.SiloPort, entry.GatewayPort, new IPEndPoint(IPAddress.Loopback, primary.SiloPort),
-                    settings.Cluster.ServiceId, settings.Cluster.ClusterId);
+                // Every silo of the machine shares one membership file; none is primary, so any can restart.
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.AdvertisedIPAddress = IPAddress.Loopback;
+                    o.SiloPort = entry.SiloPort;
+                    o.GatewayPort = entry.GatewayPort;
+                });
+                silo.Services.AddSingleton(new FileMembershipTableOptions { Directory = settings.Cluster.MembershipDirectory });
+                silo.Services.AddSingleton<IMembershipTable, FileMembershipTable>();
                 break;
             case "adonet":
                 var connectionString = settings.Cluster.AdoNet.ResolveConnectionString();
@@ -86,6 +93,7 @@ public static class SiloHosting
             ModelsDirectory = settings.Models.Directory is { } models ? Inference.Models.Store.ModelStoreOptions.ExpandHome(models) : null,
             Talker = settings.Talker,
             TalkerQueue = settings.TalkerQueue,
+            DrainTimeout = settings.Shutdown.DrainTimeout,
             Vocoder = settings.Vocoder,
             Predictor = settings.Predictor,
             Quant = settings.ResolveQuant(),

@@ -1,18 +1,61 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 
 namespace Qwen3Tts.Tests.Cluster;
 
 /// <summary>A real `qwen3-tts-silo` process for the tests that cross process boundaries; disposing kills it.</summary>
-internal sealed class SiloProcess : IAsyncDisposable
+internal sealed partial class SiloProcess : IAsyncDisposable
 {
     private const int OutputLinesKept = 40;
+    private const int SigTerm = 15;
 
     private readonly Process _process;
     private readonly Queue<string> _lastOutput = new();
+    private readonly TaskCompletionSource<Uri> _httpAddress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _allOutput = [];
 
     private SiloProcess(Process process) => _process = process;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The HTTP API's address, once a silo with the gateway role has printed it.</summary>
+    public Task<Uri> HttpAddressAsync(TimeSpan timeout) => _httpAddress.Task.WaitAsync(timeout);
+
+    /// <summary>Asks the silo to stop as systemd, Docker or Ctrl-C would (SIGTERM): it drains and leaves gracefully.</summary>
+    public void Terminate()
+    {
+        if (kill(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Ends the silo at once (SIGKILL), as a crash or a pulled plug would.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
+
+    /// <summary>The output lines (stdout and stderr) containing <paramref name="text"/> so far.</summary>
+    public IReadOnlyList<string> LinesContaining(string text)
+    {
+        lock (_lastOutput)
+        {
+            return [.. _allOutput.Where(line => line.Contains(text, StringComparison.Ordinal))];
+        }
+    }
+
+    public string OutputEnd => OutputTail();
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+
+    [GeneratedRegex(@"HTTP API on (http://\S+)")]
+    private static partial Regex HttpLine();
 
     /// <summary>A port for a silo to listen on; see <see cref="SiloPorts"/>.</summary>
     public static int FreePort() => SiloPorts.Next();
@@ -82,8 +125,16 @@ internal sealed class SiloProcess : IAsyncDisposable
         {
             return;
         }
+        if (HttpLine().Match(line) is { Success: true } http)
+        {
+            _httpAddress.TrySetResult(new Uri(http.Groups[1].Value));
+        }
         lock (_lastOutput)
         {
+            if (_allOutput.Count < 100_000)
+            {
+                _allOutput.Add(line);
+            }
             _lastOutput.Enqueue(line);
             if (_lastOutput.Count > OutputLinesKept)
             {

@@ -9,16 +9,19 @@ namespace Qwen3Tts.Gateway;
 /// <summary>
 /// Which active silos host which role, read the way the placement filter reads it (the <c>tts.roles</c> silo
 /// metadata), so "ready" means exactly "every grain of a request can be placed". A silo only joins the cluster
-/// after loading its role's models, so an active silo with a role has that role's models.
+/// after loading its role's models, so an active silo with a role has that role's models. A silo that has just
+/// joined counts once its grain manifest has reached this one: until then placement does not see it (a request
+/// would fail with "no live silo hosts" while /readyz already said yes).
 /// </summary>
-public sealed class ClusterReadiness(IClusterMembershipService membership, ISiloMetadataCache metadata)
+public sealed class ClusterReadiness(IClusterMembershipService membership, ISiloMetadataCache metadata, IClusterManifestProvider manifests)
 {
     /// <summary>The roles one synthesis needs.</summary>
     public static IReadOnlyList<string> WorkerRoles { get; } = [GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder];
 
     public ClusterRoleReport Check()
     {
-        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).ToList();
+        var known = manifests.Current.Silos;
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active && known.ContainsKey(m.SiloAddress)).ToList();
         var roles = new SortedDictionary<string, List<SiloDescription>>(StringComparer.Ordinal);
         foreach (var role in WorkerRoles.Append(GrainRoles.Gateway))
         {
@@ -49,7 +52,7 @@ public sealed class ClusterReadiness(IClusterMembershipService membership, ISilo
     public static OpenAiErrorException Unavailable(IReadOnlyList<string> missing) =>
         new(StatusCodes.Status503ServiceUnavailable,
             $"no live silo hosts the {string.Join(", ", missing)} role{(missing.Count == 1 ? "" : "s")}; start a silo with --roles {string.Join(',', missing)} (see GET /readyz)",
-            OpenAiErrorTypes.ServiceUnavailable, code: "role_unavailable");
+            OpenAiErrorTypes.ServiceUnavailable, code: "role_unavailable") { RetryAfter = TimeSpan.FromSeconds(5) };
 }
 
 public sealed record SiloDescription(string Name, string Address);

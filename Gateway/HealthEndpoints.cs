@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Qwen3Tts.Grains.Lifetime;
 
 namespace Qwen3Tts.Gateway;
 
@@ -17,11 +18,13 @@ public static class HealthEndpoints
             .WithName("health").WithTags("Health")
             .WithSummary("Liveness: 200 while the gateway process is up")
             .Produces<HealthStatus>();
-        routes.MapGet("/readyz", (ClusterReadiness readiness) =>
+        routes.MapGet("/readyz", (ClusterReadiness readiness, SiloDrain drain) =>
             {
                 var report = readiness.Check();
-                var status = new ReadinessStatus(report.Ready ? "ready" : "not_ready", report.Roles, report.Missing);
-                return Results.Json(status, statusCode: report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+                // A draining gateway answers the requests it has but wants no new ones: load balancers move on.
+                var ready = report.Ready && !drain.IsDraining;
+                var status = new ReadinessStatus(drain.IsDraining ? "shutting_down" : ready ? "ready" : "not_ready", report.Roles, report.Missing);
+                return Results.Json(status, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
             })
             .WithName("ready").WithTags("Health")
             .WithSummary("Readiness: 200 when the talker, predictor and vocoder roles each have a live silo with its models loaded")

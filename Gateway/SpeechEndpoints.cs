@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.OpenApi;
 using Qwen3Tts.Gateway.Admission;
 using Qwen3Tts.Grains;
+using Qwen3Tts.Grains.Lifetime;
 
 namespace Qwen3Tts.Gateway;
 
@@ -48,13 +49,17 @@ public static class SpeechEndpoints
 
     private static async Task SpeakAsync(
         HttpContext context, GatewayOptions options, SpeechRequestValidator validator, ClusterReadiness readiness,
-        GatewayAdmission admission, IGrainFactory grains, ILoggerFactory logging)
+        GatewayAdmission admission, SiloDrain drain, IGrainFactory grains, ILoggerFactory logging)
     {
         var logger = logging.CreateLogger(typeof(SpeechEndpoints).FullName!);
         var aborted = context.RequestAborted;
         var speech = validator.Validate(await SpeechRequestReader.ReadAsync(context.Request, options.MaxRequestBytes, aborted));
         readiness.EnsureReady();
         speech = validator.ForModel(speech, await LoadedModel.GetAsync(grains, readiness, aborted));
+        // A gateway shutting down finishes the requests it has (shutdown.drainTimeout) and sends new ones elsewhere.
+        using var work = drain.TryStart() ?? throw new OpenAiErrorException(StatusCodes.Status503ServiceUnavailable,
+            "this gateway is shutting down; retry (another gateway of the cluster, or this one once it is back)", OpenAiErrorTypes.ServiceUnavailable,
+            code: "shutting_down") { RetryAfter = TimeSpan.FromSeconds(2) };
         // Held until the response is written, streamed or not: the queue bounds what runs, not what starts.
         using var place = await admission.EnterAsync(aborted);
 

@@ -38,11 +38,18 @@ public static class RoleCallTimeouts
     public const string VoiceEncoding = "00:05:00";
 }
 
-/// <summary>The code predictor; stateless per frame (sampling is seeded per frame), so any activation will do.</summary>
-public interface IPredictorGrain : IGrainWithIntegerKey, IPlacedGrain
+/// <summary>
+/// The code predictor of one request, keyed by the request id. Each frame is seeded on its own, so any activation
+/// gives the same codes; keying it by request keeps a request on one predictor silo from its first frame to its
+/// last, so a silo that is shutting down can finish the requests it serves instead of losing their next frame.
+/// </summary>
+public interface IPredictorGrain : IGrainWithStringKey, IPlacedGrain
 {
     /// <param name="teacherCodes">Null, or the frame's 15 sub-codes to force (teacher forcing).</param>
     Task<PredictedFrameDto> PredictAsync(byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, long[]? teacherCodes = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the request's predictor activation; idempotent.</summary>
+    Task ReleaseAsync();
 }
 
 /// <summary>The vocoder stream of one request, keyed by the request id.</summary>

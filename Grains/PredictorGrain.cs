@@ -1,5 +1,4 @@
-using System.Collections.Concurrent;
-using Orleans.Concurrency;
+using Qwen3Tts.Grains.Lifetime;
 using Qwen3Tts.Grains.Placement;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Predictor;
@@ -7,34 +6,47 @@ using Qwen3Tts.Inference.Predictor;
 namespace Qwen3Tts.Grains;
 
 /// <summary>
-/// The code predictor. Every frame is seeded through <c>StepSeeds</c> and the predictor's cache is fresh per
-/// frame, so any activation gives identical results. The frames go to the silo's one
-/// <see cref="CodePredictorQueue"/>, which runs the frames waiting for it as one batched forward; the
-/// grain is reentrant so that frames of concurrent requests can wait in that queue together.
+/// The code predictor of one request, on predictor silos only. Every frame is seeded through <c>StepSeeds</c> and the
+/// predictor's cache is fresh per frame, so which activation serves a frame does not change the codes. One activation
+/// per request keeps the request on one silo from its first frame to its last, so a silo that is shutting down can
+/// finish the requests it serves. The frames of all of them go to the silo's one <see cref="CodePredictorQueue"/>,
+/// which runs the frames waiting for it as one batched forward.
 /// </summary>
-[StatelessWorker]
-[Reentrant]
 [RequireSiloRole(GrainRoles.Predictor)]
-public sealed class PredictorGrain(CodePredictorQueue queue) : Grain, IPredictorGrain
+public sealed class PredictorGrain(CodePredictorQueue queue, SiloDrain drain) : Grain, IPredictorGrain
 {
-    private readonly ConcurrentBag<LocalPredictorChannel.StepSampler> _samplers = [];
+    // A request's frames come one after another (each needs the talker step the previous one fed), so one sampler.
+    private readonly LocalPredictorChannel.StepSampler _sampler = new();
+    private SiloDrain.Work? _work;
 
     public async Task<PredictedFrameDto> PredictAsync(byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, long[]? teacherCodes,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var sampler = _samplers.TryTake(out var free) ? free : new LocalPredictorChannel.StepSampler();
-        try
-        {
-            var frame = await LocalPredictorChannel.PredictAsync(queue, sampler, TensorBytes.ToFloats(talkerHidden), code0, sampling.ToInference(), seed, frameIndex,
-                teacherCodes, cancellationToken);
-            return new PredictedFrameDto(frame.Codes, TensorBytes.FromFloats(frame.Feedback), frame.Choices);
-        }
-        finally
-        {
-            _samplers.Add(sampler);
-        }
+        _work ??= drain.TryStart() ?? throw SiloShutdown.Refusal(GrainRoles.Predictor);
+        var frame = await LocalPredictorChannel.PredictAsync(queue, _sampler, TensorBytes.ToFloats(talkerHidden), code0, sampling.ToInference(), seed, frameIndex,
+            teacherCodes, cancellationToken);
+        return new PredictedFrameDto(frame.Codes, TensorBytes.FromFloats(frame.Feedback), frame.Choices);
+    }
+
+    public Task ReleaseAsync()
+    {
+        EndWork();
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        EndWork();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private void EndWork()
+    {
+        _work?.Dispose();
+        _work = null;
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Qwen3Tts.Grains.Channels;
 using Qwen3Tts.Grains.Hosting;
+using Qwen3Tts.Grains.Lifetime;
 using Qwen3Tts.Inference.Pipeline;
 
 namespace Qwen3Tts.Grains;
@@ -13,18 +14,20 @@ namespace Qwen3Tts.Grains;
 /// The activation lives exactly as long as its request (see <see cref="Lifetime.RequestEndDeactivationFilter"/>).
 /// </summary>
 [PreferLocalPlacement]
-public sealed class SynthesisGrain(ILogger<SynthesisGrain> logger, TtsSiloOptions options) : Grain, ISynthesisGrain
+public sealed class SynthesisGrain(SiloDrain drain, ILogger<SynthesisGrain> logger, TtsSiloOptions options) : Grain, ISynthesisGrain
 {
     public async IAsyncEnumerable<AudioChunkDto> SynthesizeAsync(SynthesisRequestDto request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var requestId = this.GetPrimaryKeyString();
         try
         {
-            // The talker and vocoder state of a request live in activations keyed by its id; disposing the
-            // channels (completion, error or the caller going away) releases that state at once.
+            // A silo draining for shutdown finishes the requests it has and takes no new ones.
+            using var work = drain.TryStart() ?? throw SiloShutdown.Refusal(GrainRoles.Gateway);
+            // The role state of a request lives in activations keyed by its id; disposing the channels
+            // (completion, error or the caller going away) releases that state at once.
             await using var talker = new GrainTalkerChannel(GrainFactory.GetGrain<ITalkerGrain>(requestId));
+            await using var predictor = new GrainPredictorChannel(GrainFactory.GetGrain<IPredictorGrain>(requestId));
             await using var vocoder = new GrainVocoderChannel(GrainFactory.GetGrain<IVocoderGrain>(requestId));
-            var predictor = new GrainPredictorChannel(GrainFactory.GetGrain<IPredictorGrain>(0));
             await using var chunks = SynthesisLoop.RunAsync(WithSiloDefaults(request.ToInference()), talker, predictor, vocoder, cancellationToken).GetAsyncEnumerator(cancellationToken);
             while (await NextAsync(chunks, requestId))
             {

@@ -1,5 +1,6 @@
 using Qwen3Tts.Grains.Admission;
 using Qwen3Tts.Grains.Hosting;
+using Qwen3Tts.Grains.Lifetime;
 using Qwen3Tts.Grains.Placement;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Talker;
@@ -12,9 +13,10 @@ namespace Qwen3Tts.Grains;
 /// silo's <see cref="TalkerAdmission"/> from its start to its release.
 /// </summary>
 [RequireSiloRole(GrainRoles.Talker)]
-public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, TtsSiloOptions options) : Grain, ITalkerGrain
+public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, SiloDrain drain, TtsSiloOptions options) : Grain, ITalkerGrain
 {
     private TalkerUtterance? _utterance;
+    private SiloDrain.Work? _work;
 
     public async Task<TalkerStartDto> StartAsync(SynthesisRequestDto request, ulong seed, float eosBoost, CancellationToken cancellationToken)
     {
@@ -22,7 +24,16 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
         {
             throw new InvalidOperationException($"request '{this.GetPrimaryKeyString()}' has already started on this talker");
         }
-        admission.Enter();
+        _work = drain.TryStart() ?? throw SiloShutdown.Refusal(GrainRoles.Talker);
+        try
+        {
+            admission.Enter();
+        }
+        catch
+        {
+            EndWork();
+            throw;
+        }
         _utterance = new TalkerUtterance(engine);
         // The start waits for a free KV sequence; bound that wait so a full talker gives an error, not a hang.
         var limit = options.TalkerQueue.Wait;
@@ -78,8 +89,15 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
         }
         finally
         {
+            EndWork();
             DeactivateOnIdle();
         }
+    }
+
+    private void EndWork()
+    {
+        _work?.Dispose();
+        _work = null;
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);

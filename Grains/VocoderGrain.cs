@@ -1,3 +1,4 @@
+using Qwen3Tts.Grains.Lifetime;
 using Qwen3Tts.Grains.Placement;
 using Qwen3Tts.Inference.Vocoder;
 
@@ -8,10 +9,11 @@ namespace Qwen3Tts.Grains;
 /// decoder, or the ONNX window), on vocoder silos only.
 /// </summary>
 [RequireSiloRole(GrainRoles.Vocoder)]
-public sealed class VocoderGrain(IVocoder vocoder) : Grain, IVocoderGrain
+public sealed class VocoderGrain(IVocoder vocoder, SiloDrain drain) : Grain, IVocoderGrain
 {
     private const int Codes = VocoderModel.CodebookCount;
     private IVocoderStream? _stream;
+    private SiloDrain.Work? _work;
     private bool _flushed;
 
     public Task<byte[]> AppendAsync(long[] framesCodes, CancellationToken cancellationToken)
@@ -25,6 +27,7 @@ public sealed class VocoderGrain(IVocoder vocoder) : Grain, IVocoderGrain
             throw new ArgumentException(
                 $"request '{this.GetPrimaryKeyString()}': expected whole frames of {Codes} codes, got {framesCodes.Length} codes", nameof(framesCodes));
         }
+        _work ??= drain.TryStart() ?? throw SiloShutdown.Refusal(GrainRoles.Vocoder);
         var stream = _stream ??= vocoder.OpenStream();
         // Chunks are decoded only once enough frames wait, so appending a batch and then decoding yields the
         // same samples as appending and decoding frame by frame (the native decoder is exact under any chunking;
@@ -48,8 +51,19 @@ public sealed class VocoderGrain(IVocoder vocoder) : Grain, IVocoderGrain
     {
         _stream?.Dispose();
         _stream = null;
+        _work?.Dispose();
+        _work = null;
         DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _stream?.Dispose();
+        _stream = null;
+        _work?.Dispose();
+        _work = null;
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);

@@ -28,6 +28,7 @@ public static class SiloApp
     public static IHost Build(ClusterSettings settings, Action<IHostApplicationBuilder>? configure = null)
     {
         var entry = settings.ResolveSilo();
+        settings.Shutdown.Validate();
         var isGateway = entry.Roles.Contains(GrainRoles.Gateway, StringComparer.OrdinalIgnoreCase);
         if (!isGateway)
         {
@@ -68,11 +69,15 @@ public static class SiloApp
     public static IReadOnlyList<string> HttpAddresses(IHost host) =>
         host.Services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
 
-    private static void ConfigureSilo(IHostApplicationBuilder builder, ClusterSettings settings, SiloEntry entry) =>
+    private static void ConfigureSilo(IHostApplicationBuilder builder, ClusterSettings settings, SiloEntry entry)
+    {
+        // The host's stop budget covers the drain (shutdown.drainTimeout) and Orleans' own leaving after it.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout + TimeSpan.FromSeconds(30));
         builder.UseOrleans(silo => silo
             .UseTtsCluster(settings)
             .Configure<SiloOptions>(o => o.SiloName = entry.Name)
             .AddDashboard());
+    }
 
     // The wrapper just above the socket error names the address (Kestrel: "Failed to bind to address http://...").
     private static Exception? FindAddressInUse(Exception? e)

@@ -3,14 +3,36 @@ using Qwen3Tts.Inference.Sampling;
 
 namespace Qwen3Tts.Grains.Channels;
 
-/// <summary><see cref="IPredictorChannel"/> over the stateless predictor grain pool; its failures name the predictor.</summary>
-public sealed class GrainPredictorChannel(IPredictorGrain grain) : IPredictorChannel
+/// <summary>
+/// <see cref="IPredictorChannel"/> over a request's <see cref="IPredictorGrain"/>; its failures name the predictor,
+/// and disposing ends the activation.
+/// </summary>
+public sealed class GrainPredictorChannel(IPredictorGrain grain) : IPredictorChannel, IAsyncDisposable
 {
+    private bool _used;
+
     public async Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,
         long[]? teacherCodes, CancellationToken cancellationToken)
     {
+        _used = true;
         var frame = await RoleCalls.CallAsync(GrainRoles.Predictor,
             () => grain.PredictAsync(TensorBytes.FromFloats(talkerHidden.Span), code0, sampling.ToDto(), seed, frameIndex, teacherCodes, cancellationToken));
         return new PredictedFrame(frame.Codes, TensorBytes.ToFloats(frame.Feedback), frame.Choices);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_used)
+        {
+            return;
+        }
+        try
+        {
+            await grain.ReleaseAsync();
+        }
+        catch (Exception exception) when (RoleCalls.Name(GrainRoles.Predictor, exception) is { Failure: RoleFailure.Unavailable })
+        {
+            // The predictor silo is gone, and the activation with it.
+        }
     }
 }

@@ -34,5 +34,8 @@ public sealed class TtsSiloOptions
 
     public PredictorOptions Predictor { get; set; } = new();
 
+    /// <summary>How long a shutting-down silo lets the requests under way finish.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public bool Has(string role) => Roles.Any(r => string.Equals(r.Trim(), role, StringComparison.OrdinalIgnoreCase));
 }

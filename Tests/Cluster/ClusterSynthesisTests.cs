@@ -25,7 +25,7 @@ public sealed class ClusterSynthesisTests(RoleClusterFixture fixture) : IClassFi
             var id = $"placement-{i}";
             Assert.Equal(GrainRoles.Talker, fixture.RoleAt(await client.GetGrain<ITalkerGrain>(id).GetSiloAsync()));
             Assert.Equal(GrainRoles.Vocoder, fixture.RoleAt(await client.GetGrain<IVocoderGrain>(id).GetSiloAsync()));
-            Assert.Equal(GrainRoles.Predictor, fixture.RoleAt(await client.GetGrain<IPredictorGrain>(i).GetSiloAsync()));
+            Assert.Equal(GrainRoles.Predictor, fixture.RoleAt(await client.GetGrain<IPredictorGrain>(id).GetSiloAsync()));
         }
     }
 

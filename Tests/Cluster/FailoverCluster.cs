@@ -34,6 +34,8 @@ public sealed class FailoverCluster : IAsyncDisposable
             var roles = cluster.RolesFor(options.SiloName, rolesPerSilo);
             silo.AddTtsRoles(new TtsSiloOptions { Roles = [.. roles], ModelsDirectory = cluster._modelsDirectory, Talker = RoleClusterFixture.TalkerOptions() });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = RoleClusterFixture.ResponseTimeout);
+            // The probe settings a board cluster gets from cluster.json (faultDetection).
+            silo.Configure<ClusterMembershipOptions>(new Qwen3Tts.Silo.FaultDetectionSection().Apply);
             if (!roles.Contains(GrainRoles.Gateway))
             {
                 // Runs after the test cluster's own endpoint settings: 0 = accept no client connections.
@@ -66,16 +68,6 @@ public sealed class FailoverCluster : IAsyncDisposable
         {
             return _rolesByName[siloName];
         }
-    }
-
-    /// <summary>How many activations of grain class <typeparamref name="TGrain"/> each live silo holds, by silo name.</summary>
-    public async Task<Dictionary<string, int>> ActivationsAsync<TGrain>()
-    {
-        var statistics = await Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
-        return statistics
-            .Where(s => s.GrainType.Contains(typeof(TGrain).Name, StringComparison.Ordinal) && s.ActivationCount > 0)
-            .GroupBy(s => NameOf(s.SiloAddress))
-            .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount));
     }
 
     public string NameOf(SiloAddress address) => Cluster.Silos.Single(s => s.SiloAddress.Equals(address)).Name;

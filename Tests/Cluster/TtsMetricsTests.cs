@@ -86,7 +86,7 @@ public sealed class TtsMetricsTests(RoleClusterFixture fixture) : IClassFixture<
 
         await fixture.Cluster.Client.GetGrain<ITalkerGrain>("placed-" + Guid.NewGuid().ToString("N")).GetSiloAsync();
         await fixture.Cluster.Client.GetGrain<IVocoderGrain>("placed-" + Guid.NewGuid().ToString("N")).GetSiloAsync();
-        await fixture.Cluster.Client.GetGrain<IPredictorGrain>(0).GetSiloAsync();
+        await fixture.Cluster.Client.GetGrain<IPredictorGrain>("placed-" + Guid.NewGuid().ToString("N")).GetSiloAsync();
 
         Assert.Empty(measurements.Histogram("tts-vocoder-call-ms"));
         Assert.Empty(measurements.Histogram("tts-talker-step-ms"));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Qwen3Tts.Grains;
 
 using Qwen3Tts.Tests.Cluster;
@@ -30,6 +31,9 @@ public sealed class GatewayDashboardTests(GatewayFixture fixture)
         }
         Assert.True(steps > 0);
 
+        // Per-request role grains deactivate when their request ends; one held open here is what the dashboard must list.
+        var held = fixture.Server.Host.Services.GetRequiredService<IGrainFactory>().GetGrain<IPredictorGrain>("dashboard-" + Guid.NewGuid().ToString("N"));
+        await held.GetSiloAsync();
         var silo = await WaitForAsync("/dashboard/DashboardCounters", root =>
         {
             var host = root.GetProperty("hosts").EnumerateArray().Single();
@@ -37,11 +41,12 @@ public sealed class GatewayDashboardTests(GatewayFixture fixture)
                 .Where(s => s.GetProperty("activationCount").GetInt32() > 0)
                 .Select(s => s.GetProperty("grainType").GetString())
                 .ToHashSet();
-            // The predictor is a stateless worker that stays active; per-request grains deactivate when their request ends.
             return activeTypes.Contains(typeof(PredictorGrain).FullName) && host.GetProperty("status").GetString() == "Active"
                 ? host.GetProperty("siloAddress").GetString()
                 : null;
         });
+
+        await held.ReleaseAsync();
 
         using var metadata = await GetJsonAsync($"/dashboard/SiloMetadata/{silo}");
         Assert.Equal("talker,predictor,vocoder,gateway", metadata.RootElement.GetProperty("tts.roles").GetString());

@@ -108,9 +108,15 @@ public sealed class GgufFile : IDisposable
                 nameof(destination));
         }
 
+        // Read, not mapped: tables read row by row stay open while the process serves (MappedFile.Read).
         var rowBytes = t.RowByteSize;
-        Dequantize(t, file.Slice(DataOffset + (long)t.Offset + row * rowBytes, rowBytes), destination);
+        using var scratch = new ScratchBytes(stackalloc byte[ScratchBytes.StackLimit], checked((int)rowBytes));
+        file.Read(DataOffset + (long)t.Offset + row * rowBytes, scratch.Span);
+        Dequantize(t, scratch.Span, destination);
     }
+
+    /// <summary>Throws <see cref="ModelFileChangedException"/> if the file was rewritten since it was opened.</summary>
+    public void EnsureUnchanged() => file.EnsureUnchanged();
 
     /// <summary>Checks the tensor's shape, given in ggml order (ne0 first).</summary>
     public void ExpectShape(string name, params long[] ggmlDims) =>

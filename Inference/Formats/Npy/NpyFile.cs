@@ -106,21 +106,29 @@ public sealed class NpyFile : IDisposable
             throw new ArgumentException($"{Path}: rows hold {columns} elements but the destination holds {destination.Length}", nameof(destination));
         }
 
+        // Read, not mapped: tables read row by row stay open while the process serves (MappedFile.Read).
         var itemSize = NpyDTypes.ItemSize(Header.DType);
         if (!Header.FortranOrder)
         {
-            NpyConvert.ToFloat32(Header.DType, file.Slice(Header.DataOffset + row * columns * itemSize, columns * itemSize), destination);
+            using var scratch = new ScratchBytes(stackalloc byte[ScratchBytes.StackLimit], checked((int)(columns * itemSize)));
+            file.Read(Header.DataOffset + row * columns * itemSize, scratch.Span);
+            NpyConvert.ToFloat32(Header.DType, scratch.Span, destination);
             return;
         }
 
         // Column-major: a row's elements are `rows` apart.
         Span<float> one = stackalloc float[1];
+        Span<byte> item = stackalloc byte[itemSize];
         for (var c = 0; c < columns; c++)
         {
-            NpyConvert.ToFloat32(Header.DType, file.Slice(Header.DataOffset + (c * rows + row) * itemSize, itemSize), one);
+            file.Read(Header.DataOffset + (c * rows + row) * itemSize, item);
+            NpyConvert.ToFloat32(Header.DType, item, one);
             destination[c] = one[0];
         }
     }
+
+    /// <summary>Throws <see cref="ModelFileChangedException"/> if the file was rewritten since it was opened.</summary>
+    public void EnsureUnchanged() => file.EnsureUnchanged();
 
     /// <summary>The raw data bytes of a C-order f32 array, for zero-copy use (arrays under 2 GB).</summary>
     public ReadOnlySpan<float> GetFloat32Span()

@@ -70,9 +70,35 @@ public sealed class SafetensorsFile : IDisposable
             throw new ArgumentException($"{Path}: tensor '{name}' has {info.ElementCount} elements, the destination holds {destination.Length}", nameof(destination));
         }
 
-        var bytes = GetTensorBytes(info);
-        SafetensorsDTypes.ToFloat32(info.DType, bytes, destination);
+        SafetensorsDTypes.ToFloat32(info.DType, GetTensorBytes(info), destination);
     }
+
+    /// <summary>
+    /// Row <paramref name="row"/> of a 2-D float tensor converted to f32, read without touching the map: for tables
+    /// that stay open while the process serves (see <see cref="MappedFile.Read"/>), such as the official bf16 text table.
+    /// </summary>
+    public void ReadRowFloat32(SafetensorsTensorInfo info, long row, Span<float> destination)
+    {
+        if (info.Shape.Length != 2 || !SafetensorsDTypes.IsFloat(info.DType))
+        {
+            throw new ModelFormatException($"row reads need a 2-D float tensor, found {info.DType} {TensorShape.Format(info.Shape)}", Path, info.Name);
+        }
+        if ((ulong)row >= (ulong)info.Shape[0])
+        {
+            throw new ArgumentOutOfRangeException(nameof(row), row, $"{Path}: tensor '{info.Name}' has {info.Shape[0]} rows");
+        }
+        if (destination.Length != info.Shape[1])
+        {
+            throw new ArgumentException($"{Path}: tensor '{info.Name}' rows hold {info.Shape[1]} elements, the destination holds {destination.Length}", nameof(destination));
+        }
+        var rowBytes = checked((int)(info.Shape[1] * SafetensorsDTypes.ItemSize(info.DType)));
+        using var scratch = new ScratchBytes(stackalloc byte[ScratchBytes.StackLimit], rowBytes);
+        file.Read(dataStart + info.Begin + row * rowBytes, scratch.Span);
+        SafetensorsDTypes.ToFloat32(info.DType, scratch.Span, destination);
+    }
+
+    /// <summary>Throws <see cref="ModelFileChangedException"/> if the file was rewritten since it was opened.</summary>
+    public void EnsureUnchanged() => file.EnsureUnchanged();
 
     /// <summary>An integer tensor (I64, I32, I16, I8, U8, BOOL) widened to i64.</summary>
     public long[] ReadInt64(string name)

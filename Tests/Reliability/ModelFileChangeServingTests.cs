@@ -1,0 +1,53 @@
+using System.Net;
+using System.Text.Json;
+using Qwen3Tts.Grains;
+using Qwen3Tts.Tests.Formats;
+using Qwen3Tts.Tests.Gateway;
+using Qwen3Tts.Tests.Pipeline;
+
+namespace Qwen3Tts.Tests.Reliability;
+
+/// <summary>
+/// The crash: the talker's text table copied over (<c>cp</c>) under a running server, then a request. The
+/// request gets a 500 that names the file and says to restart; the process keeps running and answering.
+/// </summary>
+public sealed class ModelFileChangeServingTests(TinyModelsFixture models) : IClassFixture<TinyModelsFixture>, IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public async Task ATextTableCopiedOverUnderARunningServerIsRefusedAndTheServerStaysUp()
+    {
+        var modelsDirectory = models.CopyTo(_dir.File("models"));
+        var settings = GatewayServer.Settings([GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway], modelsDirectory,
+            gateway => gateway.VoicesDirectory = Directory.CreateDirectory(_dir.File("voices")).FullName);
+        await using var server = await GatewayServer.StartAsync(settings);
+        using (var before = await SpeechRequests.PostAsync(server.Http, new { model = "tts-1", input = "Before the copy.", seed = 1 }))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        // A new release of the table, same shape, other values, copied over the loaded one.
+        var table = Path.Combine(modelsDirectory, "talker", "embeddings", "text_embedding.npy");
+        var bytes = await File.ReadAllBytesAsync(table);
+        for (var i = bytes.Length / 2; i < bytes.Length; i += 4)
+        {
+            bytes[i] ^= 0x5a;
+        }
+        await File.WriteAllBytesAsync(table, bytes);
+
+        using var after = await SpeechRequests.PostAsync(server.Http, new { model = "tts-1", input = "After the copy.", seed = 1 });
+        var body = await after.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.InternalServerError, after.StatusCode);
+        using var error = JsonDocument.Parse(body);
+        var message = error.RootElement.GetProperty("error").GetProperty("message").GetString()!;
+        Assert.Contains("text_embedding.npy changed under the running process", message);
+        Assert.Contains("restart", message);
+        Assert.DoesNotContain(_dir.Path, message);
+
+        using var health = await server.Http.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}

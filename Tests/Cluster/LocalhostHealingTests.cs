@@ -1,6 +1,7 @@
 using System.Net;
 using Qwen3Tts.Tests.Gateway;
 using Qwen3Tts.Tests.Pipeline;
+using Qwen3Tts.Tests.Reliability;
 
 namespace Qwen3Tts.Tests.Cluster;
 
@@ -15,30 +16,57 @@ public sealed class LocalhostHealingTests(TinyModelsFixture models) : IClassFixt
     private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("qwen3-heal-").FullName;
 
     [Fact]
-    public async Task RestartingOrKillingThePrimarySiloLeavesTheOthersRunningAndTheClusterServesAgain()
+    public async Task RestartingThePrimarySiloLeavesTheOthersRunningAndTheClusterServesAgain()
     {
-        await using var cluster = await ProcessCluster.WriteAsync(models.Directory, _dir, [("front", ["gateway"]), ("board1", ["talker", "predictor", "vocoder"])]);
-        await cluster.StartAsync();
+        await using var cluster = await StartAsync();
 
-        await SpeakAsync(cluster, "Before the restart.");
-
-        // A restart as systemd does it (SIGTERM, then start), then a crash and a start.
+        // A restart as systemd does it: SIGTERM, then start.
         cluster["front"].Terminate();
         await cluster["front"].WaitForExitAsync(TimeSpan.FromSeconds(90));
         await cluster.StartAsync("front");
         await SpeakAsync(cluster, "After the restart.");
+
+        AssertNoneTerminated(cluster);
+    }
+
+    /// <summary>A crash of the primary and a restart of the worker board as well: a minute of process starts, so in the reliability suite.</summary>
+    [ReliabilityFact]
+    [Trait("Category", "Reliability")]
+    public async Task KillingThePrimaryOrRestartingTheWorkerLeavesTheClusterServing()
+    {
+        await using var cluster = await StartAsync();
 
         cluster["front"].Kill();
         await cluster["front"].WaitForExitAsync(TimeSpan.FromSeconds(30));
         await cluster.StartAsync("front");
         await SpeakAsync(cluster, "After the crash.");
 
-        // And the worker board restarted, for good measure: it rejoins and serves.
         cluster["board1"].Terminate();
         await cluster["board1"].WaitForExitAsync(TimeSpan.FromSeconds(90));
         await cluster.StartAsync("board1");
         await SpeakAsync(cluster, "After the worker's restart.");
 
+        AssertNoneTerminated(cluster);
+    }
+
+    private async Task<ProcessCluster> StartAsync()
+    {
+        var cluster = await ProcessCluster.WriteAsync(models.Directory, _dir, [("front", ["gateway"]), ("board1", ["talker", "predictor", "vocoder"])]);
+        try
+        {
+            await cluster.StartAsync();
+            await SpeakAsync(cluster, "Before the restart.");
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static void AssertNoneTerminated(ProcessCluster cluster)
+    {
         Assert.True(cluster.IsRunning("front") && cluster.IsRunning("board1"));
         Assert.Empty(cluster["board1"].LinesContaining("must terminate"));
         Assert.Empty(cluster["front"].LinesContaining("must terminate"));

@@ -20,6 +20,18 @@ public sealed class ReliabilityFactAttribute : FactAttribute
     public static bool Enabled => Environment.GetEnvironmentVariable(Variable) == "1";
 }
 
+/// <summary>A theory of the longer reliability suite; see <see cref="ReliabilityFactAttribute"/>.</summary>
+public sealed class ReliabilityTheoryAttribute : TheoryAttribute
+{
+    public ReliabilityTheoryAttribute()
+    {
+        if (!ReliabilityFactAttribute.Enabled)
+        {
+            Skip = $"part of the reliability suite: run bash .ci/reliability.sh (or set {ReliabilityFactAttribute.Variable}=1)";
+        }
+    }
+}
+
 /// <summary>The figures a reliability test measured, for the suite's summary (<c>QWEN3_TTS_RELIABILITY_REPORT</c>, one line each).</summary>
 public static class ReliabilityReport
 {

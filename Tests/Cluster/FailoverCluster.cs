@@ -70,6 +70,16 @@ public sealed class FailoverCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>How many activations of grain class <typeparamref name="TGrain"/> each live silo holds, by silo name.</summary>
+    public async Task<Dictionary<string, int>> ActivationsAsync<TGrain>()
+    {
+        var statistics = await Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        return statistics
+            .Where(s => s.GrainType.Contains(typeof(TGrain).Name, StringComparison.Ordinal) && s.ActivationCount > 0)
+            .GroupBy(s => NameOf(s.SiloAddress))
+            .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount));
+    }
+
     public string NameOf(SiloAddress address) => Cluster.Silos.Single(s => s.SiloAddress.Equals(address)).Name;
 
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();

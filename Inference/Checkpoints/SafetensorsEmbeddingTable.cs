@@ -13,7 +13,6 @@ internal sealed class SafetensorsEmbeddingTable : IEmbeddingTable
 {
     private readonly SafetensorsFile _file;
     private readonly SafetensorsTensorInfo _info;
-    private readonly int _rowBytes;
 
     private SafetensorsEmbeddingTable(SafetensorsFile file, SafetensorsTensorInfo info)
     {
@@ -21,7 +20,6 @@ internal sealed class SafetensorsEmbeddingTable : IEmbeddingTable
         _info = info;
         Rows = info.Shape[0];
         Width = checked((int)info.Shape[1]);
-        _rowBytes = Width * SafetensorsDTypes.ItemSize(info.DType);
     }
 
     public long Rows { get; }
@@ -53,9 +51,8 @@ internal sealed class SafetensorsEmbeddingTable : IEmbeddingTable
         {
             throw new ArgumentOutOfRangeException(nameof(row), row, $"row outside the {Rows}-row table {_info.Name}");
         }
-        var bytes = _file.GetTensorBytes(_info).Slice(row * _rowBytes, _rowBytes);
-        var target = destination[..Width];
-        SafetensorsDTypes.ToFloat32(_info.DType, bytes, target);
+        // Read, not mapped: a cp over the snapshot while the silo serves is refused, never a SIGBUS (MappedFile.Read).
+        _file.ReadRowFloat32(_info, row, destination[..Width]);
     }
 
     public void Dispose() => _file.Dispose();

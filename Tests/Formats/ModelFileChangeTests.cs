@@ -1,3 +1,4 @@
+using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Formats;
 using Qwen3Tts.Inference.Formats.Gguf;
 using Qwen3Tts.Inference.Formats.Npy;
@@ -75,6 +76,16 @@ public sealed class ModelFileChangeTests : IDisposable
             },
             path => SafetensorsFile.Open(path),
             (file, row, destination) => ((SafetensorsFile)file).ReadRowFloat32(((SafetensorsFile)file).GetTensor("text"), row, destination)),
+        // The official snapshot's bf16 text table, as the talker of an official checkpoint reads it.
+        new TableFormat("model.safetensors",
+            (path, values) =>
+            {
+                var writer = new SafetensorsWriter();
+                writer.Add("talker.model.text_embedding.weight", [Rows, Columns], values, SafetensorsDType.BF16);
+                writer.WriteTo(path);
+            },
+            path => SafetensorsEmbeddingTable.Open(path, "talker.model.text_embedding.weight"),
+            (file, row, destination) => ((SafetensorsEmbeddingTable)file).ReadRow(row, destination)),
     };
 
     private (string Path, IDisposable File, float[] Row) OpenAndReadRow(TableFormat format)

@@ -63,6 +63,12 @@ public sealed class OpenAiErrorMiddleware(RequestDelegate next, ILogger<OpenAiEr
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
+        if (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The rest of the body is not read, so the server closes the connection after this answer; saying so keeps
+            // the client from sending its next request on it (that request failed with "response ended prematurely").
+            context.Response.Headers.Connection = "close";
+        }
         if (error.RetryAfter is { } retryAfter)
         {
             context.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

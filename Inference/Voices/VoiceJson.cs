@@ -12,6 +12,11 @@ internal static class VoiceJson
 {
     public static StoredVoice Read(byte[] bytes)
     {
+        // JsonDocument accepts invalid UTF-8 inside strings and only fails (InvalidOperationException) when one is read.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new InvalidDataException("not valid JSON: the file is not UTF-8 text");
+        }
         JsonDocument document;
         try
         {

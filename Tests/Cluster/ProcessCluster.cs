@@ -28,7 +28,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public sealed record Board(string Name, string[] Roles, int SiloPort, int GatewayPort);
 
     /// <param name="extraSections">More top-level cluster.json members, e.g. <c>"shutdown": { "drainTimeout": "00:00:20" }</c>.</param>
-    public static async Task<ProcessCluster> WriteAsync(string modelsDirectory, string directory, IEnumerable<(string Name, string[] Roles)> boards, string extraSections = "")
+    /// <param name="gatewayMembers">More members of the gateway section, e.g. <c>"admission": { "maxConcurrentRequests": 4 }</c>.</param>
+    public static async Task<ProcessCluster> WriteAsync(string modelsDirectory, string directory, IEnumerable<(string Name, string[] Roles)> boards, string extraSections = "", string gatewayMembers = "")
     {
         var id = "proc-" + Guid.NewGuid().ToString("N")[..10];
         var placed = boards.Select(b => new Board(b.Name, b.Roles, SiloPorts.Next(), SiloPorts.Next())).ToList();
@@ -40,7 +41,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
               "cluster": { "clusterId": "{{id}}", "serviceId": "{{id}}", "clustering": "localhost", "membershipDirectory": "{{Json(Path.Combine(directory, "membership"))}}" },
               "models": { "directory": "{{Json(modelsDirectory)}}" },
               "talker": { "contextPerSequence": 4096, "maxSequences": 4, "threads": 1 },
-              "gateway": { "urls": "http://127.0.0.1:0", "voicesDirectory": "{{Json(Path.Combine(directory, "voices"))}}" },
+              "gateway": { "urls": "http://127.0.0.1:0", "voicesDirectory": "{{Json(Path.Combine(directory, "voices"))}}"{{(gatewayMembers.Length > 0 ? ", " + gatewayMembers : "")}} },
               {{(extraSections.Length > 0 ? extraSections + "," : "")}}
               "silos": [
                 {{entries}}

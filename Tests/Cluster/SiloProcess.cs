@@ -23,6 +23,13 @@ internal sealed partial class SiloProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The silo's resident set size now (VmRSS of /proc/PID/status), in MiB.</summary>
+    public double ResidentMegabytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+    }
+
     /// <summary>The HTTP API's address, once a silo with the gateway role has printed it.</summary>
     public Task<Uri> HttpAddressAsync(TimeSpan timeout) => _httpAddress.Task.WaitAsync(timeout);
 

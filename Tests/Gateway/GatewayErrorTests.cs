@@ -85,6 +85,26 @@ public sealed class GatewayErrorTests(GatewayFixture fixture)
     }
 
     /// <summary>
+    /// The unread rest of a refused body ends its connection; the 413 says so, or a client that reused the connection
+    /// lost its next request ("the response ended prematurely", found by HttpFuzzTests).
+    /// </summary>
+    [Fact]
+    public async Task A413ClosesItsConnectionOpenlyAndTheNextRequestOnTheClientSucceeds()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        var huge = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"input\": \"" + new string('x', (int)GatewayFixture.MaxRequestBytes * 40) + "\"}"));
+        huge.Headers.ContentType = new("application/json");
+        using (var refused = await http.PostAsync("/v1/audio/speech", huge))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+            Assert.True(refused.Headers.ConnectionClose, "the 413 must carry Connection: close");
+        }
+
+        using var next = await SpeechRequests.PostAsync(http, new { model = "tts-1", input = "Still here.", seed = 4 });
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    /// <summary>
     /// A web page on any origin may POST text/plain or form data without a CORS preflight; were such a body read as
     /// JSON, every page a user visits could make a key-less LAN server synthesize.
     /// </summary>

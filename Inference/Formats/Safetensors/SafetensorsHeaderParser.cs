@@ -36,10 +36,16 @@ internal static class SafetensorsHeaderParser
 
         var dataStart = 8 + (long)headerLength;
         var dataLength = file.Length - dataStart;
+        var headerBytes = file.Slice(8, (long)headerLength);
+        // JsonDocument accepts invalid UTF-8 inside strings and only fails (InvalidOperationException) when one is read.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+        {
+            throw new ModelFormatException("header is not valid UTF-8 JSON; not a safetensors file or corrupt", path);
+        }
         JsonDocument json;
         try
         {
-            json = JsonDocument.Parse(file.Slice(8, (long)headerLength).ToArray());
+            json = JsonDocument.Parse(headerBytes.ToArray());
         }
         catch (JsonException e)
         {

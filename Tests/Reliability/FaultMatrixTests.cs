@@ -120,9 +120,11 @@ public sealed class FaultMatrixTests(TinyModelsFixture models, ITestOutputHelper
         ReliabilityReport.Record(output, $"fault restart {role}: rejoined and served after {clock.Elapsed.TotalSeconds:F1} s");
     }
 
+    // The seed's EOS schedule: a length set by the text (the official mode stops where a random tiny talker samples
+    // EOS, tens of frames in, before a board can be killed under it).
     private static object Body(int seed, bool stream) => stream
-        ? new { model = "tts-1", input = Text, seed, stream_format = "audio" }
-        : new { model = "tts-1", input = Text, seed };
+        ? new { model = "tts-1", input = Text, seed, stream_format = "audio", eos = "seed" }
+        : new { model = "tts-1", input = Text, seed, eos = "seed" };
 
     private static async Task<byte[]> CompleteAsync(HttpClient http, object body)
     {

@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Qwen3Tts.Gateway.Admission;
 using Qwen3Tts.Gateway.Security;
+using Qwen3Tts.Gateway.Voices;
+using Qwen3Tts.Grains.Cloning;
 using Qwen3Tts.Inference.Voices;
+using Qwen3Tts.Inference.Voices.Cloning;
 
 namespace Qwen3Tts.Gateway;
 
@@ -14,7 +17,10 @@ public static class GatewayApplicationExtensions
     {
         options.Validate();
         services.AddSingleton(options);
-        services.AddSingleton(new VoiceLibrary(options.ResolveVoicesDirectory()));
+        services.AddSingleton(new VoiceLibrary(options.ResolveVoicesDirectory(), options.VoiceLibrary));
+        // Clips are encoded by the cluster (the codes on a vocoder silo, the x-vector on a talker silo), so a gateway-only board takes uploads.
+        services.AddSingleton<IVoiceEncoding, GrainVoiceEncoding>();
+        services.AddSingleton<VoiceCloner>();
         services.AddSingleton<SpeechRequestValidator>();
         services.AddSingleton<ClusterReadiness>();
         services.AddSingleton(new GatewayAdmission(options.Admission));
@@ -44,6 +50,7 @@ public static class GatewayApplicationExtensions
         app.MapHealthEndpoints();
         app.MapCatalogEndpoints();
         app.MapSpeechEndpoints();
+        app.MapVoiceEndpoints();
         return app;
     }
 }

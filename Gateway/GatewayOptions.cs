@@ -1,4 +1,6 @@
 using Qwen3Tts.Gateway.Admission;
+using Qwen3Tts.Inference.Voices;
+using Qwen3Tts.Inference.Voices.Cloning;
 
 namespace Qwen3Tts.Gateway;
 
@@ -35,6 +37,18 @@ public sealed class GatewayOptions
     public bool AllowOpenDashboard { get; set; }
 
     public long MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>What a reference clip may be, uploaded (POST /v1/voices) or sent as a speech request's ref_audio.</summary>
+    public CloneLimits Cloning { get; set; } = new();
+
+    /// <summary>Bounds of the voice library: how many voices, how large a voice file.</summary>
+    public VoiceLibraryOptions VoiceLibrary { get; set; } = new();
+
+    /// <summary>
+    /// The largest body a request may have: <see cref="MaxRequestBytes"/> plus a clip of
+    /// <see cref="CloneLimits.MaxUploadBytes"/> in base64 (ref_audio), which also bounds a multipart upload.
+    /// </summary>
+    public long MaxBodyWithClipBytes => MaxRequestBytes + ReferenceAudioBytes.MaxEncodedLength(Cloning.MaxUploadBytes);
 
     /// <summary>
     /// What the HTTP server itself accepts: twice <see cref="MaxRequestBytes"/>, so a body a little over the limit
@@ -112,5 +126,7 @@ public sealed class GatewayOptions
             throw new ArgumentException("gateway.urls is empty; give at least one URL such as http://127.0.0.1:8080");
         }
         Admission.Validate();
+        Cloning.Validate();
+        VoiceLibrary.Validate();
     }
 }

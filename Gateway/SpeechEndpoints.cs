@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.OpenApi;
 using Qwen3Tts.Gateway.Admission;
+using Qwen3Tts.Gateway.Voices;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Grains.Lifetime;
+using Qwen3Tts.Inference.Voices.Cloning;
 
 namespace Qwen3Tts.Gateway;
 
@@ -49,11 +51,13 @@ public static class SpeechEndpoints
 
     private static async Task SpeakAsync(
         HttpContext context, GatewayOptions options, SpeechRequestValidator validator, ClusterReadiness readiness,
-        GatewayAdmission admission, SiloDrain drain, IGrainFactory grains, ILoggerFactory logging)
+        GatewayAdmission admission, SiloDrain drain, IGrainFactory grains, IVoiceEncoding encoding, ILoggerFactory logging)
     {
         var logger = logging.CreateLogger(typeof(SpeechEndpoints).FullName!);
         var aborted = context.RequestAborted;
-        var speech = validator.Validate(await SpeechRequestReader.ReadAsync(context.Request, options.MaxRequestBytes, aborted));
+        var body = await SpeechRequestReader.ReadAsync(context.Request, options.MaxRequestBytes, aborted, options.Cloning.MaxUploadBytes);
+        var speech = validator.Validate(body);
+        var oneOff = OneOffVoice.Read(body, speech, options.Cloning);
         readiness.EnsureReady();
         speech = validator.ForModel(speech, await LoadedModel.GetAsync(grains, readiness, aborted));
         // A gateway shutting down finishes the requests it has (shutdown.drainTimeout) and sends new ones elsewhere.
@@ -62,6 +66,17 @@ public static class SpeechEndpoints
             code: "shutting_down") { RetryAfter = TimeSpan.FromSeconds(2) };
         // Held until the response is written, streamed or not: the queue bounds what runs, not what starts.
         using var place = await admission.EnterAsync(aborted);
+        if (oneOff is not null)
+        {
+            try
+            {
+                speech = await oneOff.ApplyAsync(speech, encoding, aborted);
+            }
+            catch (Exception e) when (VoiceRequestErrors.Translate(e, readiness, OneOffVoice.AudioField) is { } error)
+            {
+                throw error;
+            }
+        }
 
         var requestId = Guid.NewGuid().ToString("N");
         logger.LogInformation("speech {RequestId}: {Characters} characters, {Format}{Streamed}", requestId, speech.Request.Text.Length,

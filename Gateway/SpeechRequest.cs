@@ -40,6 +40,17 @@ public sealed class SpeechRequest
     [JsonPropertyName("seed")]
     public ulong? Seed { get; set; }
 
+    /// <summary>
+    /// A one-off clone (vLLM-Omni's field): the reference clip, a WAV file in base64 or as a data:audio/wav;base64,...
+    /// URL, at most gateway.cloning.maxSeconds long. Spoken with <see cref="RefText"/>; nothing is saved.
+    /// </summary>
+    [JsonPropertyName("ref_audio")]
+    public string? RefAudio { get; set; }
+
+    /// <summary>The words spoken in <see cref="RefAudio"/>.</summary>
+    [JsonPropertyName("ref_text")]
+    public string? RefText { get; set; }
+
     /// <summary>OpenAI's style instructions: the official instruct block of 1.7B CustomVoice models, the voice description of VoiceDesign models (required there); refused by models that take none.</summary>
     [JsonPropertyName("instructions")]
     public string? Instructions { get; set; }

@@ -15,22 +15,33 @@ public static class SpeechRequestReader
     // JavaScript client send a 64-bit seed without losing precision.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<SpeechRequest> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <param name="maxBytes">The limit of the body, a ref_audio clip aside.</param>
+    /// <param name="maxClipBytes">The limit of a ref_audio clip (decoded), which may come on top of <paramref name="maxBytes"/> in base64; 0 for none.</param>
+    public static async Task<SpeechRequest> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken, long maxClipBytes = 0)
     {
         RequireJson(request);
-        if (request.ContentLength > GatewayOptions.ServerBodyLimit(maxBytes))
+        var withClip = maxBytes + (maxClipBytes > 0 ? Inference.Voices.Cloning.ReferenceAudioBytes.MaxEncodedLength(maxClipBytes) : 0);
+        if (request.ContentLength > GatewayOptions.ServerBodyLimit(withClip))
         {
-            throw OpenAiErrorMiddleware.TooLarge($"the request body is {request.ContentLength} bytes; the limit is {maxBytes}");
+            throw OpenAiErrorMiddleware.TooLarge($"the request body is {request.ContentLength} bytes; the limit is {maxBytes}{ClipNote(maxClipBytes)}");
         }
-        var body = await ReadLimitedAsync(request.Body, maxBytes, cancellationToken);
+        var body = await ReadLimitedAsync(request.Body, withClip, cancellationToken);
         if (body.Length == 0)
         {
             throw OpenAiErrorException.InvalidRequest("the request body is empty; send a JSON object such as {\"model\":\"qwen3-tts\",\"input\":\"Hello\",\"voice\":\"default\"}", null);
         }
         try
         {
-            return JsonSerializer.Deserialize<SpeechRequest>(body, Json)
+            var parsed = JsonSerializer.Deserialize<SpeechRequest>(body, Json)
                 ?? throw OpenAiErrorException.InvalidRequest("the request body must be a JSON object, not null", null);
+            // Only a clip may take the body past maxBytes.
+            return body.Length - (parsed.RefAudio?.Length ?? 0) <= maxBytes
+                ? parsed
+                : throw OpenAiErrorMiddleware.TooLarge($"the request body is {body.Length} bytes; the limit is {maxBytes}{ClipNote(maxClipBytes)}");
+        }
+        catch (JsonException) when (body.Length > maxBytes)
+        {
+            throw OpenAiErrorMiddleware.TooLarge($"the request body is {body.Length} bytes; the limit is {maxBytes}{ClipNote(maxClipBytes)}");
         }
         catch (JsonException e)
         {
@@ -40,6 +51,9 @@ public static class SpeechRequestReader
                 $"the request body is not a valid speech request: bad JSON or a wrong value type{where} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})", param);
         }
     }
+
+    private static string ClipNote(long maxClipBytes) =>
+        maxClipBytes > 0 ? $" (plus a ref_audio clip of at most {maxClipBytes} bytes)" : "";
 
     /// <summary>
     /// The body must be declared as JSON. Besides saying what is expected, this closes a hole: a web page on any

@@ -42,7 +42,7 @@ public static class SiloApp
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         web.Services.AddTtsGateway(settings.Gateway); // validates the gateway section first
         web.WebHost.UseUrls(settings.Gateway.Urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-        web.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Qwen3Tts.Gateway.GatewayOptions.ServerBodyLimit(settings.Gateway.MaxRequestBytes));
+        web.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Qwen3Tts.Gateway.GatewayOptions.ServerBodyLimit(settings.Gateway.MaxBodyWithClipBytes));
         ConfigureSilo(web, settings, entry);
         configure?.Invoke(web);
 

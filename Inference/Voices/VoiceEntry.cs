@@ -7,6 +7,13 @@ public sealed record VoiceEntry(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("format")] string Format)
 {
+    /// <summary>The name again, as the HTTP API's objects (OpenAI's shape) call it.</summary>
+    [JsonPropertyName("id")]
+    public string Id => Name;
+
+    [JsonPropertyName("object")]
+    public string Object => "voice";
+
     /// <summary>Reference frames (12.5 per second); 0 for an x-vector-only voice.</summary>
     [JsonPropertyName("frames")]
     public int Frames { get; init; }

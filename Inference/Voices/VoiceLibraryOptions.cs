@@ -1,6 +1,6 @@
 namespace Qwen3Tts.Inference.Voices;
 
-/// <summary>Bounds of a voice library (cluster.json <c>gateway.voices</c>, or the CLI's defaults).</summary>
+/// <summary>Bounds of a voice library (cluster.json <c>gateway.voiceLibrary</c>, or the CLI's defaults).</summary>
 public sealed class VoiceLibraryOptions
 {
     /// <summary>Most voices one library holds; adding one more is refused.</summary>
@@ -13,11 +13,11 @@ public sealed class VoiceLibraryOptions
     {
         if (MaxVoices < 1)
         {
-            throw new ArgumentException($"voices.maxVoices must be at least 1, got {MaxVoices}");
+            throw new ArgumentException($"voiceLibrary.maxVoices must be at least 1, got {MaxVoices}");
         }
         if (MaxFileBytes < 1024)
         {
-            throw new ArgumentException($"voices.maxFileBytes must be at least 1024, got {MaxFileBytes}");
+            throw new ArgumentException($"voiceLibrary.maxFileBytes must be at least 1024, got {MaxFileBytes}");
         }
     }
 }

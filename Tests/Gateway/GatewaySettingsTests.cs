@@ -100,6 +100,26 @@ public sealed class GatewaySettingsTests : IDisposable
     }
 
     [Fact]
+    public void CloningLimitsAndTheLibrarySizeAreReadAndNonsenseIsRefused()
+    {
+        var config = Path.Combine(_dir, "cluster.json");
+        File.WriteAllText(config, """
+            { "gateway": { "cloning": { "maxSeconds": 12.5, "maxUploadBytes": 4096, "maxReferenceTextCharacters": 300 }, "voiceLibrary": { "maxVoices": 7 } } }
+            """);
+
+        var settings = SiloHosting.LoadSettings(["--config", config]);
+        var tooLong = GatewayServer.Settings([GrainRoles.Gateway], null, gateway => gateway.Cloning.MaxSeconds = 61);
+        var noVoices = GatewayServer.Settings([GrainRoles.Gateway], null, gateway => gateway.VoiceLibrary.MaxVoices = 0);
+
+        Assert.Equal(12.5, settings.Gateway.Cloning.MaxSeconds);
+        Assert.Equal(4096, settings.Gateway.Cloning.MaxUploadBytes);
+        Assert.Equal(300, settings.Gateway.Cloning.MaxReferenceTextCharacters);
+        Assert.Equal(7, settings.Gateway.VoiceLibrary.MaxVoices);
+        Assert.Contains("cloning.maxSeconds", Assert.Throws<ArgumentException>(() => SiloApp.Build(tooLong)).Message);
+        Assert.Contains("voiceLibrary.maxVoices", Assert.Throws<ArgumentException>(() => SiloApp.Build(noVoices)).Message);
+    }
+
+    [Fact]
     public async Task AnHttpPortInUseIsAOneLineStartupError()
     {
         using var held = GatewayServer.HoldPort();

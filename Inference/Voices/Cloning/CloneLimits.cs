@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Qwen3Tts.Inference.Voices.Cloning;
 
-/// <summary>What a reference clip from a user may be (cluster.json <c>gateway.voices</c>; the CLI's defaults).</summary>
+/// <summary>What a reference clip from a user may be (cluster.json <c>gateway.cloning</c>; the CLI's defaults).</summary>
 public sealed class CloneLimits
 {
     /// <summary>Longest clip: the official recipe uses a few seconds; longer ones only lengthen every prompt (12.5 rows a second).</summary>
@@ -19,15 +19,15 @@ public sealed class CloneLimits
         if (!double.IsFinite(MaxSeconds) || MaxSeconds is <= 0 or > Codec.Encoder.ReferenceAudio.MaxSeconds)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"voices.maxSeconds must be above 0 and at most {Codec.Encoder.ReferenceAudio.MaxSeconds}, got {MaxSeconds}"));
+                $"cloning.maxSeconds must be above 0 and at most {Codec.Encoder.ReferenceAudio.MaxSeconds}, got {MaxSeconds}"));
         }
         if (MaxUploadBytes < 1024)
         {
-            throw new ArgumentException($"voices.maxUploadBytes must be at least 1024, got {MaxUploadBytes}");
+            throw new ArgumentException($"cloning.maxUploadBytes must be at least 1024, got {MaxUploadBytes}");
         }
         if (MaxReferenceTextCharacters < 1)
         {
-            throw new ArgumentException($"voices.maxReferenceTextCharacters must be at least 1, got {MaxReferenceTextCharacters}");
+            throw new ArgumentException($"cloning.maxReferenceTextCharacters must be at least 1, got {MaxReferenceTextCharacters}");
         }
     }
 }

@@ -1,4 +1,5 @@
 using Qwen3Tts.Inference.Codec.Encoder;
+using Qwen3Tts.Inference.Prompt;
 
 namespace Qwen3Tts.Inference.Voices.Cloning;
 
@@ -12,4 +13,11 @@ public static class EncodedVoices
             new WavSource(source.SampleRate, source.Channels, source.Describe(), source.DurationSeconds),
             new VoiceEncoderIdentity(codes.SpeechTokenizer, codes.FrameRate, speakerEncoder));
     }
+
+    /// <summary>
+    /// The voice to speak with, exactly as it reads back from the file the library would write for it, so a one-off
+    /// clone (ref_audio) speaks bit for bit like the same clip saved and named.
+    /// </summary>
+    public static VoiceReference ToReference(EncodedVoice voice, string name) =>
+        VoiceFile.Parse(VoiceProfileJson.Render(voice), ".json", name).Voice;
 }

@@ -12,7 +12,19 @@ public sealed class VoiceCloner(IVoiceEncoding encoding, VoiceLibrary library)
 
     public async Task<VoiceEntry> AddAsync(string name, ReferenceAudio clip, string referenceText, CancellationToken cancellationToken = default)
     {
+        Check(name);
+        var voice = await encoding.EncodeAsync(clip, referenceText, cancellationToken).ConfigureAwait(false);
+        return await library.AddAsync(name, voice, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a voice could be added as <paramref name="name"/> now: a valid name, free, and room in the library; else a <see cref="VoiceFileException"/>.</summary>
+    public void Check(string name)
+    {
         VoiceLibrary.RequireValidName(name);
+        if (string.Equals(name, VoiceLibrary.DefaultVoice, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new VoiceFileException($"'{VoiceLibrary.DefaultVoice}' is the model's own voice; choose another name", VoiceProblem.InvalidName);
+        }
         if (library.Contains(name))
         {
             throw new VoiceFileException($"a voice named '{name}' already exists; remove it first or choose another name", VoiceProblem.NameTaken);
@@ -21,7 +33,5 @@ public sealed class VoiceCloner(IVoiceEncoding encoding, VoiceLibrary library)
         {
             throw new VoiceFileException($"the voice library is full (limit {library.Options.MaxVoices} voices); remove a voice first", VoiceProblem.LibraryFull);
         }
-        var voice = await encoding.EncodeAsync(clip, referenceText, cancellationToken).ConfigureAwait(false);
-        return await library.AddAsync(name, voice, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -5,7 +5,7 @@ using Qwen3Tts.Inference.Models.Store;
 
 namespace Qwen3Tts.Cli.Commands;
 
-/// <summary>`qwen3-tts mcp`: a Model Context Protocol server on stdio with the text_to_speech and list_voices tools.</summary>
+/// <summary>`qwen3-tts mcp`: a Model Context Protocol server on stdio with the text_to_speech, list_voices and clone_voice tools.</summary>
 internal static class McpCommand
 {
     public static Command Create()
@@ -20,10 +20,14 @@ internal static class McpCommand
         {
             Description = "The only directory text_to_speech may write files into; created if missing (default: the current directory)",
         };
+        var inputDirectory = new Option<string?>("--input-dir")
+        {
+            Description = "The only directory clone_voice may read clip files from (default: the output directory); clips may also come inline in base64",
+        };
 
         var command = new Command("mcp", "Serve text-to-speech to MCP clients (Claude Desktop, IDEs) over stdio; logs go to stderr")
         {
-            models, cluster, voices, outputDirectory,
+            models, cluster, voices, outputDirectory, inputDirectory,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -31,7 +35,8 @@ internal static class McpCommand
                 parse.GetValue(models),
                 Speech.SpeechBackends.ClusterConfig(parse.GetValue(cluster)),
                 FullPath(parse.GetValue(voices)) ?? McpServerSettings.DefaultVoicesDirectory,
-                FullPath(parse.GetValue(outputDirectory)) ?? Directory.GetCurrentDirectory());
+                FullPath(parse.GetValue(outputDirectory)) ?? Directory.GetCurrentDirectory(),
+                FullPath(parse.GetValue(inputDirectory)));
             using var logging = CliLogging.Create(parse, LogLevel.Information);
             return await McpServerHost.RunAsync(settings, logging, ct);
         });

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using Qwen3Tts.Cli.Speech;
 using Qwen3Tts.Inference.Voices;
+using Qwen3Tts.Inference.Voices.Cloning;
 
 namespace Qwen3Tts.Cli.Mcp;
 
@@ -34,14 +35,18 @@ internal static class McpServerHost
         builder.Services.Replace(ServiceDescriptor.Singleton(logging));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddSingleton(new TtsToolsContext(backend, voices, output));
+        // Clips are encoded where speech is made: with the same models, or by the same cluster.
+        builder.Services.AddSingleton(new CloneVoiceContext(backend.VoiceEncoding, voices, new InputPaths(settings.InputDirectory ?? output.Root), new CloneLimits()));
         builder.Services
             .AddMcpServer(options =>
             {
                 options.ServerInfo = new Implementation { Name = ServerName, Title = "Qwen3-TTS speech synthesis", Version = Version };
-                options.ServerInstructions = $"Local text-to-speech. Call {TtsTools.ListVoicesName} for voice and language names, then {TtsTools.TextToSpeechName}.";
+                options.ServerInstructions = $"Local text-to-speech. Call {TtsTools.ListVoicesName} for voice and language names, then {TtsTools.TextToSpeechName}; " +
+                    $"{CloneVoiceTool.Name} saves a new voice from a short recording.";
             })
             .WithStdioServerTransport()
-            .WithTools<TtsTools>();
+            .WithTools<TtsTools>()
+            .WithTools<CloneVoiceTool>();
         var host = builder.Build();
 
         logger.LogInformation("MCP server on stdio: speech {Backend}; voices {Voices} from {VoicesDirectory}; output directory {Output}",

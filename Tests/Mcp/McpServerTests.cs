@@ -15,11 +15,14 @@ public sealed class McpServerTests(McpServerFixture server) : IClassFixture<McpS
     }
 
     [Fact]
-    public async Task ToolsListDescribesBothToolsAndTheirParameters()
+    public async Task ToolsListDescribesTheToolsAndTheirParameters()
     {
         var tools = await server.Client.ListToolsAsync();
 
-        Assert.Equal(["list_voices", "text_to_speech"], tools.Select(t => t.Name).Order());
+        Assert.Equal(["clone_voice", "list_voices", "text_to_speech"], tools.Select(t => t.Name).Order());
+        var clone = tools.Single(t => t.Name == "clone_voice").ProtocolTool;
+        Assert.Equal(["audio_base64", "audio_file", "name", "ref_text"], clone.InputSchema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["name", "ref_text"], clone.InputSchema.GetProperty("required").EnumerateArray().Select(e => e.GetString()).Order());
         var speak = tools.Single(t => t.Name == "text_to_speech").ProtocolTool;
         Assert.False(string.IsNullOrWhiteSpace(speak.Description));
         var properties = speak.InputSchema.GetProperty("properties");

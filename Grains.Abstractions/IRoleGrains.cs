@@ -55,6 +55,9 @@ public interface IPredictorGrain : IGrainWithStringKey, IPlacedGrain
 /// <summary>The vocoder stream of one request, keyed by the request id.</summary>
 public interface IVocoderGrain : IGrainWithStringKey, IPlacedGrain
 {
+    /// <summary>Decodes a voice clone's reference frames (n × 16 codes) into the stream's context, voicing none; before the first append only.</summary>
+    Task PrimeAsync(long[] referenceCodes, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Adds frames (n frames × 16 codes, frame-major) and decodes the windows they complete; returns that
     /// float32 audio (possibly empty). Several frames per call let the caller keep generating while a window decodes.

@@ -16,6 +16,21 @@ public sealed class VocoderGrain(IVocoder vocoder, SiloDrain drain) : Grain, IVo
     private SiloDrain.Work? _work;
     private bool _flushed;
 
+    public Task PrimeAsync(long[] referenceCodes, CancellationToken cancellationToken)
+    {
+        if (_stream is { FramesAppended: > 0 } || _flushed)
+        {
+            throw new InvalidOperationException($"the vocoder stream of request '{this.GetPrimaryKeyString()}' already has frames; prime it first");
+        }
+        if (referenceCodes.Length == 0 || referenceCodes.Length % Codes != 0)
+        {
+            throw new ArgumentException(
+                $"request '{this.GetPrimaryKeyString()}': expected whole reference frames of {Codes} codes, got {referenceCodes.Length} codes", nameof(referenceCodes));
+        }
+        (_stream ??= vocoder.OpenStream()).Prime(referenceCodes);
+        return Task.CompletedTask;
+    }
+
     public Task<byte[]> AppendAsync(long[] framesCodes, CancellationToken cancellationToken)
     {
         if (_flushed)

@@ -29,6 +29,13 @@ public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
     private bool _used;
     private bool _audioStarted;
 
+    public async Task PrimeAsync(ReadOnlyMemory<long> referenceCodes, CancellationToken cancellationToken)
+    {
+        var codes = referenceCodes.ToArray();
+        _used = true;
+        await RoleCalls.CallAsync(GrainRoles.Vocoder, () => grain.PrimeAsync(codes, cancellationToken));
+    }
+
     public async Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
     {
         if (frameCodes.Length != Codes)

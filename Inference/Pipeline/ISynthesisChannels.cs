@@ -57,6 +57,13 @@ public sealed record PredictedFrame(long[] Codes, float[] Feedback, long[]? Choi
 /// <summary>The vocoder side of one utterance: frames in, audio out as soon as it is decoded.</summary>
 public interface IVocoderChannel : IAsyncDisposable
 {
+    /// <summary>
+    /// Feeds a voice clone's reference frames (n × 16 codes) before the first <see cref="AppendAsync"/>: the decoder
+    /// runs over them as the official code decodes reference and new codes together, and their audio is dropped, so
+    /// the new frames start with the reference speaker's context instead of a cold decoder.
+    /// </summary>
+    Task PrimeAsync(ReadOnlyMemory<long> referenceCodes, CancellationToken cancellationToken);
+
     /// <summary>Adds a frame; returns any audio that became ready (possibly empty).</summary>
     Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken);
 

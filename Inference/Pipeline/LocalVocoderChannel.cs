@@ -32,6 +32,13 @@ public sealed class LocalVocoderChannel : IVocoderChannel
         }
     }
 
+    /// <summary>Runs on the caller's thread before any frame reaches the stream (or its worker).</summary>
+    public Task PrimeAsync(ReadOnlyMemory<long> referenceCodes, CancellationToken cancellationToken)
+    {
+        _stream.Prime(referenceCodes.Span);
+        return Task.CompletedTask;
+    }
+
     public Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
     {
         if (_worker is null)

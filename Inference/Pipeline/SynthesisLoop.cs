@@ -47,8 +47,20 @@ public static class SynthesisLoop
         // Under teacher forcing the model's EOS choice is recorded like any other decision, and the teacher's length decides.
         var never = mode == EosMode.Never;
 
-        // The first boost is 0 unless EOS is masked; the estimate the seed's schedule needs is not known before the start.
-        var start = await talker.StartAsync(request, seed, never ? float.NegativeInfinity : 0f, cancellationToken).ConfigureAwait(false);
+        // A clone's reference frames go through the decoder while the talker prefills (on another board in a
+        // cluster), as the official code decodes reference and new codes in one pass and cuts the reference off.
+        var priming = request.Voice is { } voice ? vocoder.PrimeAsync(voice.Codes, cancellationToken) : Task.CompletedTask;
+        TalkerStartResult start;
+        try
+        {
+            // The first boost is 0 unless EOS is masked; the estimate the seed's schedule needs is not known before the start.
+            start = await talker.StartAsync(request, seed, never ? float.NegativeInfinity : 0f, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Never left running behind a failed start: the vocoder channel is disposed right after.
+            await priming.ConfigureAwait(false);
+        }
         var maxFrames = teacher?.Count ?? request.Eos?.MaxFrames ?? start.DefaultMaxFrames;
         var eos = new EosPolicy(start.ExpectedFrames, (request.Eos ?? new EosOptions()) with { MaxFrames = maxFrames, Enabled = mode == EosMode.Seed && teacher is null },
             request.Voice is not null);

@@ -87,6 +87,19 @@ internal sealed class RecordingVocoder(int samplesPerAppend) : IVocoderChannel
 
     public bool Disposed { get; private set; }
 
+    /// <summary>The reference codes each prime call gave.</summary>
+    public List<long[]> Primed { get; } = [];
+
+    public Task PrimeAsync(ReadOnlyMemory<long> referenceCodes, CancellationToken cancellationToken)
+    {
+        if (Frames.Count > 0)
+        {
+            throw new InvalidOperationException("primed after the first frame");
+        }
+        Primed.Add(referenceCodes.ToArray());
+        return Task.CompletedTask;
+    }
+
     public Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
     {
         Frames.Add(frameCodes);

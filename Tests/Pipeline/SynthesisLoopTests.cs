@@ -150,6 +150,22 @@ public sealed class SynthesisLoopTests
     }
 
     [Fact]
+    public async Task AClonedVoicePrimesTheVocoderWithItsReferenceCodesAndAPlainRequestDoesNot()
+    {
+        var reference = Enumerable.Range(0, 3 * 16).Select(i => (long)(i * 7 % 2048)).ToArray();
+        var voice = new Qwen3Tts.Inference.Prompt.VoiceReference(reference, "Some words.");
+        var cloned = new RecordingVocoder(0);
+        var plain = new RecordingVocoder(0);
+
+        await RunAsync(new ScriptedTalker(50, 100, 101, Eos), new RecordingPredictor(), cloned, Request with { Voice = voice });
+        await RunAsync(new ScriptedTalker(50, 100, 101, Eos), new RecordingPredictor(), plain);
+
+        Assert.Equal(reference, Assert.Single(cloned.Primed));
+        Assert.Equal(2, cloned.Frames.Count);
+        Assert.Empty(plain.Primed);
+    }
+
+    [Fact]
     public async Task AudioReturnedOnAppendIsYieldedBeforeTheEnd()
     {
         var talker = new ScriptedTalker(50, 100, 101, 102, 103, Eos);

@@ -49,7 +49,8 @@ public static class SynthesisLoop
 
         // A clone's reference frames go through the decoder while the talker prefills (on another board in a
         // cluster), as the official code decodes reference and new codes in one pass and cuts the reference off.
-        var priming = request.Voice is { } voice ? vocoder.PrimeAsync(voice.Codes, cancellationToken) : Task.CompletedTask;
+        // An x-vector-only voice has no reference codes (the official code then decodes the new codes alone).
+        var priming = request.Voice is { IsSpeakerEmbeddingOnly: false } voice ? vocoder.PrimeAsync(voice.Codes, cancellationToken) : Task.CompletedTask;
         TalkerStartResult start;
         try
         {

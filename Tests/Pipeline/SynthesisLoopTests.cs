@@ -150,7 +150,7 @@ public sealed class SynthesisLoopTests
     }
 
     [Fact]
-    public async Task AClonedVoicePrimesTheVocoderWithItsReferenceCodesAndAPlainRequestDoesNot()
+    public async Task AClonedVoicePrimesTheVocoderWithItsReferenceCodesAndAPlainOrXVectorOnlyRequestDoesNot()
     {
         var reference = Enumerable.Range(0, 3 * 16).Select(i => (long)(i * 7 % 2048)).ToArray();
         var voice = new Qwen3Tts.Inference.Prompt.VoiceReference(reference, "Some words.");
@@ -160,9 +160,14 @@ public sealed class SynthesisLoopTests
         await RunAsync(new ScriptedTalker(50, 100, 101, Eos), new RecordingPredictor(), cloned, Request with { Voice = voice });
         await RunAsync(new ScriptedTalker(50, 100, 101, Eos), new RecordingPredictor(), plain);
 
+        var xVectorOnly = new RecordingVocoder(0);
+        await RunAsync(new ScriptedTalker(50, 100, 101, Eos), new RecordingPredictor(), xVectorOnly,
+            Request with { Voice = new Qwen3Tts.Inference.Prompt.VoiceReference([], null, new float[8]) });
+
         Assert.Equal(reference, Assert.Single(cloned.Primed));
         Assert.Equal(2, cloned.Frames.Count);
         Assert.Empty(plain.Primed);
+        Assert.Empty(xVectorOnly.Primed);
     }
 
     [Fact]

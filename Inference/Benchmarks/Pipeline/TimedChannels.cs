@@ -41,6 +41,14 @@ internal sealed class InlineTimedVocoderChannel(IVocoder vocoder, StageClock clo
 {
     private readonly IVocoderStream _stream = vocoder.OpenStream();
 
+    /// <summary>A clone's reference frames: decoder work of the vocoder stage, timed with it.</summary>
+    public Task PrimeAsync(ReadOnlyMemory<long> referenceCodes, CancellationToken cancellationToken)
+    {
+        using var _ = clock.Start();
+        _stream.Prime(referenceCodes.Span);
+        return Task.CompletedTask;
+    }
+
     public Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
     {
         using var _ = clock.Start();

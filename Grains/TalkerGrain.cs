@@ -61,7 +61,14 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
 
     public async Task<TalkerStepDto> StepAsync(byte[] feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken)
     {
-        var utterance = _utterance ?? throw new InvalidOperationException($"request '{this.GetPrimaryKeyString()}' has not started on this talker");
+        if (_utterance is not { } utterance)
+        {
+            // A step that arrives after the release (the caller hung up while it was in flight) reaches a fresh
+            // activation: end it too, or it stays idle until Orleans collects it (~15 min; seen in the hang-up test).
+            DeactivateOnIdle();
+            throw new InvalidOperationException($"request '{this.GetPrimaryKeyString()}' has not started on this talker");
+        }
+
         return ToDto(await utterance.StepAsync(TensorBytes.ToFloats(feedback), usedCode0, eosBoost, cancellationToken));
     }
 

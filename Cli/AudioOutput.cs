@@ -1,10 +1,10 @@
-using Qwen3Tts.Inference.Audio;
+using Qwen3Tts.Inference.Audio.Encoders;
 using Qwen3Tts.Inference.Formats;
 
 namespace Qwen3Tts.Cli;
 
 /// <summary>
-/// Where the CLI writes audio: stdout ("-") or a file that appears only when complete.
+/// Where the CLI writes audio: stdout ("-") or a file that appears only when complete, in any <see cref="SpeechFormat"/>.
 /// A file is written progressively into an <see cref="AtomicFile"/> and moved over the target on
 /// <see cref="CommitAsync"/>; disposing without committing deletes the temporary file, so a failed
 /// or cancelled run leaves the target as it was (absent, or with its old content).
@@ -13,12 +13,12 @@ internal sealed class AudioOutput : IAsyncDisposable
 {
     public const string StandardOutputName = "-";
 
-    private readonly WavWriter _writer;
+    private readonly IAudioEncoder _encoder;
     private readonly AtomicFile? _file;
 
-    private AudioOutput(WavWriter writer, AtomicFile? file)
+    private AudioOutput(IAudioEncoder encoder, AtomicFile? file)
     {
-        _writer = writer;
+        _encoder = encoder;
         _file = file;
     }
 
@@ -28,34 +28,42 @@ internal sealed class AudioOutput : IAsyncDisposable
     public static bool IsStandardOutput(string path) => path == StandardOutputName;
 
     /// <summary>Opens stdout, or a temporary file beside <paramref name="path"/> (creating its directory).</summary>
-    public static AudioOutput Open(string path, AudioFormat format, int sampleRate, Stream? standardOutput = null)
+    public static AudioOutput Open(string path, OutputFormat format, Stream? standardOutput = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (IsStandardOutput(path))
         {
-            // Not seekable: a WAV header then carries the streaming "unknown size" markers.
+            // Not seekable: WAV and FLAC headers carry their "unknown size" markers, and every chunk is flushed.
             var stdout = standardOutput ?? Console.OpenStandardOutput();
-            return new AudioOutput(new WavWriter(stdout, sampleRate, 1, format, leaveOpen: standardOutput is not null), null);
+            return new AudioOutput(AudioEncoders.Create(format.Format, stdout, format.EncoderOptions(streaming: true)), null);
         }
 
         var file = AtomicFile.Create(path, useAsync: true);
-        return new AudioOutput(new WavWriter(file.Stream, sampleRate, 1, format, leaveOpen: true), file);
+        try
+        {
+            return new AudioOutput(AudioEncoders.Create(format.Format, file.Stream, format.EncoderOptions(streaming: false)), file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     public ValueTask WriteAsync(ReadOnlyMemory<float> samples, CancellationToken cancellationToken) =>
-        _writer.WriteSamplesAsync(samples, cancellationToken);
+        _encoder.WriteAsync(samples, cancellationToken);
 
-    /// <summary>Finishes the header and moves the file into place.</summary>
+    /// <summary>Finishes the encoding and moves the file into place.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _encoder.CompleteAsync(cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         _file?.Commit();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _encoder.DisposeAsync().ConfigureAwait(false);
         _file?.Dispose();
     }
 }

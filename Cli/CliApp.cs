@@ -79,10 +79,20 @@ internal static class CliApp
             Error = error,
         };
 
+        if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
+        {
+            // Our own report: one line per error in the user's terms (no .NET type names), and where to find usage.
+            foreach (var message in ParseErrorMessages.Describe(parse))
+            {
+                error.WriteLine($"error: {message}");
+            }
+            var command = parse.CommandResult.Command;
+            error.WriteLine($"Run '{(command is RootCommand ? "qwen3-tts" : $"qwen3-tts {command.Name}")} --help' for usage.");
+            return CliExitCodes.Usage;
+        }
         try
         {
-            var code = await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
-            return parse.Errors.Count > 0 && parse.Action is ParseErrorAction ? CliExitCodes.Usage : code;
+            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

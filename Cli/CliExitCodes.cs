@@ -21,7 +21,7 @@ internal static class CliExitCodes
     public static int For(Exception exception) => exception switch
     {
         OperationCanceledException => Cancelled,
-        ModelFilesMissingException or ModelFormatException or FileNotFoundException => ModelFiles,
+        ModelFilesMissingException or Inference.Pipeline.ModelSetIncompleteException or ModelFormatException or FileNotFoundException => ModelFiles,
         ModelDownloadException => Download,
         // User input (text, language, voice, option values) is validated with ArgumentException.
         ArgumentException => Usage,

@@ -14,7 +14,8 @@ internal sealed record DecodeSettings(string CodesFile, string Output, string? M
     /// <summary>Frames per decode call; null = all at once.</summary>
     public int? ChunkFrames { get; init; }
 
-    public AudioFormat Format { get; init; } = AudioFormat.WavPcm16;
+    /// <summary><c>--format</c>: null = from the output's extension, as <c>speak</c> does.</summary>
+    public string? Format { get; init; }
 
     /// <summary>Native (the exact decoder) or the seed's ONNX window, to compare the two.</summary>
     public VocoderEngine Vocoder { get; init; } = VocoderEngine.Native;
@@ -31,6 +32,8 @@ internal static class DecodeJob
 
     public static async Task<int> RunAsync(DecodeSettings settings, TextWriter error, CancellationToken cancellationToken)
     {
+        var format = OutputFormat.Resolve(settings.Output, settings.Format);
+        format.EnsureAvailable();
         var codes = ReadCodes(settings);
         var frames = codes.Length / CodecTokenIds.CodebookCount;
         var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = ModelsListCommand.ModelsDirectory(settings.ModelsDirectory), Vocoder = settings.Vocoder });
@@ -44,7 +47,7 @@ internal static class DecodeJob
         using var stream = vocoder.OpenStream();
 
         clock.Restart();
-        await using var output = AudioOutput.Open(settings.Output, settings.Format, CodecAudio.SampleRate);
+        await using var output = AudioOutput.Open(settings.Output, format);
         for (var frame = 0; frame < frames; frame++)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -19,10 +19,17 @@ internal sealed record SpeakSettings(string Text, string Output, string? ModelsD
     public PromptLayout Layout { get; init; } = PromptLayout.NonStreaming;
     public PromptConvention Convention { get; init; } = PromptConvention.Official;
 
-    /// <summary>A voice profile (.json/.npy) to clone, a CustomVoice speaker name, or null for the model's own voice.</summary>
+    /// <summary>A voice: a voice file path, a library name (as HTTP takes it, OpenAI's names included), a CustomVoice speaker, or null for the model's own voice.</summary>
     public string? VoiceFile { get; init; }
-    public AudioFormat Format { get; init; } = AudioFormat.WavPcm16;
-    /// <summary>About 2.7 minutes of audio: the MCP tool's cap.</summary>
+
+    /// <summary>The voice library <see cref="VoiceFile"/> names are looked up in.</summary>
+    public string VoicesDirectory { get; init; } = Mcp.McpServerSettings.DefaultVoicesDirectory;
+
+    /// <summary>Playback speed (0.25 to 4.0, pitch kept), as OpenAI's <c>speed</c>.</summary>
+    public double Speed { get; init; } = 1.0;
+    /// <summary>The <c>--format</c> name, or null to go by the output's extension.</summary>
+    public string? Format { get; init; }
+    /// <summary>About 2.7 minutes of audio: the cap for `speak` and the MCP tool alike.</summary>
     public const int DefaultMaxFrames = 2048;
 
     /// <summary>Hard cap on frames; null = the model's own (generation_config.json max_new_tokens).</summary>
@@ -97,11 +104,12 @@ internal static class SpeakJob
         {
             throw new ArgumentException("the output path is empty (use - for stdout)");
         }
-        if (!Enum.IsDefined(settings.Format))
+        OutputFormat.Resolve(settings.Output, settings.Format).EnsureAvailable();
+        if (!double.IsFinite(settings.Speed) || settings.Speed < TimeStretcher.MinSpeed || settings.Speed > TimeStretcher.MaxSpeed)
         {
-            throw new ArgumentException($"unknown audio format {settings.Format}");
+            throw new ArgumentException($"--speed {settings.Speed.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range; use a value from {TimeStretcher.MinSpeed} to {TimeStretcher.MaxSpeed}");
         }
-        var (voice, speaker) = ResolveVoice(settings.VoiceFile);
+        var (voice, speaker) = ResolveVoice(settings.VoiceFile, settings.VoicesDirectory);
         return CreateRequest(settings.Text, settings.Language, voice, settings.Seed, settings.MaxFrames) with
         {
             Sampling = settings.Sampling,
@@ -113,21 +121,6 @@ internal static class SpeakJob
             TeacherCodes = settings.TeacherCodes is { } teacher ? CodesFile.Read(teacher) : null,
             RecordCodes = settings.CodesOut is not null,
         };
-    }
-
-    /// <summary>
-    /// `--voice` is a voice profile when it names a file (a path, or a .json/.npy/.pt name), otherwise a
-    /// CustomVoice speaker; the loaded model says whether it has that speaker.
-    /// </summary>
-    public static (VoiceReference? Voice, string? Speaker) ResolveVoice(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return (null, null);
-        }
-        var looksLikeFile = File.Exists(value) || value.Contains('/') || value.Contains(Path.DirectorySeparatorChar)
-            || Path.GetExtension(value).ToLowerInvariant() is ".json" or ".npy" or ".pt";
-        return looksLikeFile ? (Qwen3Tts.Inference.Voices.VoiceFile.Load(value), null) : (null, value.Trim());
     }
 
     /// <summary>
@@ -147,6 +140,30 @@ internal static class SpeakJob
         };
     }
 
+    /// <summary>
+    /// A path (it exists, or has a directory or a .json/.npy/.pt extension) is read as a voice file; a name the voice
+    /// library knows ("default", its voices, OpenAI's names) is resolved as the HTTP API resolves it; any other name is
+    /// a CustomVoice speaker, which the loaded model accepts or refuses.
+    /// </summary>
+    internal static (VoiceReference? Voice, string? Speaker) ResolveVoice(string? voice, string voicesDirectory)
+    {
+        if (string.IsNullOrWhiteSpace(voice))
+        {
+            return (null, null);
+        }
+        var looksLikePath = File.Exists(voice) || voice.Contains(Path.DirectorySeparatorChar) || voice.Contains(Path.AltDirectorySeparatorChar)
+            || Path.GetExtension(voice).ToLowerInvariant() is ".json" or ".npy" or ".pt";
+        if (looksLikePath)
+        {
+            return (Inference.Voices.VoiceFile.Load(voice), null);
+        }
+        var library = new Inference.Voices.VoiceLibrary(voicesDirectory);
+        var name = voice.Trim();
+        var known = string.Equals(name, Inference.Voices.VoiceLibrary.DefaultVoice, StringComparison.OrdinalIgnoreCase)
+            || library.Contains(name) || library.Aliases.ContainsKey(name);
+        return known ? (library.Load(name), null) : (null, name);
+    }
+
     private static void RequireText(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -158,16 +175,24 @@ internal static class SpeakJob
     private static async Task<(int Frames, long Samples, string Output)> StreamAsync(
         ISpeechBackend backend, SynthesisRequest request, SpeakSettings settings, SynthesisProgress progress, List<long>? codes, CancellationToken cancellationToken)
     {
-        await using var output = AudioOutput.Open(settings.Output, settings.Format, CodecAudio.SampleRate);
+        await using var output = AudioOutput.Open(settings.Output, OutputFormat.Resolve(settings.Output, settings.Format));
+        var stretcher = settings.Speed == 1.0 ? null : new TimeStretcher(CodecAudio.SampleRate, settings.Speed);
         var frames = 0;
         long samples = 0;
         await foreach (var chunk in backend.StreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
             codes?.AddRange(chunk.Codes ?? []);
-            await output.WriteAsync(chunk.Samples, cancellationToken).ConfigureAwait(false);
+            var audio = stretcher is null ? chunk.Samples : stretcher.Process(chunk.Samples.Span);
+            await output.WriteAsync(audio, cancellationToken).ConfigureAwait(false);
             frames = chunk.FramesSoFar;
-            samples += chunk.Samples.Length;
+            samples += audio.Length;
             progress.Report(frames, !chunk.Samples.IsEmpty);
+        }
+        if (stretcher is not null)
+        {
+            var tail = stretcher.Flush();
+            await output.WriteAsync(tail, cancellationToken).ConfigureAwait(false);
+            samples += tail.Length;
         }
         await output.CommitAsync(cancellationToken).ConfigureAwait(false);
         return (frames, samples, output.DisplayName);
@@ -187,9 +212,10 @@ internal static class SpeakJob
         }
 
         // Only now is the output opened, so a failed synthesis never touches it.
-        await using var output = AudioOutput.Open(settings.Output, settings.Format, CodecAudio.SampleRate);
-        await output.WriteAsync(audio.ToArray(), cancellationToken).ConfigureAwait(false);
+        await using var output = AudioOutput.Open(settings.Output, OutputFormat.Resolve(settings.Output, settings.Format));
+        var samples = settings.Speed == 1.0 ? audio.ToArray() : TimeStretcher.Stretch(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(audio), CodecAudio.SampleRate, settings.Speed);
+        await output.WriteAsync(samples, cancellationToken).ConfigureAwait(false);
         await output.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (frames, audio.Count, output.DisplayName);
+        return (frames, samples.Length, output.DisplayName);
     }
 }

@@ -1,87 +1,71 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Qwen3Tts.Inference.Audio;
-using Qwen3Tts.Inference.Models;
+using Qwen3Tts.Inference.Audio.Encoders;
 
 namespace Qwen3Tts.Gateway;
 
 /// <summary>
-/// Writes synthesized audio (24 kHz mono) to the HTTP response as 16-bit PCM, in a WAV container or raw.
-/// Buffered responses are written only once the whole utterance exists, so a failure still gets a JSON
-/// error and a success gets a Content-Length. Streamed responses start at the first audio and flush
-/// every chunk; their WAV header carries the unknown-size marker (0xFFFFFFFF) that players read as
-/// "until the end of the stream".
+/// Writes synthesized audio (24 kHz mono) to the HTTP response in the requested format, with OpenAI's content types.
+/// Complete responses are encoded while the utterance is generated and sent once it is whole, so a failure still gets
+/// a JSON error and a success gets a Content-Length and <see cref="DurationHeader"/>. Streamed responses start at the
+/// first audio and flush every chunk; formats whose header holds totals write them as "unknown", and the duration goes
+/// in a trailer where the client accepts trailers.
 /// </summary>
 public static class AudioResponseWriter
 {
-    public const string WavContentType = "audio/wav";
-    public const string PcmContentType = "audio/pcm";
-    public const string FlacContentType = "audio/flac";
+    /// <summary>Seconds of audio in the body, e.g. <c>2.560</c>; sent wherever the length is known before the body ends.</summary>
+    public const string DurationHeader = "x-audio-duration";
 
-    public static string ContentType(SpeechAudioFormat format) => format switch
+    public static async Task WriteBufferedAsync(HttpResponse response, SpeechFormat format, IAsyncEnumerable<float[]> audio, AudioEncoderOptions options, CancellationToken cancellationToken)
     {
-        SpeechAudioFormat.Wav => WavContentType,
-        SpeechAudioFormat.Flac => FlacContentType,
-        _ => PcmContentType,
-    };
-
-    public static async Task WriteBufferedAsync(HttpResponse response, SpeechAudioFormat format, IAsyncEnumerable<float[]> audio, CancellationToken cancellationToken)
-    {
-        if (format == SpeechAudioFormat.Flac)
-        {
-            await WriteFlacAsync(response, audio, cancellationToken);
-            return;
-        }
         using var encoded = new MemoryStream();
-        await using (var writer = new WavWriter(encoded, CodecAudio.SampleRate, 1, AudioFormatOf(format), leaveOpen: true))
+        long samples;
+        await using (var encoder = AudioEncoders.Create(format, encoded, options with { Streaming = false }))
         {
-            await foreach (var samples in audio.WithCancellation(cancellationToken))
+            await foreach (var chunk in audio.WithCancellation(cancellationToken))
             {
-                await writer.WriteSamplesAsync(samples, cancellationToken);
+                await encoder.WriteAsync(chunk, cancellationToken);
             }
+            await encoder.CompleteAsync(cancellationToken);
+            samples = encoder.SamplesWritten;
         }
-        response.ContentType = ContentType(format);
+        response.ContentType = format.ContentType();
         response.ContentLength = encoded.Length;
+        response.Headers[DurationHeader] = Seconds(samples, options.SampleRate);
         await response.Body.WriteAsync(encoded.GetBuffer().AsMemory(0, (int)encoded.Length), cancellationToken);
     }
 
-    /// <summary>Chunked audio as it is generated: plain bytes, or OpenAI's server-sent events with <paramref name="events"/>.</summary>
-    public static async Task WriteStreamingAsync(HttpResponse response, SpeechAudioFormat format, bool events, IAsyncEnumerable<float[]> audio, CancellationToken cancellationToken)
+    /// <summary>Chunked audio as it is generated: the encoded bytes, or OpenAI's server-sent events with <paramref name="events"/>.</summary>
+    public static async Task WriteStreamingAsync(HttpResponse response, SpeechFormat format, bool events, IAsyncEnumerable<float[]> audio, AudioEncoderOptions options, CancellationToken cancellationToken)
     {
         await using var chunks = audio.GetAsyncEnumerator(cancellationToken);
         // Wait for the first audio before committing to 200: a request that fails before any sound still gets a JSON error.
         var hasAudio = await chunks.MoveNextAsync();
-        response.ContentType = events ? ServerSentAudioStream.ContentType : ContentType(format);
+        response.ContentType = events ? ServerSentAudioStream.ContentType : format.ContentType();
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await using var sink = events ? new ServerSentAudioStream(response) : null;
-        await using (var writer = new WavWriter(sink ?? response.Body, CodecAudio.SampleRate, 1, AudioFormatOf(format), leaveOpen: true))
+        long samples;
+        await using (var encoder = AudioEncoders.Create(format, sink ?? response.Body, options with { Streaming = true }))
         {
             while (hasAudio)
             {
-                await writer.WriteSamplesAsync(chunks.Current, cancellationToken);
-                await response.Body.FlushAsync(cancellationToken);
+                await encoder.WriteAsync(chunks.Current, cancellationToken);
                 hasAudio = await chunks.MoveNextAsync();
             }
+            await encoder.CompleteAsync(cancellationToken);
+            samples = encoder.SamplesWritten;
         }
         if (sink is not null)
         {
             await sink.CompleteAsync(cancellationToken);
         }
-    }
-
-    private static async Task WriteFlacAsync(HttpResponse response, IAsyncEnumerable<float[]> audio, CancellationToken cancellationToken)
-    {
-        var samples = new List<float>();
-        await foreach (var chunk in audio.WithCancellation(cancellationToken))
+        if (response.SupportsTrailers())
         {
-            samples.AddRange(chunk);
+            response.AppendTrailer(DurationHeader, Seconds(samples, options.SampleRate));
         }
-        var encoded = FlacWriter.Encode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(samples), CodecAudio.SampleRate);
-        response.ContentType = FlacContentType;
-        response.ContentLength = encoded.Length;
-        await response.Body.WriteAsync(encoded, cancellationToken);
     }
 
-    private static AudioFormat AudioFormatOf(SpeechAudioFormat format) =>
-        format == SpeechAudioFormat.Wav ? AudioFormat.WavPcm16 : AudioFormat.RawPcm16;
+    private static string Seconds(long samples, int sampleRate) =>
+        (samples / (double)sampleRate).ToString("0.000", CultureInfo.InvariantCulture);
 }

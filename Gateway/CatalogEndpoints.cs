@@ -27,10 +27,13 @@ public static class CatalogEndpoints
             .WithSummary("Describe one model")
             .Produces<ModelDescription>()
             .Produces<OpenAiError>(StatusCodes.Status404NotFound);
-        routes.MapGet("/v1/voices", ListVoicesAsync)
-            .WithName("listVoices").WithTags("Audio")
-            .WithSummary("List the voices a speech request may name (a CustomVoice model's speakers, a Base model's voice library), the languages, and what the loaded model takes")
-            .Produces<VoiceList>();
+        foreach (var (path, name) in new[] { ("/v1/voices", "listVoices"), ("/v1/audio/voices", "listAudioVoices") })
+        {
+            routes.MapGet(path, ListVoicesAsync)
+                .WithName(name).WithTags("Audio")
+                .WithSummary("List the voices a speech request may name (a CustomVoice model's speakers, a Base model's voice library, OpenAI's voice names with what they map to), the languages, and what the loaded model takes")
+                .Produces<VoiceList>();
+        }
         return routes;
     }
 
@@ -39,17 +42,15 @@ public static class CatalogEndpoints
     private static async Task<VoiceList> ListVoicesAsync(VoiceLibrary voices, IGrainFactory grains, HttpContext context)
     {
         var model = await LoadedModel.TryGetAsync(grains, context.RequestAborted);
-        if (model is null)
-        {
-            return new VoiceList([.. voices.List().Select(v => new VoiceDescription(v))], TtsLanguage.Names);
-        }
         // "default" first: a CustomVoice model's first speaker, a Base model's own voice. Library voices are clones, for Base only.
-        IEnumerable<string> names = [VoiceLibrary.DefaultVoice, .. model.Speakers];
-        if (model.VoiceCloning)
-        {
-            names = names.Concat(voices.List().Skip(1));
-        }
-        return new VoiceList([.. names.Select(v => new VoiceDescription(v))], TtsLanguage.Names) { Model = LoadedModelDescription.Of(model) };
+        IEnumerable<string> names = model is null ? voices.List()
+            : model.VoiceCloning ? [VoiceLibrary.DefaultVoice, .. model.Speakers, .. voices.List().Skip(1)]
+            : [VoiceLibrary.DefaultVoice, .. model.Speakers];
+        var listed = names.ToList();
+        var aliases = voices.Aliases.Where(a => !listed.Contains(a.Key, StringComparer.OrdinalIgnoreCase));
+        IReadOnlyList<VoiceDescription> data =
+            [.. listed.Select(v => new VoiceDescription(v)), .. aliases.Select(a => new VoiceDescription(a.Key) { AliasOf = a.Value })];
+        return new VoiceList(data, TtsLanguage.Names) { Model = model is null ? null : LoadedModelDescription.Of(model) };
     }
 
     public sealed record ModelList([property: JsonPropertyName("data")] IReadOnlyList<ModelDescription> Data)
@@ -74,6 +75,10 @@ public static class CatalogEndpoints
         [JsonPropertyName("object")]
         public string Object => "list";
 
+        /// <summary>The names alone, the shape Kokoro-FastAPI and openedai-speech clients read.</summary>
+        [JsonPropertyName("voices")]
+        public IReadOnlyList<string> Voices => [.. Data.Select(v => v.Id)];
+
         /// <summary>The loaded model, when a talker silo answered.</summary>
         [JsonPropertyName("model")]
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -97,5 +102,10 @@ public static class CatalogEndpoints
     {
         [JsonPropertyName("object")]
         public string Object => "voice";
+
+        /// <summary>For another name of a voice (OpenAI's "alloy", say): the voice it speaks with.</summary>
+        [JsonPropertyName("alias_of")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? AliasOf { get; init; }
     }
 }

@@ -5,6 +5,7 @@ using Qwen3Tts.Gateway.Admission;
 using Qwen3Tts.Gateway.Security;
 using Qwen3Tts.Gateway.Voices;
 using Qwen3Tts.Grains.Cloning;
+using Qwen3Tts.Inference.Audio.Encoders;
 using Qwen3Tts.Inference.Voices;
 using Qwen3Tts.Inference.Voices.Cloning;
 
@@ -17,11 +18,18 @@ public static class GatewayApplicationExtensions
     {
         options.Validate();
         services.AddSingleton(options);
-        services.AddSingleton(new VoiceLibrary(options.ResolveVoicesDirectory(), options.VoiceLibrary));
+        services.AddSingleton(new VoiceLibrary(options.ResolveVoicesDirectory(), options.VoiceLibrary, options.VoiceAliases));
         // Clips are encoded by the cluster (the codes on a vocoder silo, the x-vector on a talker silo), so a gateway-only board takes uploads.
         services.AddSingleton<IVoiceEncoding, GrainVoiceEncoding>();
         services.AddSingleton<VoiceCloner>();
+        services.AddSingleton(new AudioEncoderOptions { Ffmpeg = options.FfmpegPath is { Length: > 0 } ffmpeg ? new FfmpegLocator(ffmpeg) : FfmpegLocator.Default });
         services.AddSingleton<SpeechRequestValidator>();
+        if (options.CorsOrigins.Count > 0)
+        {
+            services.AddCors(cors => cors.AddDefaultPolicy(policy => CrossOrigin.Configure(policy, options.CorsOrigins)));
+            // The cross-origin guard lets exactly the origins CORS answers for start a synthesis.
+            services.AddSingleton<ICrossOriginPolicy>(new CrossOrigin.AllowList(options.CorsOrigins));
+        }
         services.AddSingleton<ClusterReadiness>();
         services.AddSingleton(new GatewayAdmission(options.Admission));
         services.TryAddSingleton<ICrossOriginPolicy, SameOriginOnlyPolicy>();
@@ -42,6 +50,11 @@ public static class GatewayApplicationExtensions
     public static WebApplication MapTtsGateway(this WebApplication app)
     {
         app.UseMiddleware<OpenAiErrorMiddleware>();
+        // Before the key check: a browser's preflight never carries the Authorization header it asks permission for.
+        if (app.Services.GetRequiredService<GatewayOptions>().CorsOrigins.Count > 0)
+        {
+            app.UseCors();
+        }
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseMiddleware<OpenDashboardGuard>();
         app.UseMiddleware<CrossOriginGuard>();

@@ -24,7 +24,32 @@ public sealed class GatewayOptions
     /// <summary>Environment variable with more keys (comma-separated), so cluster.json need not hold secrets.</summary>
     public string ApiKeysVariable { get; set; } = "QWEN3_TTS_API_KEYS";
 
-    public int MaxInputCharacters { get; set; } = 4096;
+    /// <summary>
+    /// Other names for voices, such as OpenAI's: <c>{"alloy": "narrator", "nova": "default"}</c>. Every OpenAI voice
+    /// name not listed here is the model's own voice, so OpenAI clients work unchanged.
+    /// </summary>
+    public Dictionary<string, string> VoiceAliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Longest input accepted. OpenAI stops at 4096; a local server takes more, because long texts are spoken
+    /// sentence by sentence (chunks of bounded length), never cut off.
+    /// </summary>
+    public int MaxInputCharacters { get; set; } = 16_384;
+
+    /// <summary>
+    /// The response_format of a request without one: wav, pcm, flac, opus, mp3 or aac. Unset: mp3 (OpenAI's default)
+    /// when ffmpeg with libmp3lame is there, else wav.
+    /// </summary>
+    public string? DefaultResponseFormat { get; set; }
+
+    /// <summary>
+    /// Web origins (<c>https://app.example.com</c>, or <c>*</c>) whose pages may call the API from a browser (CORS):
+    /// their preflights are answered and their responses readable. Empty (the default): no cross-origin access.
+    /// </summary>
+    public List<string> CorsOrigins { get; set; } = [];
+
+    /// <summary>The ffmpeg that encodes mp3 and aac; unset: $QWEN3_TTS_FFMPEG, else ffmpeg on PATH.</summary>
+    public string? FfmpegPath { get; set; }
 
     /// <summary>The bounded queue of speech requests (429 / 503 with Retry-After beyond it).</summary>
     public AdmissionOptions Admission { get; set; } = new();
@@ -120,6 +145,24 @@ public sealed class GatewayOptions
         if (MaxRequestBytes <= 0)
         {
             throw new ArgumentException($"gateway.maxRequestBytes must be positive, got {MaxRequestBytes}");
+        }
+        foreach (var (alias, voice) in VoiceAliases)
+        {
+            if (!Inference.Voices.VoiceLibrary.IsValidName(alias.Trim()) || !Inference.Voices.VoiceLibrary.IsValidName(voice.Trim()))
+            {
+                throw new ArgumentException($"gateway.voiceAliases '{alias}': '{voice}' must map a voice name to a voice name (letters, digits, '-', '_', '.')");
+            }
+        }
+        foreach (var origin in CorsOrigins)
+        {
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/" && !origin.EndsWith('/')))
+            {
+                throw new ArgumentException($"gateway.corsOrigins '{origin}' is not an origin; write it as scheme://host[:port] (https://app.example.com) or *");
+            }
+        }
+        if (DefaultResponseFormat is { } format && !Inference.Audio.Encoders.SpeechFormats.TryParse(format, out _))
+        {
+            throw new ArgumentException($"gateway.defaultResponseFormat '{format}' is not a format; use one of: {Inference.Audio.Encoders.SpeechFormats.NameList}");
         }
         if (string.IsNullOrWhiteSpace(Urls))
         {

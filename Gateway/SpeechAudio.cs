@@ -5,13 +5,23 @@ using Qwen3Tts.Inference.Models;
 
 namespace Qwen3Tts.Gateway;
 
+/// <summary>What one request synthesized so far, for its log line: frames and samples (before the speed change).</summary>
+public sealed class SpeechTally
+{
+    public int Frames { get; set; }
+
+    public long Samples { get; set; }
+}
+
 /// <summary>The synthesis grain's chunks as float samples, with the requested playback speed applied.</summary>
 public static class SpeechAudio
 {
-    public static async IAsyncEnumerable<float[]> SamplesOf(IAsyncEnumerable<AudioChunkDto> chunks, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<float[]> SamplesOf(IAsyncEnumerable<AudioChunkDto> chunks, SpeechTally tally, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var chunk in chunks.WithCancellation(cancellationToken))
         {
+            tally.Frames = chunk.FramesSoFar;
+            tally.Samples += chunk.Samples.Length / sizeof(float);
             if (chunk.Samples.Length > 0)
             {
                 yield return TensorBytes.ToFloats(chunk.Samples);

@@ -8,6 +8,7 @@ using Qwen3Tts.Gateway.Admission;
 using Qwen3Tts.Gateway.Voices;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Grains.Lifetime;
+using Qwen3Tts.Inference.Audio.Encoders;
 using Qwen3Tts.Inference.Voices.Cloning;
 
 namespace Qwen3Tts.Gateway;
@@ -21,11 +22,12 @@ public static class SpeechEndpoints
             .WithName("createSpeech")
             .WithTags("Audio")
             .WithSummary("Generate audio from text")
-            .WithDescription("OpenAI-compatible. Fields: model, input, voice, response_format (wav, pcm, flac), speed (0.25-4.0), stream_format (\"audio\" streams " +
-                             "chunked audio as it is generated, \"sse\" streams speech.audio.delta events with base64 audio), instructions (1.7B CustomVoice, VoiceDesign), plus language, seed and eos " +
-                             "(official, seed, never). A CustomVoice model's speakers are voice names. The body is 16-bit 24 kHz mono audio.")
+            .WithDescription("OpenAI-compatible. Fields: model, input, voice, response_format (mp3, opus, aac, flac, wav, pcm), speed (0.25-4.0), stream_format (\"audio\" streams " +
+                             "the audio as it is generated, \"sse\" streams speech.audio.delta events with base64 audio), instructions (1.7B CustomVoice, VoiceDesign), plus language, seed and eos " +
+                             "(official, seed, never). A CustomVoice model's speakers are voice names. 24 kHz mono; complete responses carry x-audio-duration (seconds).")
             .AddOpenApiOperationTransformer(DescribeBodyAsync)
-            .Produces(StatusCodes.Status200OK, contentType: AudioResponseWriter.WavContentType, additionalContentTypes: [AudioResponseWriter.PcmContentType, AudioResponseWriter.FlacContentType, ServerSentAudioStream.ContentType])
+            .Produces(StatusCodes.Status200OK, contentType: SpeechFormat.Mp3.ContentType(),
+                additionalContentTypes: [.. SpeechFormats.All.Where(f => f != SpeechFormat.Mp3).Select(f => f.ContentType()), ServerSentAudioStream.ContentType])
             .Produces<OpenAiError>(StatusCodes.Status400BadRequest)
             .Produces<OpenAiError>(StatusCodes.Status401Unauthorized)
             .Produces<OpenAiError>(StatusCodes.Status404NotFound)
@@ -49,11 +51,16 @@ public static class SpeechEndpoints
         };
     }
 
+    /// <summary>The log category of the one line per synthesis (shown at Information even where the rest logs warnings only).</summary>
+    public const string RequestLogCategory = "Qwen3Tts.Requests";
+
     private static async Task SpeakAsync(
         HttpContext context, GatewayOptions options, SpeechRequestValidator validator, ClusterReadiness readiness,
-        GatewayAdmission admission, SiloDrain drain, IGrainFactory grains, IVoiceEncoding encoding, ILoggerFactory logging)
+        GatewayAdmission admission, SiloDrain drain, AudioEncoderOptions encoders, IGrainFactory grains, IVoiceEncoding encoding,
+        ILoggerFactory logging)
     {
         var logger = logging.CreateLogger(typeof(SpeechEndpoints).FullName!);
+        var requests = logging.CreateLogger(RequestLogCategory);
         var aborted = context.RequestAborted;
         var body = await SpeechRequestReader.ReadAsync(context.Request, options.MaxRequestBytes, aborted, options.Cloning.MaxUploadBytes);
         var speech = validator.Validate(body);
@@ -79,29 +86,45 @@ public static class SpeechEndpoints
         }
 
         var requestId = Guid.NewGuid().ToString("N");
-        logger.LogInformation("speech {RequestId}: {Characters} characters, {Format}{Streamed}", requestId, speech.Request.Text.Length,
-            speech.Format, speech.Stream ? ", streamed" : "");
+        var tally = new SpeechTally();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var status = "failed";
         // The aborted token reaches the grain iterator: a client that hangs up stops the synthesis.
         var chunks = grains.GetGrain<ISynthesisGrain>(requestId).SynthesizeAsync(speech.Request, aborted);
-        var audio = SpeechAudio.ApplySpeed(SpeechAudio.SamplesOf(chunks, aborted), speech.Speed);
+        var audio = SpeechAudio.ApplySpeed(SpeechAudio.SamplesOf(chunks, tally, aborted), speech.Speed);
         try
         {
             if (speech.Stream)
             {
-                await AudioResponseWriter.WriteStreamingAsync(context.Response, speech.Format, speech.Events, audio, aborted);
+                await AudioResponseWriter.WriteStreamingAsync(context.Response, speech.Format, speech.Events, audio, encoders, aborted);
             }
             else
             {
-                await AudioResponseWriter.WriteBufferedAsync(context.Response, speech.Format, audio, aborted);
+                await AudioResponseWriter.WriteBufferedAsync(context.Response, speech.Format, audio, encoders, aborted);
             }
+            status = "ok";
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            status = "cancelled by the client";
+            throw;
         }
         catch (Exception e) when (!context.Response.HasStarted && SynthesisFailures.Translate(e, readiness, requestId) is { } error)
         {
+            status = $"{error.StatusCode} {error.Message}";
             if (error.StatusCode >= StatusCodes.Status500InternalServerError)
             {
                 logger.LogError(e, "speech {RequestId} failed: {Status} {Message}", requestId, error.StatusCode, error.Message);
             }
             throw error;
+        }
+        finally
+        {
+            var seconds = tally.Samples / (double)Inference.Models.CodecAudio.SampleRate;
+            requests.LogInformation(
+                "speech {RequestId}: voice {Voice}, {Characters} chars, {Frames} frames, {AudioSeconds:F2} s audio in {ElapsedSeconds:F2} s (RTF {Rtf:F2}), {Format}{Streamed}, {Status}",
+                requestId, body.Voice ?? "default", speech.Request.Text.Length, tally.Frames, seconds, clock.Elapsed.TotalSeconds,
+                seconds > 0 ? clock.Elapsed.TotalSeconds / seconds : double.NaN, speech.Format.Name(), speech.Stream ? " streamed" : "", status);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Qwen3Tts.Gateway;
@@ -20,7 +21,7 @@ public sealed class SpeechRequest
     [JsonPropertyName("voice")]
     public string? Voice { get; set; }
 
-    /// <summary>wav (default) or pcm (raw 16-bit little-endian, 24 kHz mono).</summary>
+    /// <summary>mp3, opus (Ogg), aac (ADTS), flac, wav or pcm (raw 16-bit little-endian); 24 kHz mono. Default: mp3 where ffmpeg is installed, else wav.</summary>
     [JsonPropertyName("response_format")]
     public string? ResponseFormat { get; set; }
 
@@ -58,4 +59,16 @@ public sealed class SpeechRequest
     /// <summary>official (default: the model ends the utterance, capped by its max_new_tokens), seed (the Rust seed's schedule) or never (exactly the cap).</summary>
     [JsonPropertyName("eos")]
     public string? Eos { get; set; }
+
+    /// <summary>Kokoro-FastAPI's switch: true streams the audio as stream_format "audio" does.</summary>
+    [JsonPropertyName("stream")]
+    public bool? Stream { get; set; }
+
+    /// <summary>OpenAI's end-user id: accepted and not used (it never changes the audio).</summary>
+    [JsonPropertyName("user")]
+    public string? User { get; set; }
+
+    /// <summary>Every other field: refused by <see cref="ForeignSpeechFields"/>, never silently ignored.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? OtherFields { get; set; }
 }

@@ -1,6 +1,7 @@
 using Qwen3Tts.Grains;
 using Qwen3Tts.Inference;
 using Qwen3Tts.Inference.Models;
+using Qwen3Tts.Inference.Audio.Encoders;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Sampling;
 using Qwen3Tts.Inference.Voices;
@@ -11,15 +12,10 @@ namespace Qwen3Tts.Gateway;
 /// Checks a <see cref="SpeechRequest"/> field by field; every refusal is an <see cref="OpenAiErrorException"/>
 /// whose <c>param</c> names the field, so a client can point at what to fix.
 /// </summary>
-public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary voices)
+public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary voices, AudioEncoderOptions encoders)
 {
     public const double MinSpeed = Inference.Audio.TimeStretcher.MinSpeed;
     public const double MaxSpeed = Inference.Audio.TimeStretcher.MaxSpeed;
-
-    /// <summary>Formats OpenAI defines that need an encoder this server does not ship.</summary>
-    private static readonly string[] UnservedFormats = ["mp3", "opus", "aac"];
-
-    private static readonly string ServedFormats = StrictEnum.LowerNames<SpeechAudioFormat>();
 
     public ValidatedSpeech Validate(SpeechRequest request)
     {
@@ -33,15 +29,11 @@ public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary 
             throw SpeechModels.NotFound(model);
         }
 
+        ForeignSpeechFields.Refuse(request);
         var text = ValidateInput(request.Input);
         var format = ValidateFormat(request.ResponseFormat);
         var speed = ValidateSpeed(request.Speed);
-        var (stream, events) = ValidateStreamFormat(request.StreamFormat);
-        if (stream && format == SpeechAudioFormat.Flac)
-        {
-            throw OpenAiErrorException.InvalidRequest(
-                "response_format 'flac' is served as one complete response only (its header holds the length and checksum); leave out stream_format, or stream wav or pcm", "stream_format");
-        }
+        var (stream, events) = ValidateStreamFormat(request.StreamFormat ?? (request.Stream == true ? "audio" : null));
         var language = Guard("language", () => TtsLanguage.Normalize(request.Language));
         var eos = ValidateEos(request.Eos);
         // A valid name the library lacks may be a built-in speaker of the loaded model; ForModel decides.
@@ -68,7 +60,10 @@ public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary 
         {
             if (model.Speakers.Count > 0)
             {
-                speaker = Guard("voice", () => ModelRequestRules.Check(model, name, request.Instructions, null, false, officialPrompt: true));
+                // OpenAI's names (a client's default "alloy") speak as their alias says: a speaker, or the model's default one.
+                var spoken = !model.Speakers.Contains(name, StringComparer.OrdinalIgnoreCase) && voices.Aliases.TryGetValue(name, out var target) ? target : name;
+                speaker = VoiceLibrary.IsDefault(spoken) ? null
+                    : Guard("voice", () => ModelRequestRules.Check(model, spoken, request.Instructions, null, false, officialPrompt: true));
             }
             else
             {
@@ -110,20 +105,28 @@ public sealed class SpeechRequestValidator(GatewayOptions options, VoiceLibrary 
         return input;
     }
 
-    private static SpeechAudioFormat ValidateFormat(string? format)
+    private SpeechFormat ValidateFormat(string? name)
     {
-        if (format is null)
+        var format = DefaultFormat;
+        if (name is not null && !SpeechFormats.TryParse(name, out format))
         {
-            // OpenAI defaults to mp3, which is not served; wav is the closest thing every player opens.
-            return SpeechAudioFormat.Wav;
+            throw OpenAiErrorException.InvalidRequest($"response_format '{name}' is not a known format; use one of: {SpeechFormats.NameList}", "response_format", "unsupported_format");
         }
-        if (StrictEnum.TryParse<SpeechAudioFormat>(format, out var parsed))
+        if (encoders.Ffmpeg.WhyUnavailable(format) is { } why)
         {
-            return parsed;
+            throw OpenAiErrorException.InvalidRequest($"response_format '{format.Name()}' is not available on this server: {why}", "response_format", "encoder_unavailable");
         }
-        var why = UnservedFormats.Contains(format, StringComparer.OrdinalIgnoreCase) ? "is not served" : "is not a known format";
-        throw OpenAiErrorException.InvalidRequest($"response_format '{format}' {why}; use one of: {ServedFormats}", "response_format", "unsupported_format");
+        return format;
     }
+
+    /// <summary>
+    /// Without response_format OpenAI answers mp3, and clients save it as such; so does this server when it can encode
+    /// mp3 (ffmpeg with libmp3lame), else wav, unless gateway.defaultResponseFormat says otherwise.
+    /// </summary>
+    public SpeechFormat DefaultFormat =>
+        options.DefaultResponseFormat is { } configured && SpeechFormats.TryParse(configured, out var format) ? format
+        : encoders.Ffmpeg.WhyUnavailable(SpeechFormat.Mp3) is null ? SpeechFormat.Mp3
+        : SpeechFormat.Wav;
 
     private static double ValidateSpeed(double? speed)
     {

@@ -26,6 +26,8 @@ internal static class SynthesisFailures
         // The request itself was wrong in a way only the pipeline could tell (a voice's codes out of range, a text too long, ...).
         ArgumentException => OpenAiErrorException.InvalidRequest(ErrorText.Scrub(SpeechRequestValidator.MessageOf(exception)), null),
         OrleansException when readiness.Check() is { Ready: false } report => ClusterReadiness.Unavailable(report.Missing),
+        Inference.Audio.Encoders.AudioEncoderException => new OpenAiErrorException(StatusCodes.Status500InternalServerError,
+            $"encoding the audio failed: {exception.Message}", OpenAiErrorTypes.Server, code: "encoding_failed"),
         SiloUnavailableException or OrleansException or TimeoutException => new OpenAiErrorException(StatusCodes.Status503ServiceUnavailable,
             "a silo of the cluster stopped answering; retry", OpenAiErrorTypes.ServiceUnavailable, code: "silo_unavailable") { RetryAfter = TimeSpan.FromSeconds(2) },
         _ => new OpenAiErrorException(StatusCodes.Status500InternalServerError,

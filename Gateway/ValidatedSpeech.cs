@@ -1,4 +1,5 @@
 using Qwen3Tts.Grains;
+using Qwen3Tts.Inference.Audio.Encoders;
 
 namespace Qwen3Tts.Gateway;
 
@@ -8,4 +9,4 @@ namespace Qwen3Tts.Gateway;
 /// <paramref name="VoiceName"/> is a voice name that is not in the voice library: a built-in speaker or an unknown
 /// voice, which only the loaded model can tell (<see cref="SpeechRequestValidator.ForModel"/>).
 /// </summary>
-public sealed record ValidatedSpeech(SynthesisRequestDto Request, SpeechAudioFormat Format, double Speed, bool Stream, bool Events = false, string? VoiceName = null);
+public sealed record ValidatedSpeech(SynthesisRequestDto Request, SpeechFormat Format, double Speed, bool Stream, bool Events = false, string? VoiceName = null);

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
-using Qwen3Tts.Grains.Channels;
 using Qwen3Tts.Grains.Hosting;
+using Qwen3Tts.Grains.Channels;
 using Qwen3Tts.Grains.Lifetime;
 using Qwen3Tts.Inference.Pipeline;
 
@@ -16,19 +16,21 @@ namespace Qwen3Tts.Grains;
 [PreferLocalPlacement]
 public sealed class SynthesisGrain(SiloDrain drain, ILogger<SynthesisGrain> logger, TtsSiloOptions options) : Grain, ISynthesisGrain
 {
+    // Set while the request's stream runs: between its calls (one per chunk) the activation is idle but busy.
+    private bool _serving;
+
     public async IAsyncEnumerable<AudioChunkDto> SynthesizeAsync(SynthesisRequestDto request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var requestId = this.GetPrimaryKeyString();
+        _serving = true;
         try
         {
             // A silo draining for shutdown finishes the requests it has and takes no new ones.
             using var work = drain.TryStart() ?? throw SiloShutdown.Refusal(GrainRoles.Gateway);
-            // The role state of a request lives in activations keyed by its id; disposing the channels
-            // (completion, error or the caller going away) releases that state at once.
-            await using var talker = new GrainTalkerChannel(GrainFactory.GetGrain<ITalkerGrain>(requestId));
-            await using var predictor = new GrainPredictorChannel(GrainFactory.GetGrain<IPredictorGrain>(requestId));
-            await using var vocoder = new GrainVocoderChannel(GrainFactory.GetGrain<IVocoderGrain>(requestId));
-            await using var chunks = SynthesisLoop.RunAsync(WithSiloDefaults(request.ToInference()), talker, predictor, vocoder, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            // Long texts are spoken chunk by chunk, exactly as in process (SynthesisLoop.RunTextAsync).
+            await using var channels = new GrainChannels(GrainFactory, requestId);
+            await using var chunks = SynthesisLoop.RunTextAsync(WithSiloDefaults(request.ToInference()), channels, options.LongText, logger, cancellationToken)
+                .GetAsyncEnumerator(cancellationToken);
             while (await NextAsync(chunks, requestId))
             {
                 var chunk = chunks.Current;
@@ -37,8 +39,36 @@ public sealed class SynthesisGrain(SiloDrain drain, ILogger<SynthesisGrain> logg
         }
         finally
         {
+            _serving = false;
             DeactivateOnIdle();
         }
+    }
+
+    /// <summary>An activation that holds no request 2 s after it started ends itself (<see cref="IdleActivationReaper"/>).</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        IdleActivationReaper.Register(this, () => _serving, DeactivateOnIdle);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The role state of a request lives in activations keyed by its id: the talker and vocoder of each chunk (the chunk
+    /// number after the first), which the loop disposes when the chunk ends, fails or the caller goes away; and the
+    /// request's predictor, disposed with these channels. Each disposal releases that state at once.
+    /// </summary>
+    private sealed class GrainChannels(IGrainFactory grains, string requestId) : IUtteranceChannels, IAsyncDisposable
+    {
+        private readonly GrainPredictorChannel predictor = new(grains.GetGrain<IPredictorGrain>(requestId));
+
+        public IPredictorChannel Predictor => predictor;
+
+        public ValueTask DisposeAsync() => predictor.DisposeAsync();
+
+        public ITalkerChannel CreateTalker(int chunk) => new GrainTalkerChannel(grains.GetGrain<ITalkerGrain>(Key(chunk)));
+
+        public IVocoderChannel CreateVocoder(int chunk) => new GrainVocoderChannel(grains.GetGrain<IVocoderGrain>(Key(chunk)));
+
+        private string Key(int chunk) => chunk == 0 ? requestId : $"{requestId}/{chunk}";
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);

@@ -109,21 +109,10 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
 
-    /// <summary>
-    /// An activation that holds no request 2 s after it started ends itself. Orleans can create one for a message that
-    /// arrives after the release (a late cancellation of a step the caller gave up on); left alone it would stay idle
-    /// until collection (~15 min). The timer does not interleave, so it never ends a start that is waiting its turn.
-    /// </summary>
+    /// <summary>An activation that holds no request 2 s after it started ends itself (<see cref="IdleActivationReaper"/>).</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(() =>
-        {
-            if (_utterance is null)
-            {
-                DeactivateOnIdle();
-            }
-            return Task.CompletedTask;
-        }, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        IdleActivationReaper.Register(this, () => _utterance is not null, DeactivateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Qwen3Tts.Gateway;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Grains.Admission;
@@ -38,6 +39,9 @@ public sealed class ClusterSettings
     /// <summary>The code predictor: batch size across concurrent requests, threads.</summary>
     public PredictorOptions Predictor { get; set; } = new();
 
+    /// <summary>Sentence chunking of long texts: maxChunkCharacters, maxChunkFrames, sentencePause, clausePause.</summary>
+    public Inference.Pipeline.LongTextOptions LongText { get; set; } = new();
+
     /// <summary>The HTTP API, served by silos with the gateway role.</summary>
     public GatewayOptions Gateway { get; set; } = new();
 
@@ -63,6 +67,15 @@ public sealed class ClusterSettings
     public EosMode? ResolveEos() => Eos is null ? null
         : EosModes.TryParse(Eos, out var eos) ? eos : throw new InvalidOperationException($"eos '{Eos}' is not an EOS mode; use official, seed or never");
 
+    /// <summary><c>--host ADDRESS</c> of <c>qwen3-tts silo</c>: overrides the entry's host (the address the other silos reach it at).</summary>
+    public string? SiloHost { get; set; }
+
+    /// <summary><c>--silo-port</c>: overrides the entry's Orleans silo-to-silo port.</summary>
+    public int? SiloPort { get; set; }
+
+    /// <summary><c>--gateway-port</c>: overrides the entry's Orleans client gateway port.</summary>
+    public int? GatewayPort { get; set; }
+
     /// <summary>The entry this process runs as; with no entries at all, one local silo with every role.</summary>
     public SiloEntry ResolveSilo()
     {
@@ -74,6 +87,13 @@ public sealed class ClusterSettings
         {
             entry.Roles = [.. Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
         }
+        if (SiloHost is not null)
+        {
+            entry.Host = IPAddress.TryParse(SiloHost, out _) ? SiloHost
+                : throw new ArgumentException($"--host '{SiloHost}' is not an IP address (the address the other silos reach this one at, e.g. 192.168.1.20)");
+        }
+        entry.SiloPort = SiloPort is { } siloPort ? CheckedPort("--silo-port", siloPort) : entry.SiloPort;
+        entry.GatewayPort = GatewayPort is { } gatewayPort ? CheckedPort("--gateway-port", gatewayPort) : entry.GatewayPort;
         if (entry.Roles.Count == 0)
         {
             entry.Roles = [.. SiloEntry.AllRoles];
@@ -86,6 +106,9 @@ public sealed class ClusterSettings
         }
         return entry;
     }
+
+    private static int CheckedPort(string option, int port) =>
+        port is >= 1 and <= 65535 ? port : throw new ArgumentException($"{option} {port} is not a TCP port (1..65535)");
 }
 
 public sealed class ClusterSection

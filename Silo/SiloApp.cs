@@ -29,6 +29,7 @@ public static class SiloApp
     {
         var entry = settings.ResolveSilo();
         settings.Shutdown.Validate();
+        OrleansPortCheck.ThrowIfTaken(settings);
         var isGateway = entry.Roles.Contains(GrainRoles.Gateway, StringComparer.OrdinalIgnoreCase);
         if (!isGateway)
         {
@@ -61,7 +62,7 @@ public static class SiloApp
         }
         catch (Exception e) when (FindAddressInUse(e) is { } inUse)
         {
-            throw new PortInUseException($"a port this silo needs is already in use ({inUse.Message}); stop the other process or pick other ports (--port, cluster.json siloPort/gatewayPort)", e);
+            throw new PortInUseException($"a port this silo needs is already in use ({inUse.Message}); stop the other process or pick other ports (--port, --silo-port, --gateway-port, or cluster.json)", e);
         }
     }
 

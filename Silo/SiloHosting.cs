@@ -11,7 +11,8 @@ public static class SiloHosting
 {
     /// <summary>
     /// cluster.json (or <c>--config PATH</c>), then <c>QWEN3_TTS_*</c> variables, then the command line
-    /// (<c>--roles --silo --models --urls --port --voices --vocoder --quant --eos</c>; <c>--port</c> keeps the hosts of gateway.urls).
+    /// (<c>--roles --silo --models --urls --port --voices --vocoder --quant --eos --host --silo-port --gateway-port</c>; <c>--port</c>
+    /// keeps the hosts of gateway.urls, <c>--host</c> is the silo's own address).
     /// </summary>
     public static ClusterSettings LoadSettings(string[] args)
     {
@@ -27,6 +28,9 @@ public static class SiloHosting
             ["--vocoder"] = "vocoder:engine",
             ["--quant"] = "quant",
             ["--eos"] = "eos",
+            ["--host"] = "siloHost",
+            ["--silo-port"] = "siloPort",
+            ["--gateway-port"] = "gatewayPort",
         };
         var commandLine = new ConfigurationBuilder().AddCommandLine(args, switches).Build();
         var path = commandLine["config"] ?? "cluster.json";
@@ -98,6 +102,7 @@ public static class SiloHosting
             Predictor = settings.Predictor,
             Quant = settings.ResolveQuant(),
             Eos = settings.ResolveEos(),
+            LongText = settings.LongText,
         });
     }
 }

@@ -8,7 +8,7 @@ internal static class SiloStartupErrors
 {
     public static int? ExitCode(Exception e) => e switch
     {
-        ModelFilesMissingException or ModelFormatException => 3,
+        ModelFilesMissingException or Inference.Pipeline.ModelSetIncompleteException or ModelFormatException => 3,
         ArgumentException or FileNotFoundException or InvalidOperationException or System.Text.Json.JsonException => 2,
         _ => null,
     };

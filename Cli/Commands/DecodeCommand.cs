@@ -15,7 +15,7 @@ internal static class DecodeCommand
         var output = new Option<string>("--output", "-o") { Description = "Output file, or - for stdout", DefaultValueFactory = _ => "output.wav" };
         var models = ModelsListCommand.ModelsDirectoryOption();
         var chunk = new Option<int?>("--chunk") { Description = "Decode in chunks of N frames through one stream (default: the whole utterance at once); the samples are the same" };
-        var format = new Option<AudioFormat>("--format") { Description = "WavPcm16, WavFloat32 (keeps the decoder's floats), RawPcm16 or RawFloat32", DefaultValueFactory = _ => AudioFormat.WavPcm16 };
+        var format = new Option<string?>("--format", "-f") { Description = $"Audio format: {OutputFormat.Names}; wav-f32 keeps the decoder's floats (default: from -o's extension; wav for stdout)" };
         var vocoder = ModelsListCommand.VocoderOption();
         var command = new Command("decode", "Decode codec frames (JSON) to audio with the speech-tokenizer decoder") { codes, output, models, chunk, format, vocoder };
         command.SetAction(async (parse, ct) =>

@@ -20,11 +20,13 @@ internal static class ServeCommand
         var vocoder = ModelsListCommand.VocoderOption();
         var quant = SiloCommand.QuantOverride();
         var eos = SiloCommand.EosOverride();
+        var siloPort = SiloCommand.SiloPortOption();
+        var gatewayPort = SiloCommand.GatewayPortOption();
         var voices = new Option<string?>("--voices") { Description = "Directory of named voices (NAME.json / NAME.npy) requests may use (default: ~/.local/share/qwen3-tts/voices)" };
         var command = new Command("serve",
             "Run the OpenAI-compatible speech server on this machine (POST /v1/audio/speech, a web page at /, /dashboard), every model in this process, until Ctrl-C")
         {
-            port, host, config, models, voices, vocoder, quant, eos,
+            port, host, config, models, voices, vocoder, quant, eos, siloPort, gatewayPort,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -37,6 +39,7 @@ internal static class ServeCommand
             SiloCommand.Add(args, "--eos", SiloCommand.EosArgument(parse.GetValue(eos)));
             SiloCommand.Add(args, "--roles", string.Join(',', GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway));
             SiloCommand.Add(args, "--urls", Url(parse.GetValue(host)!, parse.GetValue(port)));
+            SiloCommand.AddPorts(args, parse.GetValue(siloPort), parse.GetValue(gatewayPort));
             return await SiloCommand.RunAsync(SiloHosting.LoadSettings([.. args]), parse.InvocationConfiguration.Error, ct);
         });
         return command;

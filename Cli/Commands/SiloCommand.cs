@@ -16,13 +16,16 @@ internal static class SiloCommand
         var silo = new Option<string?>("--silo") { Description = "Which cluster.json silo entry this process is (default: the first)" };
         var models = ModelsListCommand.ModelsDirectoryOption();
         var port = new Option<int?>("--port", "-p") { Description = "HTTP port of the gateway role (keeps the hosts of cluster.json gateway.urls)" };
+        var host = new Option<string?>("--host") { Description = "This board's IP address, the one the other silos reach it at (default: the cluster.json entry's host)" };
+        var siloPort = SiloPortOption();
+        var gatewayPort = GatewayPortOption();
         var vocoder = ModelsListCommand.VocoderOption();
         var quant = QuantOverride();
         var eos = EosOverride();
         var command = new Command("silo",
             "Start one silo of a cluster with the given roles and run until Ctrl-C; it loads only its roles' models, and a silo with the gateway role serves the HTTP API and /dashboard")
         {
-            roles, config, silo, models, port, vocoder, quant, eos,
+            roles, config, silo, models, port, vocoder, quant, eos, host, siloPort, gatewayPort,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -35,6 +38,8 @@ internal static class SiloCommand
             Add(args, "--vocoder", VocoderArgument(parse.GetValue(vocoder)));
             Add(args, "--quant", QuantArgument(parse.GetValue(quant)));
             Add(args, "--eos", EosArgument(parse.GetValue(eos)));
+            Add(args, "--host", parse.GetValue(host));
+            AddPorts(args, parse.GetValue(siloPort), parse.GetValue(gatewayPort));
             return await RunAsync(SiloHosting.LoadSettings([.. args]), parse.InvocationConfiguration.Error, ct);
         });
         return command;
@@ -62,6 +67,18 @@ internal static class SiloCommand
 
     /// <summary>`--vocoder` checked here, so a typo is a usage error rather than a configuration-binding failure.</summary>
     internal static string? VocoderArgument(string? option) => option is null ? null : ModelsListCommand.VocoderEngine(option).ToString();
+
+    internal static Option<int?> SiloPortOption() =>
+        new("--silo-port") { Description = "Orleans silo-to-silo port (default: the cluster.json entry's, else 11111)" };
+
+    internal static Option<int?> GatewayPortOption() =>
+        new("--gateway-port") { Description = "Orleans client gateway port (clients such as `speak --cluster` take it from cluster.json; default: the entry's there, else 30000)" };
+
+    internal static void AddPorts(List<string> args, int? siloPort, int? gatewayPort)
+    {
+        Add(args, "--silo-port", siloPort?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add(args, "--gateway-port", gatewayPort?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     internal static void Add(List<string> args, string name, string? value)
     {
@@ -98,9 +115,17 @@ internal static class SiloCommand
     // Orleans is chatty at Information; a server on a terminal shows warnings and errors unless QWEN3_TTS_LOG asks for more.
     private static void ConfigureLogging(ILoggingBuilder logging)
     {
-        var level = Environment.GetEnvironmentVariable("QWEN3_TTS_LOG") is { } l && Enum.TryParse<LogLevel>(l, true, out var parsed) ? parsed : LogLevel.Warning;
+        var asked = Environment.GetEnvironmentVariable("QWEN3_TTS_LOG") is { } l && Enum.TryParse<LogLevel>(l, true, out var parsed) ? parsed : (LogLevel?)null;
+        var level = asked ?? LogLevel.Warning;
         logging.ClearProviders()
             .SetMinimumLevel(level)
+            // Orleans' watchdog starts its platform thread before it stamps the component thread's clock, so its first
+            // look often finds the clock at zero and warns "Participant check thread has not completed for 03:51:21 ...
+            // deadlock" at every start (that duration is the machine's uptime, measured here). Its real stall warnings
+            // still show when QWEN3_TTS_LOG asks for a level; the stalls count in Orleans' health score either way.
+            .AddFilter("Orleans.Runtime.Watchdog", asked ?? LogLevel.Error)
+            // One line per synthesis (id, voice, characters, frames, RTF, status), even when the rest shows warnings only.
+            .AddFilter(Qwen3Tts.Gateway.SpeechEndpoints.RequestLogCategory, level < LogLevel.Information ? level : LogLevel.Information)
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using Qwen3Tts.Inference.Audio;
 using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Sampling;
@@ -13,28 +12,30 @@ internal static class SpeakCommand
     public static Command Create()
     {
         var text = new Argument<string>("text") { Description = "The text to speak" };
-        var output = new Option<string>("--output", "-o") { Description = "Output file (.wav), or - for stdout", DefaultValueFactory = _ => "output.wav" };
+        var output = new Option<string>("--output", "-o") { Description = "Output file (.wav, .mp3, .opus, .flac, .aac, .pcm: the extension picks the format), or - for stdout", DefaultValueFactory = _ => "output.wav" };
         var language = LanguageOption();
         var models = ModelsListCommand.ModelsDirectoryOption();
         var seed = SeedOption();
         var sampling = new Option<SamplingPreset>("--sampling") { Description = "official (the model's generation_config.json), seed (the Rust seed's defaults and EOS schedule) or greedy (argmax, deterministic)", DefaultValueFactory = _ => SamplingPreset.Official };
         var layout = new Option<PromptLayout>("--layout") { Description = "NonStreaming (all text in the prompt) or StreamingText (one text token per frame)", DefaultValueFactory = _ => PromptLayout.NonStreaming };
         var convention = new Option<PromptConvention>("--convention") { Description = "Official (language id and speaker row in the prompt) or Seed (the Rust seed's prompt: language ignored)", DefaultValueFactory = _ => PromptConvention.Official };
-        var voice = new Option<string?>("--voice", "-v") { Description = "A CustomVoice model's speaker (e.g. ryan), or a voice profile to clone with a Base model: a .json ({ref_text, codec_tokens} and/or speaker_embedding) or a .npy of [frames, 16] codes" };
+        var voice = new Option<string?>("--voice", "-v") { Description = "Voice: a voice file (.json {ref_text, codec_tokens} and/or speaker_embedding, .npy of [frames, 16] codes), a name from the voice library (--voices; OpenAI's names such as alloy too), or a CustomVoice model's speaker (e.g. ryan)" };
+        var voices = new Option<string?>("--voices") { Description = $"Voice library directory for --voice NAME (default: {Mcp.McpServerSettings.DefaultVoicesDirectory})" };
+        var speed = new Option<double>("--speed") { Description = "Playback speed, 0.25 to 4.0 (pitch kept)", DefaultValueFactory = _ => 1.0 };
         var instructions = new Option<string?>("--instructions", "-i") { Description = "How to speak (1.7B CustomVoice) or the voice to design (VoiceDesign, required there), e.g. \"a calm, low male voice\"" };
         var eos = EosOption();
         var quant = QuantOption();
         var codesOut = new Option<string?>("--codes-out") { Description = "Write the generated codes to this file as {\"codes\": [[16 ints], ...]}, one row per frame" };
         var teacherCodes = new Option<string?>("--teacher-codes") { Description = "Teacher forcing: take each frame's codes from this codes file (its length sets the frame count); --codes-out then records the model's own decisions" };
-        var format = new Option<AudioFormat>("--format") { Description = "WavPcm16, WavFloat32, RawPcm16 or RawFloat32", DefaultValueFactory = _ => AudioFormat.WavPcm16 };
+        var format = new Option<string?>("--format", "-f") { Description = $"Audio format: {OutputFormat.Names} (default: from -o's extension; wav for stdout)" };
         var maxFrames = new Option<int?>("--max-frames") { Description = "Hard cap on generated frames (12.5 per second of audio; default: the model's max_new_tokens)" };
         var cluster = Speech.SpeechBackends.ClusterOption();
         var vocoder = ModelsListCommand.VocoderOption();
         var stream = new Option<bool>("--stream") { Description = "Write audio as it is generated (to stdout: WAV with unknown-size header, or raw PCM with --format RawPcm16)" };
 
-        var command = new Command("speak", "Synthesize speech from text into a WAV file")
+        var command = new Command("speak", "Synthesize speech from text into an audio file (wav, mp3, opus, flac, aac, pcm) or stdout")
         {
-            text, output, language, models, seed, sampling, layout, convention, voice, instructions, eos, quant, format, maxFrames, stream, codesOut, teacherCodes, cluster, vocoder,
+            text, output, language, models, seed, sampling, layout, convention, voice, voices, speed, instructions, eos, quant, format, maxFrames, stream, codesOut, teacherCodes, cluster, vocoder,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -51,6 +52,8 @@ internal static class SpeakCommand
                 Quant = parse.GetValue(quant),
                 CodesOut = parse.GetValue(codesOut),
                 TeacherCodes = parse.GetValue(teacherCodes),
+                VoicesDirectory = parse.GetValue(voices) is { } directory ? Path.GetFullPath(Inference.Models.Store.ModelStoreOptions.ExpandHome(directory)) : Mcp.McpServerSettings.DefaultVoicesDirectory,
+                Speed = parse.GetValue(speed),
                 Format = parse.GetValue(format),
                 MaxFrames = parse.GetValue(maxFrames),
                 Stream = parse.GetValue(stream),

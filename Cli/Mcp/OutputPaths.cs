@@ -3,8 +3,8 @@ namespace Qwen3Tts.Cli.Mcp;
 /// <summary>
 /// Where the MCP server may write: file names a client asks for are resolved inside one configured
 /// directory and refused when they would land anywhere else — through "..", an absolute path, or a
-/// symbolic link (in the directory or any subdirectory) that points outside it. Only .wav names are
-/// accepted, since that is the one format the server writes.
+/// symbolic link (in the directory or any subdirectory) that points outside it. The name's extension must be an
+/// audio format the server writes (.wav, .mp3, .opus, .ogg, .flac, .aac, .pcm): it picks the file's format.
 /// </summary>
 /// <remarks>
 /// The check guards against what a client asks for; it is not a defence against a local user who can
@@ -12,8 +12,6 @@ namespace Qwen3Tts.Cli.Mcp;
 /// </remarks>
 internal sealed class OutputPaths
 {
-    public const string Extension = ".wav";
-
     // Linux gives up after 40 links (ELOOP); a cycle must end in an error, never a hang.
     private const int MaxLinkHops = 40;
 
@@ -39,9 +37,9 @@ internal sealed class OutputPaths
         {
             throw new ArgumentException("output_file contains a NUL character");
         }
-        if (!string.Equals(Path.GetExtension(requested), Extension, StringComparison.OrdinalIgnoreCase))
+        if (Inference.Audio.Encoders.SpeechFormats.FromPath(requested) is null)
         {
-            throw new ArgumentException($"output_file '{requested}' must end in {Extension} (the server writes 16-bit PCM WAV only)");
+            throw new ArgumentException($"output_file '{requested}' must end in an audio extension: {string.Join(", ", Inference.Audio.Encoders.SpeechFormats.All.Select(Inference.Audio.Encoders.SpeechFormats.Extension))}");
         }
 
         var full = Path.GetFullPath(requested, Root);

@@ -51,6 +51,15 @@ public static class TtsSiloBuilderExtensions
         silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Qwen3Tts"));
 
         var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = options.ModelsDirectory ?? ModelStoreOptions.DefaultModelsDirectory });
+        // Every declared role's files are checked before any loads, so one message lists all that is missing.
+        // (An official snapshot is one directory checked as a whole by its own loaders.)
+        if (store.Layout != Inference.Models.ModelSetLayout.Official)
+        {
+            Inference.Pipeline.ModelSetIncompleteException.ThrowIfAnyMissing([
+                .. options.Has(GrainRoles.Predictor) ? [() => store.ResolvePredictor()] : Array.Empty<Action>(),
+                .. options.Has(GrainRoles.Vocoder) ? [() => store.ResolveVocoder()] : Array.Empty<Action>(),
+                .. options.Has(GrainRoles.Talker) ? [() => store.ResolveTalker()] : Array.Empty<Action>()]);
+        }
         if (options.Has(GrainRoles.Predictor))
         {
             options.Predictor.Validate();

@@ -37,5 +37,8 @@ public sealed class TtsSiloOptions
     /// <summary>How long a shutting-down silo lets the requests under way finish.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How the synthesis grains of this silo split long texts (cluster.json <c>longText</c>).</summary>
+    public Inference.Pipeline.LongTextOptions LongText { get; set; } = new();
+
     public bool Has(string role) => Roles.Any(r => string.Equals(r.Trim(), role, StringComparison.OrdinalIgnoreCase));
 }

@@ -30,7 +30,27 @@ public sealed class TtsMetrics
         VocoderCallMs = meter.CreateHistogram<double>("tts-vocoder-call-ms", "ms", "IVocoderGrain calls: append, flush, release");
         FramesSynthesized = meter.CreateCounter<long>("tts-frames-synthesized", description: "frames appended to a vocoder stream");
         VocoderFailedCalls = meter.CreateCounter<long>("tts-vocoder-failed-calls", description: "vocoder calls that threw (cancellations excluded)");
+
+        // What the dashboard can show as it is: rates and mean latencies of the last 10 s (the counters and histograms
+        // above are running totals there, and stay for exporters that compute rates and percentiles themselves).
+        meter.CreateObservableGauge("tts-talker-steps-per-s", () => RecentTalkerSteps.PerSecond, "1/s", "talker steps per second, last 10 s");
+        meter.CreateObservableGauge("tts-talker-step-ms-mean", () => RecentTalkerSteps.MeanMilliseconds, "ms", "mean talker step, last 10 s");
+        meter.CreateObservableGauge("tts-talker-prefill-ms-mean", () => RecentTalkerPrefills.MeanMilliseconds, "ms", "mean talker prefill, last 10 s");
+        meter.CreateObservableGauge("tts-predictor-frames-per-s", () => RecentPredictorFrames.PerSecond, "1/s", "code predictor frames per second, last 10 s");
+        meter.CreateObservableGauge("tts-predictor-frame-ms-mean", () => RecentPredictorFrames.MeanMilliseconds, "ms", "mean code predictor frame, last 10 s");
+        meter.CreateObservableGauge("tts-vocoder-call-ms-mean", () => RecentVocoderCalls.MeanMilliseconds, "ms", "mean vocoder call, last 10 s");
+        meter.CreateObservableGauge("tts-frames-synthesized-per-s", () => RecentFrames.PerSecond, "1/s", "frames appended to vocoder streams per second, last 10 s (12.5 = real time for one stream)");
     }
+
+    public RecentWindow RecentTalkerSteps { get; } = new();
+
+    public RecentWindow RecentTalkerPrefills { get; } = new();
+
+    public RecentWindow RecentPredictorFrames { get; } = new();
+
+    public RecentWindow RecentVocoderCalls { get; } = new();
+
+    public RecentWindow RecentFrames { get; } = new();
 
     public Histogram<double> TalkerPrefillMs { get; }
 

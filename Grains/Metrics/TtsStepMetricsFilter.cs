@@ -45,25 +45,32 @@ public sealed class TtsStepMetricsFilter(TtsMetrics metrics) : IIncomingGrainCal
             case TtsCall.TalkerStart:
                 metrics.TalkerPrefillMs.Record(milliseconds);
                 metrics.TalkerPrefills.Add(1);
+                metrics.RecentTalkerPrefills.Record(milliseconds);
                 break;
             case TtsCall.TalkerStep:
                 metrics.TalkerStepMs.Record(milliseconds);
                 metrics.TalkerSteps.Add(1);
+                metrics.RecentTalkerSteps.Record(milliseconds);
                 break;
             case TtsCall.PredictorFrame:
                 metrics.PredictorFrameMs.Record(milliseconds);
                 metrics.PredictorFrames.Add(1);
+                metrics.RecentPredictorFrames.Record(milliseconds);
                 break;
             case TtsCall.VocoderAppend:
                 metrics.VocoderCallMs.Record(milliseconds);
+                metrics.RecentVocoderCalls.Record(milliseconds);
                 // An append carries every frame generated while the previous one decoded (n × 16 codes).
                 if (context.Request.GetArgument(0) is long[] codes)
                 {
-                    metrics.FramesSynthesized.Add(codes.Length / Qwen3Tts.Inference.Models.CodecTokenIds.CodebookCount);
+                    var frames = codes.Length / Qwen3Tts.Inference.Models.CodecTokenIds.CodebookCount;
+                    metrics.FramesSynthesized.Add(frames);
+                    metrics.RecentFrames.Record(0, frames);
                 }
                 break;
             case TtsCall.VocoderOther:
                 metrics.VocoderCallMs.Record(milliseconds);
+                metrics.RecentVocoderCalls.Record(milliseconds);
                 break;
         }
     }

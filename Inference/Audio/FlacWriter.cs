@@ -9,8 +9,9 @@ namespace Qwen3Tts.Inference.Audio;
 /// Encodes 16-bit mono PCM as a FLAC stream (RFC 9639), for <c>response_format: "flac"</c>: one STREAMINFO
 /// block (block and frame size bounds, total samples, MD5 of the PCM), then fixed-size frames of 4096 samples
 /// (the last one shorter), each with the cheapest of a constant, fixed-predictor (orders 0–4, Rice residuals)
-/// or verbatim subframe. Not streaming: STREAMINFO comes first but needs the totals, so the whole signal is
-/// encoded before anything is returned.
+/// or verbatim subframe. <see cref="Encode(ReadOnlySpan{float}, int)"/> writes a complete file (STREAMINFO holds the
+/// totals and MD5, so the whole signal is encoded first); <see cref="Encoders.FlacAudioEncoder"/> also streams, with those
+/// fields left "unknown".
 /// </summary>
 public static class FlacWriter
 {
@@ -39,10 +40,7 @@ public static class FlacWriter
 
     public static byte[] Encode(ReadOnlySpan<short> samples, int sampleRate)
     {
-        if (sampleRate is < 1 or > MaxSampleRate)
-        {
-            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, $"FLAC sample rates are 1 to {MaxSampleRate} Hz");
-        }
+        CheckSampleRate(sampleRate);
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("the FLAC MD5 is taken over little-endian samples");
@@ -51,7 +49,7 @@ public static class FlacWriter
         var frames = new ArrayBufferWriter<byte>(samples.Length + 64);
         var encoder = new FlacSubframeEncoder(BlockSize);
         // The chosen subframe is never larger than verbatim, so a frame fits in verbatim size plus header and CRC.
-        var frameBuffer = new byte[2 * BlockSize + 32];
+        var frameBuffer = new byte[MaxFrameBytes];
         var minFrame = int.MaxValue;
         var maxFrame = 0;
         var frameNumber = 0L;
@@ -75,7 +73,32 @@ public static class FlacWriter
         return output;
     }
 
-    private static void WriteStreamInfo(Span<byte> info, int blockSize, int minFrame, int maxFrame, int sampleRate, ReadOnlySpan<short> samples)
+    /// <summary>
+    /// The "fLaC" marker and a STREAMINFO for a stream written as it is produced: fixed blocks of <see cref="BlockSize"/>,
+    /// frame sizes, total samples and MD5 left at 0, which RFC 9639 defines as "unknown".
+    /// </summary>
+    internal static byte[] StreamingHeader(int sampleRate)
+    {
+        CheckSampleRate(sampleRate);
+        var output = new byte[4 + 4 + StreamInfoLength];
+        "fLaC"u8.CopyTo(output);
+        BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(4), 0x8000_0000u | StreamInfoLength);
+        WriteStreamInfo(output.AsSpan(8, StreamInfoLength), BlockSize, 0, 0, sampleRate, [], withTotals: false);
+        return output;
+    }
+
+    /// <summary>The largest frame <see cref="WriteFrame"/> can produce for one block.</summary>
+    internal static int MaxFrameBytes => 2 * BlockSize + 32;
+
+    private static void CheckSampleRate(int sampleRate)
+    {
+        if (sampleRate is < 1 or > MaxSampleRate)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, $"FLAC sample rates are 1 to {MaxSampleRate} Hz");
+        }
+    }
+
+    private static void WriteStreamInfo(Span<byte> info, int blockSize, int minFrame, int maxFrame, int sampleRate, ReadOnlySpan<short> samples, bool withTotals = true)
     {
         var writer = new FlacBitWriter(info);
         writer.WriteBits((uint)blockSize, 16);
@@ -85,13 +108,16 @@ public static class FlacWriter
         writer.WriteBits((uint)sampleRate, 20);
         writer.WriteBits(0, 3);                                       // channels - 1
         writer.WriteBits(FlacSubframeEncoder.BitsPerSample - 1, 5);
-        var total = (ulong)samples.Length;
+        var total = withTotals ? (ulong)samples.Length : 0;
         writer.WriteBits((uint)(total >> 32), 4);                     // 36-bit total samples
         writer.WriteBits((uint)total, 32);
-        MD5.HashData(MemoryMarshal.AsBytes(samples), info[18..]);
+        if (withTotals)
+        {
+            MD5.HashData(MemoryMarshal.AsBytes(samples), info[18..]);
+        }
     }
 
-    private static int WriteFrame(ReadOnlySpan<short> block, long frameNumber, int sampleRate, FlacSubframeEncoder encoder, Span<byte> buffer)
+    internal static int WriteFrame(ReadOnlySpan<short> block, long frameNumber, int sampleRate, FlacSubframeEncoder encoder, Span<byte> buffer)
     {
         var writer = new FlacBitWriter(buffer);
         writer.WriteBits(0b11111111111110, 14); // sync code

@@ -44,18 +44,18 @@ public sealed class LocalTtsModels : IDisposable
         predictorOptions.Validate();
         logger ??= NullLogger.Instance;
         talkerOptions ??= new TalkerOptions();
-        // Check every role's files before loading any, talker first.
+        vocoderOptions ??= new VocoderOptions { Engine = store.Options.Vocoder };
+        var engine = vocoderOptions.Engine;
+        // Check every role's files before loading any; one message lists every role that is missing.
         if (store.Layout == Models.ModelSetLayout.Official)
         {
             store.ResolveOfficial();
+            store.ResolveVocoder(engine);
         }
         else
         {
-            store.ResolveTalker();
-            store.ResolvePredictor();
+            ModelSetIncompleteException.ThrowIfAnyMissing(() => store.ResolveTalker(), () => store.ResolvePredictor(), () => store.ResolveVocoder(engine));
         }
-        vocoderOptions ??= new VocoderOptions { Engine = store.Options.Vocoder };
-        store.ResolveVocoder(vocoderOptions.Engine);
 
         var clock = Stopwatch.StartNew();
         var predictor = ModelSetLoader.LoadPredictor(store, talkerOptions.Quant, logger);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 using Qwen3Tts.Inference.Talker;
 
 namespace Qwen3Tts.Inference.Pipeline;
@@ -8,17 +9,25 @@ namespace Qwen3Tts.Inference.Pipeline;
 /// Speech from text in one process: the same <see cref="SynthesisLoop"/> the cluster runs, over
 /// local engines. Thread-safe: each call gets its own talker sequence, predictor session and vocoder stream.
 /// </summary>
-public sealed class SpeechSynthesizer(LocalTtsModels models)
+public sealed class SpeechSynthesizer(LocalTtsModels models, ILogger? logger = null, LongTextOptions? longText = null)
 {
+    /// <summary>Any length of text: long texts are spoken sentence chunk by chunk (<see cref="SynthesisLoop.RunTextAsync"/>).</summary>
     public async IAsyncEnumerable<AudioChunk> StreamAsync(SynthesisRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var talker = new TalkerUtterance(models.Talker);
-        var predictor = new LocalPredictorChannel(models.PredictorQueue);
-        var vocoder = new LocalVocoderChannel(models.Vocoder);
-        await foreach (var chunk in SynthesisLoop.RunOwningAsync(request, talker, predictor, vocoder, cancellationToken).ConfigureAwait(false))
+        await foreach (var chunk in SynthesisLoop.RunTextAsync(request, new LocalChannels(models), longText, logger, cancellationToken).ConfigureAwait(false))
         {
             yield return chunk;
         }
+    }
+
+    /// <summary>A fresh talker sequence and vocoder stream per chunk; one predictor session for the request.</summary>
+    private sealed class LocalChannels(LocalTtsModels models) : IUtteranceChannels
+    {
+        public IPredictorChannel Predictor { get; } = new LocalPredictorChannel(models.PredictorQueue);
+
+        public ITalkerChannel CreateTalker(int chunk) => new TalkerUtterance(models.Talker);
+
+        public IVocoderChannel CreateVocoder(int chunk) => new LocalVocoderChannel(models.Vocoder);
     }
 
     /// <summary>Synthesizes the whole utterance and returns it with its timings.</summary>

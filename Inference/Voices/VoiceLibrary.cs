@@ -11,7 +11,8 @@ namespace Qwen3Tts.Inference.Voices;
 /// a link is followed only to a file in the same directory, and only regular files under
 /// <see cref="VoiceLibraryOptions.MaxFileBytes"/> are read (never waiting on a FIFO). New voices are written as
 /// <c>NAME.json</c> atomically and never over an existing voice, so concurrent adds of one name leave exactly one
-/// complete file. "default" (or no voice) is the model's own voice and needs no file.
+/// complete file. "default" (or no voice) is the model's own voice and needs no file. OpenAI's voice names (and any
+/// configured alias) resolve through <see cref="Aliases"/> when no library voice has that name.
 /// </summary>
 public sealed class VoiceLibrary
 {
@@ -35,17 +36,21 @@ public sealed class VoiceLibrary
     // One add at a time per directory in this process, so the name-taken and library-full checks hold exactly.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> AddLocks = new(StringComparer.Ordinal);
 
-    public VoiceLibrary(string? directory, VoiceLibraryOptions? options = null)
+    public VoiceLibrary(string? directory, VoiceLibraryOptions? options = null, IReadOnlyDictionary<string, string>? aliases = null)
     {
         Directory = directory is null ? null : Path.GetFullPath(directory);
         Options = options ?? new VoiceLibraryOptions();
         Options.Validate();
+        Aliases = OpenAiVoiceNames.Table(aliases);
     }
 
     /// <summary>The directory (full path), or null when none is configured (then only "default" exists).</summary>
     public string? Directory { get; }
 
     public VoiceLibraryOptions Options { get; }
+
+    /// <summary>Other names for voices: OpenAI's voice names (see <see cref="OpenAiVoiceNames"/>) and any configured.</summary>
+    public IReadOnlyDictionary<string, string> Aliases { get; }
 
     /// <summary>"default" first, then the voices' names in ordinal order.</summary>
     public IReadOnlyList<string> List()
@@ -73,16 +78,38 @@ public sealed class VoiceLibrary
         return entries;
     }
 
-    /// <summary>The voice to clone, or null for "default"/empty; an unknown or malformed name is a <see cref="VoiceFileException"/>.</summary>
-    public VoiceReference? Load(string? name) =>
-        string.IsNullOrWhiteSpace(name) || IsDefault(name) ? null : Read(name).Voice;
+    /// <summary>
+    /// The voice to clone, or null for "default"/empty or an alias of it; a library voice wins over an alias of the same
+    /// name. An unknown or malformed name is a <see cref="VoiceFileException"/>.
+    /// </summary>
+    public VoiceReference? Load(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || IsDefault(name))
+        {
+            return null;
+        }
+        RequireValidName(name);
+        if (FileOf(name) is not null || !Aliases.TryGetValue(name, out var target))
+        {
+            return Read(name).Voice;
+        }
+        if (IsDefault(target))
+        {
+            return null;
+        }
+        return IsValidName(target) && FileOf(target) is not null
+            ? Read(target).Voice
+            : throw new VoiceFileException(
+                $"voice '{name}' is an alias of '{target}', which is not in the voice library; available: {string.Join(", ", List())}", VoiceProblem.UnknownVoice);
+    }
 
     /// <summary>A library voice with what its file says about it.</summary>
     public StoredVoice Read(string name)
     {
         RequireValidName(name);
         var path = FileOf(name) ?? throw new VoiceFileException(
-            $"unknown voice '{name}'; available: {string.Join(", ", List())}", VoiceProblem.UnknownVoice);
+            $"unknown voice '{name}'; available: {string.Join(", ", List())}, or an OpenAI voice name ({string.Join(", ", Aliases.Keys)})",
+            VoiceProblem.UnknownVoice);
         return ReadFile(name, path);
     }
 
@@ -170,7 +197,8 @@ public sealed class VoiceLibrary
         }
     }
 
-    private static bool IsDefault(string name) => string.Equals(name, DefaultVoice, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether <paramref name="name"/> is "default" (in any letter case): the model's own voice.</summary>
+    public static bool IsDefault(string name) => string.Equals(name, DefaultVoice, StringComparison.OrdinalIgnoreCase);
 
     private StoredVoice ReadFile(string name, string path) =>
         VoiceFile.Parse(VoiceFileBytes.Read(Confined(name, path), Options.MaxFileBytes, noFollow: true), Path.GetExtension(path), $"voice '{name}'");

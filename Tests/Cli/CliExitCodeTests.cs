@@ -60,6 +60,42 @@ public sealed class CliExitCodeTests(TinyModelsFixture fixture) : IClassFixture<
         Assert.NotEqual("", run.Error);
     }
 
+    [Theory]
+    [InlineData(new[] { "speak", "hi", "--seed", "abc" }, "error: --seed 'abc' is not a whole number from 0 to 18446744073709551615")]
+    [InlineData(new[] { "speak", "hi", "--max-frames", "many" }, "error: --max-frames 'many' is not a whole number")]
+    [InlineData(new[] { "speak", "hi", "--sampling", "best" }, "error: --sampling 'best' is not one of: official, seed")]
+    [InlineData(new[] { "serve", "--port", "http" }, "error: --port 'http' is not a whole number")]
+    public async Task BadValuesAreExplainedWithoutDotNetTypeNames(string[] args, string message)
+    {
+        var run = await CliHarness.RunAsync(args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Error);
+        Assert.DoesNotContain("System.", run.Error);
+        Assert.DoesNotContain("Qwen3Tts.", run.Error);
+        Assert.Contains("--help' for usage", run.Error);
+    }
+
+    [Fact]
+    public async Task AnEmptyModelsDirectoryListsEveryMissingRoleWithOneFix()
+    {
+        var empty = Directory.CreateTempSubdirectory("qwen3tts-cli-empty-").FullName;
+        try
+        {
+            var run = await SpeakAsync("Hello", empty);
+
+            Assert.Equal(3, run.ExitCode);
+            Assert.Contains("3 roles (talker, predictor, vocoder)", run.Error);
+            Assert.Contains("talker.gguf", run.Error);
+            Assert.Contains("speech_tokenizer", run.Error); // the default (native) vocoder's files
+            Assert.Contains($"qwen3-tts models pull --role all --models {empty}", run.Error);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task MissingModelFileExitsWith3AndNamesIt()
     {

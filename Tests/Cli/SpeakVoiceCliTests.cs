@@ -7,6 +7,36 @@ public sealed class SpeakVoiceCliTests(TinyModelsFixture fixture) : IClassFixtur
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("qwen3-cli-voice-").FullName;
 
+    private Task<CliRun> SpeakAsync(string output, params string[] extra) =>
+        CliHarness.RunAsync(["speak", "Named voices and speeds.", "-o", Path.Combine(_dir, output), "--models", fixture.Directory, "--seed", "6", .. extra]);
+
+    [Fact]
+    public async Task VoiceNamesResolveInTheLibraryAsOverHttpAndSpeedChangesTheLength()
+    {
+        var library = Directory.CreateDirectory(Path.Combine(_dir, "library")).FullName;
+        var frames = string.Join(",", Enumerable.Range(0, 3).Select(f => "[" + string.Join(",", Enumerable.Range(0, 16).Select(k => (f * 16 + k) * 7)) + "]"));
+        await File.WriteAllTextAsync(Path.Combine(library, "narrator.json"), $$"""{"ref_text": "Reference words", "codec_tokens": [{{frames}}]}""");
+
+        Assert.Equal(0, (await SpeakAsync("named.wav", "--voice", "narrator", "--voices", library)).ExitCode);
+        Assert.Equal(0, (await SpeakAsync("path.wav", "--voice", Path.Combine(library, "narrator.json"))).ExitCode);
+        Assert.Equal(0, (await SpeakAsync("alloy.wav", "--voice", "alloy", "--voices", library)).ExitCode);
+        Assert.Equal(0, (await SpeakAsync("plain.wav")).ExitCode);
+        Assert.Equal(0, (await SpeakAsync("fast.wav", "--speed", "2")).ExitCode);
+        var unknown = await SpeakAsync("unknown.wav", "--voice", "nobody", "--voices", library);
+        var tooFast = await SpeakAsync("too-fast.wav", "--speed", "9");
+
+        byte[] Read(string name) => File.ReadAllBytes(Path.Combine(_dir, name));
+        Assert.Equal(Read("path.wav"), Read("named.wav"));
+        Assert.Equal(Read("plain.wav"), Read("alloy.wav"));                 // OpenAI's names are the default voice
+        Assert.NotEqual(Read("plain.wav"), Read("named.wav"));
+        var plainSamples = (Read("plain.wav").Length - 44) / 2;
+        Assert.Equal((int)Math.Round(plainSamples / 2.0), (Read("fast.wav").Length - 44) / 2);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("unknown voice 'nobody'", unknown.Error);
+        Assert.Equal(2, tooFast.ExitCode);
+        Assert.Contains("--speed 9 is out of range; use a value from 0.25 to 4", tooFast.Error);
+    }
+
     [Fact]
     public async Task SpeakClonesAVoiceProfileReproducibly()
     {

@@ -11,6 +11,7 @@ internal sealed class TtsMeasurements : IDisposable
     private readonly MeterListener _listener = new();
     private readonly Dictionary<string, long> _counters = [];
     private readonly Dictionary<string, List<double>> _histograms = [];
+    private readonly Dictionary<Instrument, double> _gauges = [];
 
     public TtsMeasurements(IEnumerable<Meter> meters)
     {
@@ -33,6 +34,11 @@ internal sealed class TtsMeasurements : IDisposable
         {
             lock (_counters)
             {
+                if (instrument is ObservableGauge<double>)
+                {
+                    _gauges[instrument] = value;
+                    return;
+                }
                 if (!_histograms.TryGetValue(instrument.Name, out var values))
                 {
                     _histograms[instrument.Name] = values = [];
@@ -56,6 +62,16 @@ internal sealed class TtsMeasurements : IDisposable
         lock (_counters)
         {
             return _histograms.TryGetValue(name, out var values) ? values.ToArray() : [];
+        }
+    }
+
+    /// <summary>The gauges' values now (they report only when asked), summed over the silos: one silo per role does the work.</summary>
+    public IReadOnlyDictionary<string, double> Gauges()
+    {
+        _listener.RecordObservableInstruments();
+        lock (_counters)
+        {
+            return _gauges.GroupBy(g => g.Key.Name).ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
         }
     }
 

@@ -37,7 +37,13 @@ public sealed class GatewayCatalogTests(GatewayFixture fixture)
         using var document = await GetJsonAsync("/v1/voices");
         var root = document.RootElement;
 
-        Assert.Equal(["default", GatewayFixture.VoiceName], root.GetProperty("data").EnumerateArray().Select(v => v.GetProperty("id").GetString()));
+        var data = root.GetProperty("data").EnumerateArray().ToList();
+        Assert.Equal(["default", GatewayFixture.VoiceName], data.Take(2).Select(v => v.GetProperty("id").GetString()));
+        var alloy = data.Single(v => v.GetProperty("id").GetString() == "alloy");
+        Assert.Equal("default", alloy.GetProperty("alias_of").GetString());
+        Assert.Equal(data.Select(v => v.GetProperty("id").GetString()), root.GetProperty("voices").EnumerateArray().Select(v => v.GetString()));
+        using var audioVoices = await GetJsonAsync("/v1/audio/voices");
+        Assert.Equal(root.GetRawText(), audioVoices.RootElement.GetRawText());
         var languages = root.GetProperty("languages").EnumerateArray().Select(l => l.GetString()).ToList();
         Assert.Equal("auto", languages[0]);
         Assert.Contains("english", languages);
@@ -92,7 +98,8 @@ public sealed class GatewayCatalogTests(GatewayFixture fixture)
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("/v1/audio/speech", html);
         Assert.Contains("/v1/voices", html);
-        Assert.Contains("<audio", html);
+        Assert.Contains("new AudioContext", html); // plays the pcm stream as it arrives
+        Assert.Contains("stream_format", html);
         Assert.DoesNotContain("https://", html); // self-contained: no CDN
     }
 

@@ -23,10 +23,12 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public string ModelsDirectory => Path.Combine(_root, "models");
 
+    public string VoicesDirectory => Path.Combine(_root, "voices");
+
     public async Task InitializeAsync()
     {
         await SyntheticModelKit.WriteAsync(ModelsDirectory, SyntheticPreset.Tiny, seed: 23);
-        var voices = Directory.CreateDirectory(Path.Combine(_root, "voices")).FullName;
+        var voices = Directory.CreateDirectory(VoicesDirectory).FullName;
         var frames = string.Join(",", Enumerable.Range(0, 3).Select(f => "[" + string.Join(",", Enumerable.Range(0, 16).Select(k => (f * 16 + k) * 5)) + "]"));
         await File.WriteAllTextAsync(Path.Combine(voices, VoiceName + ".json"), $$"""{"ref_text": "Reference words", "codec_tokens": [{{frames}}]}""");
 
@@ -35,9 +37,15 @@ public sealed class GatewayFixture : IAsyncLifetime
             gateway.VoicesDirectory = voices;
             gateway.MaxInputCharacters = MaxInputCharacters;
             gateway.MaxRequestBytes = MaxRequestBytes;
+            // The tests compare samples, so requests without response_format get WAV (the real default is tested apart).
+            gateway.DefaultResponseFormat = "wav";
         });
+        // Short chunks, so a few hundred characters already take several chunks (the long-text tests).
+        settings.LongText.MaxChunkCharacters = MaxChunkCharacters;
         Server = await GatewayServer.StartAsync(settings);
     }
+
+    public const int MaxChunkCharacters = 150;
 
     public async Task DisposeAsync()
     {
@@ -52,13 +60,20 @@ public sealed class GatewayOnlyFixture : IAsyncLifetime
     public const string ApiKey = "test-key-1";
     public const string OtherApiKey = "test-key-2";
 
+    /// <summary>The one web origin whose pages may call this gateway (CORS).</summary>
+    public const string AllowedOrigin = "http://app.example.test:3000";
+
     public GatewayServer Server { get; private set; } = null!;
 
     public HttpClient Http => Server.Http;
 
     public async Task InitializeAsync()
     {
-        var settings = GatewayServer.Settings([GrainRoles.Gateway], modelsDirectory: null, gateway => gateway.ApiKeys = [ApiKey, OtherApiKey]);
+        var settings = GatewayServer.Settings([GrainRoles.Gateway], modelsDirectory: null, gateway =>
+        {
+            gateway.ApiKeys = [ApiKey, OtherApiKey];
+            gateway.CorsOrigins = [AllowedOrigin];
+        });
         Server = await GatewayServer.StartAsync(settings);
     }
 

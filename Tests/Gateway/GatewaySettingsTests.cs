@@ -17,7 +17,7 @@ public sealed class GatewaySettingsTests : IDisposable
 
         Assert.Equal("http://127.0.0.1:8080", options.Urls);
         Assert.Empty(options.ResolveApiKeys());
-        Assert.Equal(4096, options.MaxInputCharacters);
+        Assert.Equal(16_384, options.MaxInputCharacters);
         Assert.Equal(1024 * 1024, options.MaxRequestBytes);
         Assert.EndsWith(Path.Combine(".local", "share", "qwen3-tts", "voices"), options.ResolveVoicesDirectory());
     }

@@ -26,7 +26,7 @@ public sealed class McpServerTests(McpServerFixture server) : IClassFixture<McpS
         var speak = tools.Single(t => t.Name == "text_to_speech").ProtocolTool;
         Assert.False(string.IsNullOrWhiteSpace(speak.Description));
         var properties = speak.InputSchema.GetProperty("properties");
-        Assert.Equal(["language", "output_file", "seed", "text", "voice"], properties.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["format", "language", "output_file", "seed", "speed", "text", "voice"], properties.EnumerateObject().Select(p => p.Name).Order());
         Assert.All(properties.EnumerateObject(), p => Assert.False(string.IsNullOrWhiteSpace(p.Value.GetProperty("description").GetString())));
         Assert.Equal(["text"], speak.InputSchema.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("auto", properties.GetProperty("language").GetProperty("default").GetString());
@@ -102,9 +102,9 @@ public sealed class McpServerTests(McpServerFixture server) : IClassFixture<McpS
     }
 
     [Theory]
-    [InlineData("notes.txt", "must end in .wav")]
-    [InlineData("speech", "must end in .wav")]
-    public async Task OutputFilesThatAreNotWavAreToolErrors(string outputFile, string message)
+    [InlineData("notes.txt", "must end in an audio extension: .wav, .pcm, .flac, .opus, .mp3, .aac")]
+    [InlineData("speech", "must end in an audio extension")]
+    public async Task OutputFilesThatAreNotAudioAreToolErrors(string outputFile, string message)
     {
         var result = await server.CallAsync("text_to_speech", new() { ["text"] = "Nope.", ["output_file"] = outputFile });
 
@@ -114,7 +114,7 @@ public sealed class McpServerTests(McpServerFixture server) : IClassFixture<McpS
     }
 
     [Theory]
-    [InlineData("nobody", "unknown voice 'nobody'; available: default, narrator")]
+    [InlineData("nobody", "argument 'voice': unknown voice 'nobody'; available: default, narrator")]
     [InlineData("../voices/narrator", "is not a voice name")]
     [InlineData("/etc/passwd", "is not a voice name")]
     public async Task AVoiceThatIsNotInTheLibraryIsAToolErrorNamingTheAvailableOnes(string voice, string message)
@@ -126,8 +126,8 @@ public sealed class McpServerTests(McpServerFixture server) : IClassFixture<McpS
     }
 
     [Theory]
-    [InlineData("", "auto", "the text to speak is empty")]
-    [InlineData("Hi.", "klingon", "unknown language 'klingon'; supported: auto, chinese")]
+    [InlineData("", "auto", "argument 'text' is empty")]
+    [InlineData("Hi.", "klingon", "argument 'language': unknown language 'klingon'; supported: auto, chinese")]
     public async Task BadTextOrLanguageIsAToolErrorAndTheServerKeepsServing(string text, string language, string message)
     {
         var result = await server.CallAsync("text_to_speech", new() { ["text"] = text, ["language"] = language, ["output_file"] = "bad-input.wav" });
@@ -137,6 +137,45 @@ public sealed class McpServerTests(McpServerFixture server) : IClassFixture<McpS
         Assert.False(File.Exists(Path.Combine(server.OutputDirectory, "bad-input.wav")));
         var next = await server.CallAsync("list_voices", []);
         Assert.True(next.IsError is null or false);
+    }
+
+    [Theory]
+    [InlineData("speed", 9.0, "argument 'speed' is 9; use a value from 0.25 to 4")]
+    [InlineData("format", "mp4", "argument 'format' is 'mp4'; use one of: wav, pcm, flac, opus, mp3, aac")]
+    public async Task BadSpeedOrFormatNamesTheArgument(string argument, object value, string message)
+    {
+        var result = await server.CallAsync("text_to_speech", new() { ["text"] = "Hi.", [argument] = value });
+
+        Assert.True(result.IsError);
+        Assert.Contains(message, TextOf(result));
+    }
+
+    [Fact]
+    public async Task TextOverTheLimitAndAFormatThatContradictsTheFileNameAreRefused()
+    {
+        var tooLong = await server.CallAsync("text_to_speech", new() { ["text"] = new string('a', Qwen3Tts.Cli.Mcp.TtsTools.MaxTextCharacters + 1) });
+        var mismatch = await server.CallAsync("text_to_speech", new() { ["text"] = "Hi.", ["output_file"] = "x.wav", ["format"] = "opus" });
+
+        Assert.Contains($"the limit is {Qwen3Tts.Cli.Mcp.TtsTools.MaxTextCharacters} per call", TextOf(tooLong));
+        Assert.Contains("argument 'format' is opus but output_file 'x.wav' names a wav file", TextOf(mismatch));
+    }
+
+    [Fact]
+    public async Task TheFileNameSetsTheFormatAndSpeedShortensTheAudio()
+    {
+        var normal = await server.CallAsync("text_to_speech", new() { ["text"] = "Faster, please.", ["seed"] = 4, ["output_file"] = "normal.wav" });
+        var fast = await server.CallAsync("text_to_speech", new() { ["text"] = "Faster, please.", ["seed"] = 4, ["output_file"] = "fast.wav", ["speed"] = 2.0 });
+        var opus = await server.CallAsync("text_to_speech", new() { ["text"] = "Faster, please.", ["seed"] = 4, ["output_file"] = "small.opus" });
+        var inline = await server.CallAsync("text_to_speech", new() { ["text"] = "Faster, please.", ["seed"] = 4, ["format"] = "opus" });
+
+        Assert.True(normal.IsError is null or false, TextOf(normal));
+        Assert.True(fast.IsError is null or false, TextOf(fast));
+        var samples = WavReader.Read(Path.Combine(server.OutputDirectory, "normal.wav")).Samples.Length;
+        Assert.Equal((int)Math.Round(samples / 2.0), WavReader.Read(Path.Combine(server.OutputDirectory, "fast.wav")).Samples.Length);
+        Assert.Contains("mono opus", TextOf(opus));
+        Assert.Equal("OggS", System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(Path.Combine(server.OutputDirectory, "small.opus")), 0, 4));
+        var audio = Assert.IsType<AudioContentBlock>(inline.Content[0]);
+        Assert.Equal("audio/ogg", audio.MimeType);
     }
 
     [Fact]

@@ -96,11 +96,11 @@ public sealed class OutputPathsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("notes.txt", "must end in .wav")]
-    [InlineData("speech", "must end in .wav")]
+    [InlineData("notes.txt", "must end in an audio extension")]
+    [InlineData("speech", "must end in an audio extension")]
     [InlineData("", "output_file is empty")]
     [InlineData("  ", "output_file is empty")]
-    public void NamesThatAreNotWavFilesAreRefused(string requested, string message)
+    public void NamesThatAreNotAudioFilesAreRefused(string requested, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => new OutputPaths(Inside).Resolve(requested));
 

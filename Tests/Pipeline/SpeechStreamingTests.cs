@@ -6,7 +6,8 @@ namespace Qwen3Tts.Tests.Pipeline;
 [Collection(TinyModelsCollection.Name)]
 public sealed class SpeechStreamingTests(TinyModelsFixture fixture)
 {
-    // EOS never and a cap of 100 frames: many vocoder chunks (first chunk 1 frame, then 4).
+    // EOS never and a cap of 100 frames: many vocoder chunks (first chunk 1 frame, then 4). EOS never also keeps the text
+    // one utterance: it is never split into sentence chunks (SynthesisLoop.RunTextAsync).
     private static readonly SynthesisRequest LongRequest =
         new(string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 12)), "english", Seed: 5)
         {

@@ -1,6 +1,7 @@
 using Qwen3Tts.Gateway;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Inference;
+using Qwen3Tts.Inference.Audio.Encoders;
 using Qwen3Tts.Inference.Sampling;
 
 namespace Qwen3Tts.Tests.Reliability;
@@ -9,12 +10,12 @@ namespace Qwen3Tts.Tests.Reliability;
 public sealed class StrictEnumTests
 {
     [Theory]
-    [InlineData("wav", SpeechAudioFormat.Wav)]
-    [InlineData("PCM", SpeechAudioFormat.Pcm)]
-    [InlineData("Flac", SpeechAudioFormat.Flac)]
-    public void ANameInAnyCaseIsAccepted(string text, SpeechAudioFormat expected)
+    [InlineData("wav", SpeechFormat.Wav)]
+    [InlineData("PCM", SpeechFormat.Pcm)]
+    [InlineData("Flac", SpeechFormat.Flac)]
+    public void ANameInAnyCaseIsAccepted(string text, SpeechFormat expected)
     {
-        Assert.True(StrictEnum.TryParse<SpeechAudioFormat>(text, out var parsed));
+        Assert.True(StrictEnum.TryParse<SpeechFormat>(text, out var parsed));
         Assert.Equal(expected, parsed);
     }
 
@@ -28,11 +29,11 @@ public sealed class StrictEnumTests
     [InlineData(null)]
     public void AnythingButOneNameIsRefused(string? text)
     {
-        Assert.False(StrictEnum.TryParse<SpeechAudioFormat>(text, out _));
+        Assert.False(StrictEnum.TryParse<SpeechFormat>(text, out _));
         // What Enum.TryParse makes of the same text, for the record: the flag lists and numbers it accepts.
         if (text is "Wav, Pcm" or "1")
         {
-            Assert.True(Enum.TryParse<SpeechAudioFormat>(text, ignoreCase: true, out var loose) && Enum.IsDefined(loose));
+            Assert.True(Enum.TryParse<SpeechFormat>(text, ignoreCase: true, out var loose) && Enum.IsDefined(loose));
         }
     }
 

@@ -277,6 +277,29 @@ public sealed class VoiceLibraryTests : IDisposable
         Assert.Equal(VoiceProblem.InvalidName, Assert.Throws<VoiceFileException>(() => library.Remove("default")).Problem);
     }
 
+    [Fact]
+    public void OpenAiVoiceNamesAreTheDefaultVoiceUnlessTheTableOrALibraryVoiceSaysOtherwise()
+    {
+        WriteVoice("adam.json");
+        WriteVoice("echo.json");
+        var library = new VoiceLibrary(_dir, aliases: new Dictionary<string, string> { ["nova"] = "adam", ["Narrator"] = "adam" });
+
+        Assert.Null(library.Load("alloy"));
+        Assert.Null(library.Load("SHIMMER"));
+        Assert.Equal("hi", library.Load("nova")!.ReferenceText);
+        Assert.NotNull(library.Load("narrator"));
+        Assert.NotNull(library.Load("echo"));                      // the library's echo.json, not the alias
+        Assert.Equal("default", library.Aliases["onyx"]);
+    }
+
+    [Fact]
+    public void AnAliasOfAMissingVoiceSaysSo()
+    {
+        var error = Assert.Throws<VoiceFileException>(() => new VoiceLibrary(_dir, aliases: new Dictionary<string, string> { ["alloy"] = "ghost" }).Load("alloy"));
+
+        Assert.Contains("voice 'alloy' is an alias of 'ghost'", error.Message);
+    }
+
     internal static void MakeFifo(string path)
     {
         using var mkfifo = Process.Start(new ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false })!;

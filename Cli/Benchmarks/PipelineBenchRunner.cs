@@ -31,6 +31,7 @@ internal static class PipelineBenchRunner
         List<StageFigures> figures;
         SurfaceFigures inProcess;
         double peakSingle, peakConcurrent;
+        PrefixCacheFigures prefixCache;
         await using (var embedded = new EmbeddedSpeechBackend(models, settings.ModelsDirectory))
         {
             // Warm-up at full length, not counted: the JIT's tier-1 code (a short one left tier-0 code in the
@@ -44,6 +45,7 @@ internal static class PipelineBenchRunner
             progress($"stages: {stages.Frames} frames, one stage at a time");
             var single = await StreamRun.MeasureAsync(embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             peakSingle = ProcessMemory.PeakRssMb();
+            prefixCache = await PrefixCacheRuns.MeasureAsync(models.Talker, embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             var concurrent = await ConcurrencyAsync(embedded.StreamAsync, request, settings.Concurrency, cancellationToken).ConfigureAwait(false);
             peakConcurrent = ProcessMemory.PeakRssMb();
             inProcess = new SurfaceFigures(single, concurrent);
@@ -63,7 +65,7 @@ internal static class PipelineBenchRunner
 
         return new PipelineReport(machine, settings.ModelsDirectory, settings.Quant.CliName(), stages.Frames, settings.Eos.ToString().ToLowerInvariant(),
             stages.Prefill.WallMs, figures, inProcess, PipelineTargets.Rtf(settings.Quant),
-            new RssFigures(afterLoad, peakSingle, peakConcurrent, settings.Concurrency.Max(), reset), cluster);
+            new RssFigures(afterLoad, peakSingle, peakConcurrent, settings.Concurrency.Max(), reset), cluster, prefixCache);
     }
 
     private static MachineFigures MeasureMachine()

@@ -22,6 +22,11 @@ internal static class PipelineReportPrinter
         output.WriteLine($"in-process, overlapped (one stream): {single.Frames} frames, {single.AudioMs / 1000:F2} s audio in {single.WallMs / 1000:F2} s");
         output.WriteLine($"  RTF {single.Rtf,8:F3}   {TargetRatio(single.Rtf, r.RtfTarget, "")}   {single.CpuMs / single.AudioMs:F2} CPU-s per audio second");
         output.WriteLine($"  first audio {single.FirstAudioMs,8:F1} ms   {TargetRatio(single.FirstAudioMs, PipelineTargets.FirstAudioMs, " ms")}");
+        if (r.PrefixCache is { } p)
+        {
+            output.WriteLine($"  prompt prefix cache: {p.PrefixRows} of {p.PromptRows} prompt rows cached; prefill {p.PrefillWarmMs:F1} ms ({p.PrefillWarmCpuMs:F0} CPU-ms) with it, "
+                + $"{p.PrefillColdMs:F1} ms ({p.PrefillColdCpuMs:F0} CPU-ms) cold, x{p.PrefillColdCpuMs / p.PrefillWarmCpuMs:F2} CPU; first audio of a voice's first request {p.FirstAudioColdMs:F1} ms");
+        }
         PrintConcurrency(r.InProcess, output);
         var rss = r.Rss;
         output.WriteLine($"peak RSS: {rss.AfterLoadMb:F0} MB after load, {rss.PeakSingleMb:F0} MB one stream, {rss.PeakConcurrentMb:F0} MB at {rss.ConcurrentStreams} streams   "

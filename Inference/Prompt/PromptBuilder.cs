@@ -86,16 +86,19 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
         }
 
         // A voice without codes is the official x-vector-only mode: its speaker row and the standard tail.
+        // Everything so far is the same for every text of a voice (instruct, role, control, speaker rows);
+        // a clone's reference text adds the rows before its first target-text row.
+        var prefix = rows.Count;
         if (request.Voice is not { FrameCount: > 0 })
         {
             AppendStandardTail(request, rows, queue, pad, eos);
         }
         else
         {
-            AppendInContextTail(request, request.Voice, rows, queue, pad, eos);
+            prefix += AppendInContextTail(request, request.Voice, rows, queue, pad, eos);
         }
 
-        return new TalkerPrompt(_h, rows.ToArray(), rows.Count, queue.ToArray(), queue.Count, pad);
+        return new TalkerPrompt(_h, rows.ToArray(), rows.Count, queue.ToArray(), queue.Count, pad, prefix);
     }
 
     private void AppendStandardTail(PromptRequest request, RowBuffer rows, RowBuffer queue, float[] pad, float[] eos)
@@ -128,8 +131,10 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
         eos.CopyTo(queue.Append());
     }
 
-    private void AppendInContextTail(PromptRequest request, VoiceReference voice, RowBuffer rows, RowBuffer queue, float[] pad, float[] eos)
+    /// <summary>Appends the in-context tail; returns how many of its leading rows depend only on the reference (not on the target text).</summary>
+    private int AppendInContextTail(PromptRequest request, VoiceReference voice, RowBuffer rows, RowBuffer queue, float[] pad, float[] eos)
     {
+        var referenceText = request.ReferenceTextTokens?.Count ?? 0;
         // X: reference text, target text, tts_eos. Y: codec_bos, then each reference frame's 16-codebook sum.
         var x = new RowBuffer(_h);
         foreach (var t in request.ReferenceTextTokens ?? [])
@@ -170,7 +175,7 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
                 y.Row(j).CopyTo(row);
                 Add(pad, row);
             }
-            return;
+            return referenceText;
         }
 
         // Streaming text: pair text and codec tracks position by position; leftover text is fed per step.
@@ -185,6 +190,7 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
         {
             x.Row(j).CopyTo(queue.Append());
         }
+        return Math.Min(referenceText, y.Count);
     }
 
     /// <summary>

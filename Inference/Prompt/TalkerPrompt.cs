@@ -10,20 +10,29 @@ public sealed class TalkerPrompt
     private readonly float[] _textQueue;
     private readonly float[] _pad;
 
-    internal TalkerPrompt(int hiddenSize, float[] rows, int rowCount, float[] textQueue, int textQueueCount, float[] pad)
+    internal TalkerPrompt(int hiddenSize, float[] rows, int rowCount, float[] textQueue, int textQueueCount, float[] pad, int prefixRowCount = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(prefixRowCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(prefixRowCount, rowCount);
         HiddenSize = hiddenSize;
         _rows = rows;
         RowCount = rowCount;
         _textQueue = textQueue;
         TextQueueCount = textQueueCount;
         _pad = pad;
+        PrefixRowCount = prefixRowCount;
     }
 
     public int HiddenSize { get; }
 
     /// <summary>Number of prefill positions.</summary>
     public int RowCount { get; }
+
+    /// <summary>
+    /// Leading rows that do not depend on the text being spoken (instruct, role, control and speaker rows, a
+    /// clone's reference-text rows): the same for every request of a voice, so their KV state can be reused.
+    /// </summary>
+    public int PrefixRowCount { get; }
 
     /// <summary>Text vectors still to be fed, one per generated frame, before falling back to tts_pad.</summary>
     public int TextQueueCount { get; }

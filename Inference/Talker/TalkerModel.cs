@@ -22,13 +22,18 @@ public sealed class TalkerModel : IDisposable
     private readonly ILogger _logger;
     private readonly TalkerDecodeQueue _queue;
     private readonly TalkerCodecHead _head;
+    private readonly int _stepThreads;
+    private readonly int _prefillThreads;
     private LLamaBatchEmbeddings _batch;
     private int _batchUses;
     private long _decodes;
     private long _decodedItems;
 
-    private TalkerModel(LLamaWeights weights, LLamaContext context, TalkerCodecHead head, TalkerOptions options, ILogger logger)
+    private TalkerModel(LLamaWeights weights, LLamaContext context, TalkerCodecHead head, TalkerOptions options, int stepThreads, int prefillThreads, ILogger logger)
     {
+        _stepThreads = stepThreads;
+        _prefillThreads = prefillThreads;
+        PrefixCache = new TalkerPrefixCache((long)options.PrefixCacheMegabytes << 20);
         _weights = weights;
         _context = context;
         _head = head;
@@ -43,6 +48,15 @@ public sealed class TalkerModel : IDisposable
     }
 
     public TalkerOptions Options { get; }
+
+    /// <summary>KV states of text-independent prompt prefixes (<see cref="TalkerOptions.PrefixCacheMegabytes"/>).</summary>
+    internal TalkerPrefixCache PrefixCache { get; }
+
+    /// <summary>Prefills that reused a cached prefix state, and those that had to decode their prefix.</summary>
+    public (long Hits, long Misses) PrefixCacheCounts => (PrefixCache.Hits, PrefixCache.Misses);
+
+    /// <summary>Forgets every cached prefix state (the benchmark's cold first audio; nothing else needs it).</summary>
+    public void ClearPrefixCache() => PrefixCache.Clear();
 
     public int HiddenSize { get; }
 
@@ -82,7 +96,9 @@ public sealed class TalkerModel : IDisposable
         }
         LlamaNative.EnsureConfigured(options.NativeLibraryPath, logger);
 
-        var threads = options.Threads > 0 ? options.Threads : Threading.ThreadBudget.Current.Talker;
+        var budget = Threading.ThreadBudget.Current;
+        var threads = options.Threads > 0 ? options.Threads : budget.Talker;
+        var prefillThreads = options.PrefillThreads > 0 ? options.PrefillThreads : Math.Max(threads, budget.Cores);
         var kvType = options.UsesFullPrecisionKvCache ? GGMLType.GGML_TYPE_F32 : GGMLType.GGML_TYPE_F16;
         var parameters = new ModelParams(runtimeGgufPath)
         {
@@ -119,9 +135,9 @@ public sealed class TalkerModel : IDisposable
                 throw new ModelFormatException($"the codec head has {head.VocabSize} rows but the talker vocabulary {weights.Vocab.Count}", runtimeGgufPath, "output.weight");
             }
             var context = weights.CreateContext(parameters, logger);
-            logger.LogInformation("talker loaded from {Path}: hidden {Hidden}, vocab {Vocab}, {Seqs} sequences x {Ctx} positions, {Threads} threads",
-                runtimeGgufPath, weights.EmbeddingSize, weights.Vocab.Count, options.MaxSequences, options.ContextPerSequence, threads);
-            return new TalkerModel(weights, context, head, options, logger);
+            logger.LogInformation("talker loaded from {Path}: hidden {Hidden}, vocab {Vocab}, {Seqs} sequences x {Ctx} positions, {Threads} threads ({Prefill} for prompts)",
+                runtimeGgufPath, weights.EmbeddingSize, weights.Vocab.Count, options.MaxSequences, options.ContextPerSequence, threads, prefillThreads);
+            return new TalkerModel(weights, context, head, options, threads, prefillThreads, logger);
         }
         catch
         {
@@ -171,9 +187,18 @@ public sealed class TalkerModel : IDisposable
     {
         Interlocked.Increment(ref _decodes);
         Interlocked.Add(ref _decodedItems, items.Count);
+        var prompt = false;
         foreach (var item in items)
         {
             item.Session.CheckCapacity(item.RowCount);
+            prompt |= item.RowCount > 1;
+        }
+        // llama.cpp takes its batch thread count for any decode of more than one row, which includes the single-row
+        // steps of concurrent requests: those stay on the step threads, only a decode carrying a prompt gets more.
+        var batchThreads = prompt ? _prefillThreads : _stepThreads;
+        if (_context.NativeHandle.BatchThreads != batchThreads)
+        {
+            _context.NativeHandle.BatchThreads = batchThreads;
         }
 
         // Rows are fed in chunks of the batch size; only each item's last row produces outputs.
@@ -235,6 +260,67 @@ public sealed class TalkerModel : IDisposable
         }
         _batch.Clear();
         return _batch;
+    }
+
+    /// <summary>Loads a saved prefix state into an empty session's sequence; false when llama.cpp refuses it.</summary>
+    internal async Task<bool> RestorePrefixAsync(TalkerSession session, byte[] state, int rowCount, CancellationToken cancellationToken)
+    {
+        await _decodeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var handle = _context.NativeHandle;
+            var sequence = (LLamaSeqId)session.Sequence;
+            nuint read;
+            unsafe
+            {
+                fixed (byte* source = state)
+                {
+                    read = handle.SetState(source, (nuint)state.Length, sequence);
+                }
+            }
+            if (read == 0 || handle.MemorySequenceMaxPosition(sequence).Value != rowCount - 1)
+            {
+                handle.MemorySequenceRemove(sequence, -1, -1);
+                _logger.LogWarning("talker: a cached prompt prefix of {Rows} rows could not be restored; decoding it instead", rowCount);
+                return false;
+            }
+            session.Position = rowCount;
+            return true;
+        }
+        finally
+        {
+            _decodeGate.Release();
+        }
+    }
+
+    /// <summary>Saves the session's sequence (holding exactly a prompt prefix) under those prefix rows.</summary>
+    internal async Task SavePrefixAsync(TalkerSession session, ReadOnlyMemory<float> prefixRows, CancellationToken cancellationToken)
+    {
+        await _decodeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        byte[] state;
+        try
+        {
+            var handle = _context.NativeHandle;
+            var sequence = (LLamaSeqId)session.Sequence;
+            state = new byte[checked((int)handle.GetStateSize(sequence))];
+            nuint written;
+            unsafe
+            {
+                fixed (byte* destination = state)
+                {
+                    written = handle.GetState(destination, (nuint)state.Length, sequence);
+                }
+            }
+            if (written != (nuint)state.Length)
+            {
+                return;
+            }
+        }
+        finally
+        {
+            _decodeGate.Release();
+        }
+        PrefixCache.Add(prefixRows.Span, state);
     }
 
     internal async Task ReleaseAsync(TalkerSession session)

@@ -26,9 +26,28 @@ public sealed class TalkerSession : IAsyncDisposable
 
     public int HiddenSize => _model.HiddenSize;
 
-    /// <summary>Decodes the prompt rows (row-major [rowCount, hidden]).</summary>
-    public Task<TalkerOutput> PrefillAsync(ReadOnlyMemory<float> rows, int rowCount, CancellationToken cancellationToken = default)
-        => DecodeAsync(rows, rowCount, cancellationToken);
+    /// <summary>
+    /// Decodes the prompt rows (row-major [rowCount, hidden]). The first <paramref name="prefixRows"/> rows do not
+    /// depend on the text (<see cref="Prompt.TalkerPrompt.PrefixRowCount"/>): their KV state comes from the model's
+    /// prefix cache when it has them, and goes into it when it does not, so only the text rows are computed on a hit.
+    /// A restored state holds the same bits the decode wrote (llama.cpp copies the KV cells), so the outputs are equal.
+    /// </summary>
+    public async Task<TalkerOutput> PrefillAsync(ReadOnlyMemory<float> rows, int rowCount, int prefixRows = 0, CancellationToken cancellationToken = default)
+    {
+        var cache = _model.PrefixCache;
+        if (prefixRows <= 0 || prefixRows >= rowCount || Position != 0 || !cache.Enabled)
+        {
+            return await DecodeAsync(rows, rowCount, cancellationToken).ConfigureAwait(false);
+        }
+        var hidden = _model.HiddenSize;
+        var prefix = rows[..(prefixRows * hidden)];
+        if (cache.Find(prefix.Span) is not { } state || !await _model.RestorePrefixAsync(this, state, prefixRows, cancellationToken).ConfigureAwait(false))
+        {
+            await DecodeAsync(prefix, prefixRows, cancellationToken).ConfigureAwait(false);
+            await _model.SavePrefixAsync(this, prefix, cancellationToken).ConfigureAwait(false);
+        }
+        return await DecodeAsync(rows[(prefixRows * hidden)..], rowCount - prefixRows, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Decodes one generation step input (a hidden-size vector).</summary>
     public Task<TalkerOutput> StepAsync(ReadOnlyMemory<float> input, CancellationToken cancellationToken = default)

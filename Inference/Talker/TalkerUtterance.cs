@@ -43,7 +43,7 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
         _sampling = talkerSampling;
         _input = new float[prompt.HiddenSize];
         _session = await engine.Model.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-        var output = await _session.PrefillAsync(prompt.Rows.ToArray(), prompt.RowCount, cancellationToken).ConfigureAwait(false);
+        var output = await _session.PrefillAsync(prompt.Rows.ToArray(), prompt.RowCount, prompt.PrefixRowCount, cancellationToken).ConfigureAwait(false);
         // The hidden buffer is reused by the next step; the driver consumes it before stepping again.
         var first = new TalkerStepResult(output.Hidden, Sample(output, eosBoost));
         var language = TtsLanguage.Normalize(request.Language);

@@ -23,6 +23,12 @@ public sealed record SurfaceFigures(StreamRun Single, IReadOnlyList<ConcurrencyR
 /// <summary>Resident memory, MB: after loading, peak of one stream, peak with the most concurrent streams.</summary>
 public sealed record RssFigures(double AfterLoadMb, double PeakSingleMb, double PeakConcurrentMb, int ConcurrentStreams, bool PeakWasReset);
 
+/// <summary>
+/// The talker prefill and the in-process first audio of the first request of a voice (its prompt prefix not cached
+/// yet) next to a later one (prefix state restored from the cache, only the text rows prefilled), in milliseconds.
+/// </summary>
+public sealed record PrefixCacheFigures(double PrefillColdMs, double PrefillColdCpuMs, double PrefillWarmMs, double PrefillWarmCpuMs, double FirstAudioColdMs, int PrefixRows, int PromptRows);
+
 /// <summary>Everything `qwen3-tts bench` measured in one run.</summary>
 public sealed record PipelineReport(
     MachineFigures Machine,
@@ -35,7 +41,8 @@ public sealed record PipelineReport(
     SurfaceFigures InProcess,
     double? RtfTarget,
     RssFigures Rss,
-    SurfaceFigures? Cluster)
+    SurfaceFigures? Cluster,
+    PrefixCacheFigures? PrefixCache = null)
 {
     /// <summary>The cluster's extra wall time per frame over the in-process stream (grain calls, serialization, loopback TCP).</summary>
     public double? ClusterOverheadMsPerFrame => Cluster is null ? null : Cluster.Single.WallMsPerFrame - InProcess.Single.WallMsPerFrame;

@@ -40,7 +40,18 @@ public static class PipelineReportJson
             {
                 ["value"] = Num(report.InProcess.Single.FirstAudioMs),
                 ["target"] = PipelineTargets.FirstAudioMs,
+                ["cold_prefix"] = Num(report.PrefixCache?.FirstAudioColdMs),
             },
+            ["prefix_cache"] = report.PrefixCache is { } p ? new JsonObject
+            {
+                ["prefix_rows"] = p.PrefixRows,
+                ["prompt_rows"] = p.PromptRows,
+                ["prefill_cold_ms"] = Num(p.PrefillColdMs),
+                ["prefill_warm_ms"] = Num(p.PrefillWarmMs),
+                ["prefill_cold_cpu_ms"] = Num(p.PrefillColdCpuMs),
+                ["prefill_warm_cpu_ms"] = Num(p.PrefillWarmCpuMs),
+                ["first_audio_cold_ms"] = Num(p.FirstAudioColdMs),
+            } : null,
             ["concurrency"] = Concurrency(report.InProcess),
             ["rss_mb"] = new JsonObject
             {

@@ -37,6 +37,20 @@ public sealed record StreamRun(int Frames, long Samples, double WallMs, double F
         var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         return new StreamRun(frames, samples, wall, first ?? wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds);
     }
+
+    /// <summary>Milliseconds from the call to the first non-empty chunk; the rest of the utterance is abandoned (hung up).</summary>
+    public static async Task<double> FirstAudioMsAsync(SpeechSource speak, SynthesisRequest request, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await foreach (var chunk in speak(request, cancellationToken).ConfigureAwait(false))
+        {
+            if (!chunk.Samples.IsEmpty)
+            {
+                break;
+            }
+        }
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
 }
 
 /// <summary><see cref="Streams"/> utterances started together; frames/s counts all of them over the common wall time.</summary>

@@ -18,16 +18,16 @@ public readonly record struct ConversionProgress(string What, long Done, long To
 
 /// <summary>
 /// Builds the talker's runtime GGUF (llama.cpp arch <c>qwen3</c>) from an official model.safetensors:
-/// the 28 layers and final norm of <c>talker.model</c> in the chosen precision, the 3072 codec rows as
-/// the vocabulary (<c>token_embd</c> = codec_embedding) and <c>talker.codec_head</c> as the output matrix, in
-/// f32 so the logits llama.cpp returns are exactly head · hidden, as on the seed path.
+/// the 28 layers and final norm of <c>talker.model</c> in the chosen precision, and a stub vocabulary (the first
+/// rows of codec_embedding and codec_head as token_embd/output: llama.cpp needs them to load, the talker never
+/// uses them). <c>talker.codec_head</c> goes in f32 to <see cref="TalkerCodecHeadFile"/>, as on the seed path.
 /// Written once through an <see cref="AtomicFile"/> in <c>.runtime/</c> beside the snapshot (or the user's
 /// cache), keyed by the source's size, mtime, header hash, config hash and the precision; reused while they
 /// match. A failed or cancelled conversion leaves no file behind.
 /// </summary>
 public static class TalkerGgufConverter
 {
-    private const string FormatVersion = "official-1";
+    private const string FormatVersion = "official-2";
 
     public static string RuntimeFileName(WeightPrecision precision) => $"talker-{precision.CliName()}.runtime.gguf";
 
@@ -48,6 +48,7 @@ public static class TalkerGgufConverter
         logger.LogInformation("converting the talker of {Source} to a {Precision} runtime GGUF at {Target}", files.Weights, precision.CliName(), target);
         var writer = Build(checkpoint, precision, stamp, progress, cancellationToken);
         writer.WriteTo(target, cancellationToken);
+        TalkerCodecHeadFile.WriteOrRemove(target, () => WriteCodecHead(checkpoint, target, stamp, cancellationToken));
         logger.LogInformation("runtime talker GGUF ready in {Seconds:F1} s: {Target}", clock.Elapsed.TotalSeconds, target);
         return target;
     }
@@ -64,7 +65,7 @@ public static class TalkerGgufConverter
         writer.AddUInt32("general.file_type", FileType(precision));
         writer.AddString(TalkerRuntimeGguf.SourceKey, stamp);
         Qwen3GgufLayout.WriteHyperParameters(writer, "qwen3", c);
-        CodecGgufVocabulary.Add(writer, config.Ids.TalkerVocabSize);
+        CodecGgufVocabulary.Add(writer, CodecGgufVocabulary.MinimumSize);
 
         var tensors = new List<(string Gguf, string Source, GgmlType Type)>
         {
@@ -80,7 +81,7 @@ public static class TalkerGgufConverter
         tensors.Add(("output_norm.weight", OfficialTensorNames.TalkerNorm, GgmlType.F32));
         tensors.Add(("output.weight", OfficialTensorNames.CodecHead, GgmlType.F32));
 
-        var total = tensors.Sum(t => w.GetTensor(t.Source).ElementCount);
+        var total = tensors.Sum(t => w.GetTensor(t.Source) is var info && IsStub(t.Gguf) ? CodecGgufVocabulary.MinimumSize * info.Shape[^1] : info.ElementCount);
         long done = 0;
         var lastReport = -1L;
         foreach (var (name, source, storeAs) in tensors)
@@ -88,6 +89,7 @@ public static class TalkerGgufConverter
             var info = w.GetTensor(source);
             // PyTorch [out, in] is ggml [in, out]: the rows are the same bytes.
             var dims = info.Shape.Reverse().ToArray();
+            dims[^1] = Rows(name, info);
             var rowLength = checked((int)dims[0]);
             writer.AddTensor(name, dims, storeAs, (first, count, destination) =>
             {
@@ -103,6 +105,23 @@ public static class TalkerGgufConverter
             });
         }
         return writer;
+    }
+
+    /// <summary>The stub vocabulary's tensors keep their first rows; every other tensor all of them.</summary>
+    private static long Rows(string ggufName, SafetensorsTensorInfo info) => IsStub(ggufName) ? CodecGgufVocabulary.MinimumSize : info.Shape[0];
+
+    private static bool IsStub(string ggufName) => ggufName is "token_embd.weight" or "output.weight";
+
+    private static void WriteCodecHead(OfficialCheckpoint checkpoint, string target, string stamp, CancellationToken cancellationToken)
+    {
+        var w = checkpoint.Weights;
+        var info = w.GetTensor(OfficialTensorNames.CodecHead);
+        var hidden = checked((int)info.Shape[^1]);
+        TalkerCodecHeadFile.Write(target, stamp, hidden, checked((int)info.Shape[0]), (first, count, destination) =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ReadRows(w, info, first, count, hidden, destination);
+        }, cancellationToken);
     }
 
     private static void ReadRows(SafetensorsFile file, SafetensorsTensorInfo info, long first, int count, int rowLength, Span<float> destination)

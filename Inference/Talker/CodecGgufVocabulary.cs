@@ -10,6 +10,9 @@ namespace Qwen3Tts.Inference.Talker;
 /// </summary>
 internal static class CodecGgufVocabulary
 {
+    /// <summary>The smallest vocabulary llama.cpp loads: the 256 byte symbols and one control token (bos/eos).</summary>
+    public const int MinimumSize = 257;
+
     public static void Add(GgufWriter gguf, int size)
     {
         var tokens = new string[size];

@@ -129,14 +129,11 @@ public sealed class TalkerModel : IDisposable
         }
         try
         {
+            // llama.cpp's own vocabulary is a stub (TalkerRuntimeGguf): the codec ids are the head's rows.
             var head = TalkerCodecHead.Load(runtimeGgufPath, weights.EmbeddingSize);
-            if (head.VocabSize != weights.Vocab.Count)
-            {
-                throw new ModelFormatException($"the codec head has {head.VocabSize} rows but the talker vocabulary {weights.Vocab.Count}", runtimeGgufPath, "output.weight");
-            }
             var context = weights.CreateContext(parameters, logger);
             logger.LogInformation("talker loaded from {Path}: hidden {Hidden}, vocab {Vocab}, {Seqs} sequences x {Ctx} positions, {Threads} threads ({Prefill} for prompts)",
-                runtimeGgufPath, weights.EmbeddingSize, weights.Vocab.Count, options.MaxSequences, options.ContextPerSequence, threads, prefillThreads);
+                runtimeGgufPath, weights.EmbeddingSize, head.VocabSize, options.MaxSequences, options.ContextPerSequence, threads, prefillThreads);
             return new TalkerModel(weights, context, head, options, threads, prefillThreads, logger);
         }
         catch

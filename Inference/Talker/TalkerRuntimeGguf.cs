@@ -8,15 +8,16 @@ namespace Qwen3Tts.Inference.Talker;
 
 /// <summary>
 /// Turns the published talker GGUF into the one llama.cpp runs. The published file pads
-/// token_embd/output to the 151936-row text vocabulary; llama.cpp computes the whole output matrix
-/// on every step (stack-notes §F), so the runtime file keeps only the 3072 codec rows and takes its
-/// output matrix from the f32 `codec_head.npy` — the logits llama.cpp returns are then exactly the
-/// codec logits. Layers are copied byte for byte. Done once; the result is reused while the source
-/// file is unchanged.
+/// token_embd/output to the 151936-row text vocabulary, and llama.cpp computes the whole output matrix
+/// on every step (stack-notes §F), though the talker is fed embeddings and its logits come from the C# codec
+/// head (<see cref="TalkerCodecHead"/>, batch-invariant). So the runtime file keeps the smallest vocabulary
+/// llama.cpp loads (<see cref="CodecGgufVocabulary.MinimumSize"/> rows of token_embd/output, never used), and
+/// the f32 `codec_head.npy` goes to <see cref="TalkerCodecHeadFile"/> beside it. Layers are copied byte for byte.
+/// Done once; the result is reused while the source files are unchanged.
 /// </summary>
 public static class TalkerRuntimeGguf
 {
-    private const string FormatVersion = "1";
+    private const string FormatVersion = "2";
     internal const string SourceKey = "qwen3tts.runtime.source";
 
     /// <summary>Validates the source and returns the path of an up-to-date runtime GGUF.</summary>
@@ -48,17 +49,18 @@ public static class TalkerRuntimeGguf
             writer.CopyMetadata(source.Metadata, key);
         }
         writer.AddString(SourceKey, stamp);
-        CodecGgufVocabulary.Add(writer, CodecTokenIds.TalkerVocabSize);
+        CodecGgufVocabulary.Add(writer, CodecGgufVocabulary.MinimumSize);
+        var rows = CodecGgufVocabulary.MinimumSize;
 
         foreach (var tensor in source.Tensors)
         {
             switch (tensor.Name)
             {
                 case "token_embd.weight":
-                    // Rows are contiguous in ggml order, so the first 3072 rows are a byte prefix.
+                    // Rows are contiguous in ggml order, so the first rows are a byte prefix.
                     var rowBytes = GgmlQuantization.RowByteSize(tensor.Type, tensor.RowLength);
-                    writer.AddTensorBytes(tensor.Name, [tensor.RowLength, CodecTokenIds.TalkerVocabSize], tensor.Type,
-                        stream => stream.Write(source.GetTensorBytes(tensor)[..checked((int)(rowBytes * CodecTokenIds.TalkerVocabSize))]));
+                    writer.AddTensorBytes(tensor.Name, [tensor.RowLength, rows], tensor.Type,
+                        stream => stream.Write(source.GetTensorBytes(tensor)[..checked((int)(rowBytes * rows))]));
                     break;
                 case "output.weight":
                     break;
@@ -68,10 +70,13 @@ public static class TalkerRuntimeGguf
                     break;
             }
         }
-        writer.AddTensor("output.weight", [config.HiddenSize, CodecTokenIds.TalkerVocabSize], GgmlType.F32, headRows);
+        writer.AddTensor("output.weight", [config.HiddenSize, rows], GgmlType.F32, headRows.AsMemory(0, rows * config.HiddenSize));
 
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var hidden = config.HiddenSize;
         writer.WriteTo(target);
+        TalkerCodecHeadFile.WriteOrRemove(target, () => TalkerCodecHeadFile.Write(target, stamp, hidden, CodecTokenIds.TalkerVocabSize,
+            (first, count, destination) => headRows.AsSpan(checked((int)first * hidden), count * hidden).CopyTo(destination)));
         logger.LogInformation("prepared the runtime talker GGUF {Target} from {Source}", target, sourceGguf);
         return target;
     }
@@ -102,7 +107,10 @@ public static class TalkerRuntimeGguf
     private static string TargetPath(string sourceGguf, string? cacheDirectory) =>
         RuntimeFileLocation.For(sourceGguf, Path.GetFileNameWithoutExtension(sourceGguf) + ".runtime.gguf", cacheDirectory);
 
-    internal static bool IsCurrent(string target, string stamp)
+    /// <summary>The runtime GGUF and its codec head both carry <paramref name="stamp"/>.</summary>
+    internal static bool IsCurrent(string target, string stamp) => HasStamp(target, stamp) && TalkerCodecHeadFile.IsCurrent(target, stamp);
+
+    internal static bool HasStamp(string target, string stamp)
     {
         if (!File.Exists(target))
         {

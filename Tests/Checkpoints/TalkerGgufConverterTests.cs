@@ -23,11 +23,20 @@ public sealed class TalkerGgufConverterTests(OfficialTinySets sets)
         Assert.Equal("qwen3", gguf.Metadata.GetString("general.architecture"));
         Assert.Equal(64u, gguf.Metadata.GetUInt32("qwen3.embedding_length"));
         Assert.Equal(2u, gguf.Metadata.GetUInt32("qwen3.block_count"));
-        Assert.Equal(3072, gguf.Metadata.GetStringArray("tokenizer.ggml.tokens").Length);
+        Assert.Equal(257, gguf.Metadata.GetStringArray("tokenizer.ggml.tokens").Length);
+        // llama.cpp's vocabulary is a stub of the first rows; the codec head is the file beside it, whole.
+        foreach (var (gguName, sourceName) in new[] { ("token_embd.weight", OfficialTensorNames.CodecEmbedding), ("output.weight", OfficialTensorNames.CodecHead) })
+        {
+            Assert.Equal(source.ReadFloat32(sourceName).AsSpan(0, 257 * 64).ToArray(), gguf.ReadFloat32(gguName));
+            Assert.Equal(new long[] { 64, 257 }, gguf.GetTensor(gguName).Dimensions);
+        }
+        using (var head = GgufFile.Open(TalkerCodecHeadFile.PathFor(path)))
+        {
+            Assert.Equal(source.ReadFloat32(OfficialTensorNames.CodecHead), head.ReadFloat32(TalkerCodecHeadFile.TensorName));
+            Assert.Equal(source.GetTensor(OfficialTensorNames.CodecHead).Shape.Reverse(), head.GetTensor(TalkerCodecHeadFile.TensorName).Dimensions);
+        }
         foreach (var (gguName, sourceName) in new[]
                  {
-                     ("token_embd.weight", OfficialTensorNames.CodecEmbedding),
-                     ("output.weight", OfficialTensorNames.CodecHead),
                      ("output_norm.weight", OfficialTensorNames.TalkerNorm),
                      ("blk.1.attn_q.weight", "talker.model.layers.1.self_attn.q_proj.weight"),
                      ("blk.0.attn_k_norm.weight", "talker.model.layers.0.self_attn.k_norm.weight"),

@@ -17,6 +17,7 @@ namespace Qwen3Tts.Tests.Talker;
 public sealed class TalkerRuntimeGgufTests : IDisposable
 {
     private const int PaddingRows = 64;
+    private const int StubRows = 257; // the smallest vocabulary llama.cpp loads
     private static readonly DateTime Marker = new(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     private readonly string _dir = Directory.CreateTempSubdirectory("qwen3-runtime-gguf-").FullName;
@@ -34,19 +35,28 @@ public sealed class TalkerRuntimeGgufTests : IDisposable
         using var padded = GgufFile.Open(source);
         using var runtime = GgufFile.Open(runtimePath);
         long hidden = padded.Metadata.GetUInt32("qwen3.embedding_length");
-        var codecShape = new long[] { hidden, CodecTokenIds.TalkerVocabSize };
+        var stubShape = new long[] { hidden, StubRows };
         Assert.Equal(padded.Tensors.Select(t => t.Name).Order(), runtime.Tensors.Select(t => t.Name).Order());
 
         var embd = runtime.GetTensor("token_embd.weight");
         var sourceEmbd = padded.GetTensor("token_embd.weight");
-        Assert.Equal(codecShape, embd.Dimensions);
+        Assert.Equal(stubShape, embd.Dimensions);
         Assert.Equal(sourceEmbd.Type, embd.Type);
-        Assert.True(runtime.GetTensorBytes(embd).SequenceEqual(padded.GetTensorBytes(sourceEmbd)[..(int)embd.ByteSize]), "token_embd is not the first 3072 source rows");
+        Assert.True(runtime.GetTensorBytes(embd).SequenceEqual(padded.GetTensorBytes(sourceEmbd)[..(int)embd.ByteSize]), "token_embd is not the first source rows");
 
+        // llama.cpp's output layer is a stub it computes for nothing; the real head is the file beside it.
+        var head = ReadNpy(_talker.CodecHead);
         var output = runtime.GetTensor("output.weight");
         Assert.Equal(GgmlType.F32, output.Type);
-        Assert.Equal(codecShape, output.Dimensions);
-        Assert.Equal(ReadNpy(_talker.CodecHead), runtime.ReadFloat32("output.weight"));
+        Assert.Equal(stubShape, output.Dimensions);
+        Assert.Equal(head.AsSpan(0, StubRows * (int)hidden).ToArray(), runtime.ReadFloat32("output.weight"));
+        using (var headFile = GgufFile.Open(TalkerCodecHeadFile.PathFor(runtimePath)))
+        {
+            var codecHead = headFile.GetTensor(TalkerCodecHeadFile.TensorName);
+            Assert.Equal(GgmlType.F32, codecHead.Type);
+            Assert.Equal(new long[] { hidden, CodecTokenIds.TalkerVocabSize }, codecHead.Dimensions);
+            Assert.Equal(head, headFile.ReadFloat32(TalkerCodecHeadFile.TensorName));
+        }
 
         foreach (var tensor in padded.Tensors.Where(t => t.Name is not ("token_embd.weight" or "output.weight")))
         {
@@ -56,9 +66,9 @@ public sealed class TalkerRuntimeGgufTests : IDisposable
             Assert.True(runtime.GetTensorBytes(copy).SequenceEqual(padded.GetTensorBytes(tensor)), $"{tensor.Name} differs");
         }
 
-        // The vocabulary is the codec ids; the source's padded size and text-tokenizer keys are gone.
+        // The vocabulary is the stub; the source's padded size and text-tokenizer keys are gone.
         Assert.Equal("qwen3", runtime.Metadata.GetString("general.architecture"));
-        Assert.Equal(CodecTokenIds.TalkerVocabSize, runtime.Metadata.GetStringArray("tokenizer.ggml.tokens").Length);
+        Assert.Equal(StubRows, runtime.Metadata.GetStringArray("tokenizer.ggml.tokens").Length);
         Assert.False(runtime.Metadata.Contains("qwen3.vocab_size"));
         Assert.False(runtime.Metadata.Contains("tokenizer.ggml.padding_token_id"));
         Assert.Equal(padded.Metadata.GetUInt32("qwen3.attention.head_count"), runtime.Metadata.GetUInt32("qwen3.attention.head_count"));
@@ -83,15 +93,20 @@ public sealed class TalkerRuntimeGgufTests : IDisposable
         Assert.Equal(first, TalkerRuntimeGguf.Prepare(source, head, cache));
         Assert.NotEqual(Marker, File.GetLastWriteTimeUtc(first));
 
-        // A new head (same size, other values) must reach output.weight.
+        // A missing head file is a rebuild of both.
+        File.Delete(TalkerCodecHeadFile.PathFor(first));
+        Assert.Equal(first, TalkerRuntimeGguf.Prepare(source, head, cache));
+        Assert.True(File.Exists(TalkerCodecHeadFile.PathFor(first)));
+
+        // A new head (same size, other values) must reach the codec head file.
         var negated = ReadNpy(_talker.CodecHead).Select(v => -v).ToArray();
         var hidden = negated.Length / CodecTokenIds.TalkerVocabSize;
         NpyWriter.WriteFloat32Rows(head, [CodecTokenIds.TalkerVocabSize, hidden], (row, count, rows) =>
             negated.AsSpan(checked((int)row * hidden), count * hidden).CopyTo(rows));
         File.SetLastWriteTimeUtc(head, DateTime.UtcNow.AddMinutes(2));
         TalkerRuntimeGguf.Prepare(source, head, cache);
-        using var runtime = GgufFile.Open(first);
-        Assert.Equal(negated, runtime.ReadFloat32("output.weight"));
+        using var headFile = GgufFile.Open(TalkerCodecHeadFile.PathFor(first));
+        Assert.Equal(negated, headFile.ReadFloat32(TalkerCodecHeadFile.TensorName));
     }
 
     [Fact]

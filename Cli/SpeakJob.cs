@@ -74,7 +74,7 @@ internal static class SpeakJob
         {
             _ = ClusterSpeechBackend.ToClientOptions(request);
         }
-        await using var backend = await SpeechBackends.OpenAsync(settings.ClusterConfig, settings.ModelsDirectory, logging, cancellationToken, settings.Quant, error, settings.Vocoder).ConfigureAwait(false);
+        await using var backend = await SpeechBackends.OpenAsync(settings.ClusterConfig, settings.ModelsDirectory, logging, cancellationToken, settings.Quant, error, settings.Vocoder, oneRequestAtATime: true).ConfigureAwait(false);
         var progress = new SynthesisProgress(error, SynthesisProgress.IsTerminal(error));
         try
         {

@@ -29,14 +29,24 @@ internal static class SpeechBackends
 
     /// <param name="quant">Precision of an official snapshot's weights in embedded mode.</param>
     /// <param name="progressTo">Where a first-load conversion reports its progress (stderr), or null.</param>
+    /// <param name="oneRequestAtATime">
+    /// Embedded mode serves one request at a time (speak: a long text's chunks follow each other), so the talker holds one
+    /// KV sequence instead of <see cref="TalkerOptions.MaxSequences"/>: each costs 112 KB per position in f16 (0.6B, 28
+    /// layers), 458 MB at 4096 positions, and llama.cpp clears (touches) the whole cache at load.
+    /// </param>
     public static async Task<ISpeechBackend> OpenAsync(string? clusterConfig, string? modelsDirectory, ILoggerFactory logging, CancellationToken cancellationToken,
-        WeightPrecision quant = WeightPrecisionNames.Default, TextWriter? progressTo = null, VocoderEngine vocoder = VocoderEngine.Native)
+        WeightPrecision quant = WeightPrecisionNames.Default, TextWriter? progressTo = null, VocoderEngine vocoder = VocoderEngine.Native, bool oneRequestAtATime = false)
     {
         if (clusterConfig is null)
         {
             var directory = Commands.ModelsListCommand.ModelsDirectory(modelsDirectory);
             var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = directory, Vocoder = vocoder });
-            var models = LocalTtsModels.Load(store, new TalkerOptions { Quant = quant }, logger: logging.CreateLogger("qwen3-tts"),
+            var talker = new TalkerOptions { Quant = quant };
+            if (oneRequestAtATime)
+            {
+                talker.MaxSequences = 1;
+            }
+            var models = LocalTtsModels.Load(store, talker, logger: logging.CreateLogger("qwen3-tts"),
                 progress: progressTo is null ? null : new ConversionProgressWriter(progressTo), cancellationToken: cancellationToken);
             return new EmbeddedSpeechBackend(models, directory);
         }

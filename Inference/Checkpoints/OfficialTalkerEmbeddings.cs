@@ -10,19 +10,25 @@ public static class OfficialTalkerEmbeddings
     {
         var w = checkpoint.Weights;
         var projection = LoadProjection(checkpoint);
-        var predictorTables = new float[CodecTokenIds.CodebookCount - 1][];
-        for (var k = 0; k < predictorTables.Length; k++)
-        {
-            predictorTables[k] = w.ReadFloat32(OfficialTensorNames.PredictorCodecEmbedding(k));
-        }
-        var text = SafetensorsEmbeddingTable.Open(checkpoint.Files.Weights, OfficialTensorNames.TextEmbedding);
+        // The predictor's codebook tables serve only clone prompts: read a row at a time from the file, like the text table.
+        var tables = new List<IEmbeddingTable>();
         try
         {
+            for (var k = 0; k < CodecTokenIds.CodebookCount - 1; k++)
+            {
+                tables.Add(SafetensorsEmbeddingTable.Open(checkpoint.Files.Weights, OfficialTensorNames.PredictorCodecEmbedding(k)));
+            }
+            tables.Add(SafetensorsEmbeddingTable.Open(checkpoint.Files.Weights, OfficialTensorNames.TextEmbedding));
+            var text = tables[^1];
+            var predictorTables = new Lazy<IReadOnlyList<IEmbeddingTable>>(tables[..^1]);
             return new TalkerEmbeddings(text, projection, w.ReadFloat32(OfficialTensorNames.CodecEmbedding), predictorTables, checkpoint.Config.Ids);
         }
         catch
         {
-            text.Dispose();
+            foreach (var table in tables)
+            {
+                table.Dispose();
+            }
             throw;
         }
     }

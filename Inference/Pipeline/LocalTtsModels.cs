@@ -60,9 +60,11 @@ public sealed class LocalTtsModels : IDisposable
         var clock = Stopwatch.StartNew();
         var predictor = ModelSetLoader.LoadPredictor(store, talkerOptions.Quant, logger);
         var vocoder = VocoderLoader.Load(store, vocoderOptions, logger);
+        ReleaseLoadGarbage();
         try
         {
             var talker = ModelSetLoader.LoadTalker(store, talkerOptions, logger, progress, cancellationToken);
+            ReleaseLoadGarbage();
             logger.LogInformation("all roles loaded in {Ms} ms", clock.ElapsedMilliseconds);
             return new LocalTtsModels(talker, predictor, vocoder, vocoderOptions, predictorOptions);
         }
@@ -72,6 +74,13 @@ public sealed class LocalTtsModels : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Loading reads every tensor into a temporary f32 array before packing it (the decoder's 0.45 GB at 0.6B), and the GC
+    /// keeps the freed segments committed: a compacting collection that returns them to the OS before llama.cpp allocates
+    /// the talker lowers the peak RSS of a `speak` from 2125 to 2066 MB and what stays resident from 2034 to 1912 MB.
+    /// </summary>
+    private static void ReleaseLoadGarbage() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     public void Dispose()
     {

@@ -27,3 +27,21 @@ internal sealed class NpyEmbeddingTable(NpyFile file) : IEmbeddingTable
 
     public void Dispose() => file.Dispose();
 }
+
+/// <summary>A table held in memory (row-major [rows, width] f32).</summary>
+internal sealed class ArrayEmbeddingTable(float[] values, long rows, int width) : IEmbeddingTable
+{
+    public long Rows => rows;
+
+    public int Width => width;
+
+    public void ReadRow(int row, Span<float> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (ulong)rows, nameof(row));
+        values.AsSpan(row * width, width).CopyTo(destination);
+    }
+
+    public void Dispose()
+    {
+    }
+}

@@ -9,18 +9,20 @@ namespace Qwen3Tts.Inference.Talker;
 /// The talker's embedding tables: the text table with its projection, the talker codec table and the code
 /// predictor's codebook tables (for voice-clone prompts). In the seed layout they come from
 /// `talker/embeddings/*.npy` (+ `code_predictor_weights.npz`), in an official snapshot from model.safetensors.
-/// The 151936-row text table stays memory-mapped and is read a row at a time: only the rows of tokens in
-/// use are ever touched.
+/// The 151936-row text table stays in its file and is read a row at a time: only the rows of tokens in
+/// use are ever touched. The predictor's 15 codebook tables (126 MB in f32 at 0.6B) are only needed by
+/// voice-clone prompts: an official snapshot's are read a row at a time too, the seed layout's (an .npz,
+/// possibly deflated) are loaded by the first clone prompt, so a process that never clones does not hold them.
 /// </summary>
 public sealed class TalkerEmbeddings : IPromptEmbeddings, IDisposable
 {
     private readonly IEmbeddingTable _textTable;
     private readonly TextProjection _projection;
     private readonly float[] _codecEmbedding; // [talker vocab, H]
-    private readonly float[][]? _predictorTables; // 15 x [2048, H]
+    private readonly Lazy<IReadOnlyList<IEmbeddingTable>>? _predictorTables; // 15 x [2048, H]
     private readonly int _codecRows;
 
-    internal TalkerEmbeddings(IEmbeddingTable textTable, TextProjection projection, float[] codecEmbedding, float[][]? predictorTables, TtsModelIds ids)
+    internal TalkerEmbeddings(IEmbeddingTable textTable, TextProjection projection, float[] codecEmbedding, Lazy<IReadOnlyList<IEmbeddingTable>>? predictorTables, TtsModelIds ids)
     {
         if (textTable.Width != projection.TextHiddenSize || textTable.Rows != ids.TextVocabSize)
         {
@@ -50,6 +52,9 @@ public sealed class TalkerEmbeddings : IPromptEmbeddings, IDisposable
     /// <summary>Whether voice-clone prompts can be built (the predictor codebook tables were found).</summary>
     public bool SupportsVoiceClone => _predictorTables is not null;
 
+    /// <summary>Whether the predictor's codebook tables have been loaded (by a first clone prompt, on the seed layout).</summary>
+    internal bool PredictorTablesLoaded => _predictorTables is { IsValueCreated: true };
+
     public static TalkerEmbeddings Load(TalkerFiles files)
     {
         var fc1Weight = NpyFile.Open(files.TextProjectionFc1Weight);
@@ -70,7 +75,7 @@ public sealed class TalkerEmbeddings : IPromptEmbeddings, IDisposable
                 using var codec = NpyFile.Open(files.CodecEmbedding);
                 codec.ExpectShape(CodecTokenIds.TalkerVocabSize, h);
                 var projection = new TextProjection(fc1Weight.ReadAllFloat32(), fc1Bias.ReadAllFloat32(), fc2Weight.ReadAllFloat32(), fc2Bias.ReadAllFloat32());
-                var tables = files.CodePredictorWeightsNpz is { } npz ? LoadPredictorTables(npz, (int)h) : null;
+                var tables = files.CodePredictorWeightsNpz is { } npz ? PredictorTablesOnFirstUse(npz, (int)h) : null;
                 return new TalkerEmbeddings(new NpyEmbeddingTable(text), projection, codec.ReadAllFloat32(), tables, TtsModelIds.Published);
             }
             catch
@@ -91,19 +96,34 @@ public sealed class TalkerEmbeddings : IPromptEmbeddings, IDisposable
         return file.Header.Shape[axis];
     }
 
-    private static float[][] LoadPredictorTables(string npzPath, int hidden)
+    /// <summary>Checks now that the archive has every table; reads them when the first clone prompt needs one.</summary>
+    private static Lazy<IReadOnlyList<IEmbeddingTable>> PredictorTablesOnFirstUse(string npzPath, int hidden)
     {
-        using var npz = NpzArchive.Open(npzPath);
-        var tables = new float[CodecTokenIds.CodebookCount - 1][];
-        for (var g = 0; g < tables.Length; g++)
+        using (var npz = NpzArchive.Open(npzPath))
         {
-            var name = $"codec_emb_{g}";
-            var array = npz.Read(name);
-            TensorShape.Expect(npzPath, name, [CodecTokenIds.CodebookSize, hidden], array.Shape);
-            tables[g] = array.ToFloat32();
+            for (var g = 0; g < CodecTokenIds.CodebookCount - 1; g++)
+            {
+                if (!npz.Contains(TableName(g)))
+                {
+                    throw new ModelFormatException($"array is missing from the archive (has: {string.Join(", ", npz.Names)})", npzPath, TableName(g));
+                }
+            }
         }
-        return tables;
+        return new Lazy<IReadOnlyList<IEmbeddingTable>>(() =>
+        {
+            using var npz = NpzArchive.Open(npzPath);
+            var tables = new IEmbeddingTable[CodecTokenIds.CodebookCount - 1];
+            for (var g = 0; g < tables.Length; g++)
+            {
+                var array = npz.Read(TableName(g));
+                TensorShape.Expect(npzPath, TableName(g), [CodecTokenIds.CodebookSize, hidden], array.Shape);
+                tables[g] = new ArrayEmbeddingTable(array.ToFloat32(), CodecTokenIds.CodebookSize, hidden);
+            }
+            return tables;
+        });
     }
+
+    private static string TableName(int group) => $"codec_emb_{group}";
 
     public void AddProjectedText(int tokenId, Span<float> destination)
     {
@@ -138,9 +158,21 @@ public sealed class TalkerEmbeddings : IPromptEmbeddings, IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(code), $"codebook {codebook} code {code} out of range");
         }
-        var table = _predictorTables[codebook - 1];
-        System.Numerics.Tensors.TensorPrimitives.Add(destination, table.AsSpan(code * HiddenSize, HiddenSize), destination);
+        var table = _predictorTables.Value[codebook - 1];
+        Span<float> row = stackalloc float[HiddenSize];
+        table.ReadRow(code, row);
+        System.Numerics.Tensors.TensorPrimitives.Add(destination, row, destination);
     }
 
-    public void Dispose() => _textTable.Dispose();
+    public void Dispose()
+    {
+        _textTable.Dispose();
+        if (_predictorTables is { IsValueCreated: true, Value: var tables })
+        {
+            foreach (var table in tables)
+            {
+                table.Dispose();
+            }
+        }
+    }
 }

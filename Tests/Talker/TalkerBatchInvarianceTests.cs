@@ -22,16 +22,7 @@ public sealed class TalkerBatchInvarianceTests(TinyModelsFixture fixture, ITestO
         return TalkerModel.Load(TalkerRuntimeGguf.Prepare(files.Gguf, files.CodecHead), new TalkerOptions { MaxSequences = 4, ContextPerSequence = 2048, Threads = 1 });
     }
 
-    private static float[] Rows(int count, int hidden, int seed)
-    {
-        var random = new Random(seed);
-        var rows = new float[count * hidden];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i] = (float)(random.NextDouble() * 2 - 1);
-        }
-        return rows;
-    }
+    private static float[] Rows(int count, int hidden, int seed) => RandomRows.Of(count, hidden, seed);
 
     private static async Task<(float[] Hidden, float[] Logits)> AloneAsync(TalkerModel model, float[] prompt, int rows, float[] steps)
     {

@@ -15,23 +15,15 @@ public sealed class TalkerPrefixCacheTests(TinyModelsFixture fixture) : IClassFi
     private const int PromptRows = 30;
     private const int Prefix = 11;
 
+    /// <summary>The tiny set, or the talker of <c>QWEN3_TTS_INVARIANCE_MODELS</c> (e.g. a 0.6b synthetic set: the real kernels' shapes).</summary>
     private TalkerModel Load(int cacheMegabytes)
     {
-        var files = fixture.Store().ResolveTalker();
+        var files = fixture.Store(Environment.GetEnvironmentVariable("QWEN3_TTS_INVARIANCE_MODELS")).ResolveTalker();
         return TalkerModel.Load(TalkerRuntimeGguf.Prepare(files.Gguf, files.CodecHead),
             new TalkerOptions { MaxSequences = 2, ContextPerSequence = 256, PrefixCacheMegabytes = cacheMegabytes });
     }
 
-    private static float[] Rows(int count, int hidden, int seed)
-    {
-        var random = new Random(seed);
-        var rows = new float[count * hidden];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i] = (float)(random.NextDouble() * 2 - 1);
-        }
-        return rows;
-    }
+    private static float[] Rows(int count, int hidden, int seed) => RandomRows.Of(count, hidden, seed);
 
     private static async Task<(float[] Hidden, float[] Logits)> RunAsync(TalkerModel model, float[] prompt, float[] steps)
     {

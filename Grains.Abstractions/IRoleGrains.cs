@@ -7,7 +7,7 @@ public interface IPlacedGrain
     Task<string> GetSiloAsync();
 }
 
-/// <summary>The talker side of one request, keyed by the request id: the KV sequence stays in this activation.</summary>
+/// <summary>The talker side of one request, keyed by the request id: the KV sequence of each of its utterances stays in this activation.</summary>
 public interface ITalkerGrain : IGrainWithStringKey, IPlacedGrain
 {
     /// <summary>
@@ -21,7 +21,14 @@ public interface ITalkerGrain : IGrainWithStringKey, IPlacedGrain
     /// <param name="usedCode0">The code 0 the previous frame really had (the talker's choice, or a teacher's).</param>
     Task<TalkerStepDto> StepAsync(byte[] feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken = default);
 
-    /// <summary>Frees the request's KV sequence; idempotent.</summary>
+    /// <summary>
+    /// Frees the KV sequence of the utterance just spoken and keeps the activation for the request's next one (the
+    /// next chunk of a long text): its place in the talker's queue and in a draining silo stay with the request, so
+    /// a silo asked to stop finishes every chunk of what it serves. <see cref="ReleaseAsync"/> ends it all.
+    /// </summary>
+    Task EndUtteranceAsync();
+
+    /// <summary>Frees the request's KV sequence and ends the activation; idempotent.</summary>
     Task ReleaseAsync();
 }
 
@@ -52,7 +59,7 @@ public interface IPredictorGrain : IGrainWithStringKey, IPlacedGrain
     Task ReleaseAsync();
 }
 
-/// <summary>The vocoder stream of one request, keyed by the request id.</summary>
+/// <summary>The vocoder streams of one request (one per utterance, in turn), keyed by the request id.</summary>
 public interface IVocoderGrain : IGrainWithStringKey, IPlacedGrain
 {
     /// <summary>Decodes a voice clone's reference frames (n × 16 codes) into the stream's context, voicing none; before the first append only.</summary>
@@ -67,7 +74,13 @@ public interface IVocoderGrain : IGrainWithStringKey, IPlacedGrain
     /// <summary>Decodes what is left; the stream takes no frames after this.</summary>
     Task<byte[]> FlushAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Drops the stream state; idempotent.</summary>
+    /// <summary>
+    /// Drops the stream of the utterance just voiced and keeps the activation for the request's next one (the next
+    /// chunk of a long text starts a fresh stream here, also on a silo that is draining).
+    /// </summary>
+    Task EndStreamAsync();
+
+    /// <summary>Drops the stream state and ends the activation; idempotent.</summary>
     Task ReleaseAsync();
 }
 

@@ -52,23 +52,51 @@ public sealed class SynthesisGrain(SiloDrain drain, ILogger<SynthesisGrain> logg
     }
 
     /// <summary>
-    /// The role state of a request lives in activations keyed by its id: the talker and vocoder of each chunk (the chunk
-    /// number after the first), which the loop disposes when the chunk ends, fails or the caller goes away; and the
-    /// request's predictor, disposed with these channels. Each disposal releases that state at once.
+    /// The role state of a request lives in activations keyed by its id, on one talker, one predictor and one vocoder
+    /// silo for all its chunks: the loop disposes each chunk's talker and vocoder channels when the chunk ends, fails or
+    /// the caller goes away (freeing its KV sequence and decoder stream), and disposing these channels releases the
+    /// activations. A silo asked to stop thus finishes every chunk of the requests it serves: a later chunk needs no
+    /// new activation, which a draining silo could not take.
     /// </summary>
     private sealed class GrainChannels(IGrainFactory grains, string requestId) : IUtteranceChannels, IAsyncDisposable
     {
-        private readonly GrainPredictorChannel predictor = new(grains.GetGrain<IPredictorGrain>(requestId));
+        private readonly ITalkerGrain _talker = grains.GetGrain<ITalkerGrain>(requestId);
+        private readonly IVocoderGrain _vocoder = grains.GetGrain<IVocoderGrain>(requestId);
+        private readonly GrainPredictorChannel _predictor = new(grains.GetGrain<IPredictorGrain>(requestId));
+        private readonly List<GrainVocoderChannel> _streams = [];
 
-        public IPredictorChannel Predictor => predictor;
+        public IPredictorChannel Predictor => _predictor;
 
-        public ValueTask DisposeAsync() => predictor.DisposeAsync();
+        public ITalkerChannel CreateTalker(int chunk) => new GrainTalkerChannel(_talker, endsRequest: false);
 
-        public ITalkerChannel CreateTalker(int chunk) => new GrainTalkerChannel(grains.GetGrain<ITalkerGrain>(Key(chunk)));
+        public IVocoderChannel CreateVocoder(int chunk)
+        {
+            var stream = new GrainVocoderChannel(_vocoder, endsRequest: false);
+            _streams.Add(stream);
+            return stream;
+        }
 
-        public IVocoderChannel CreateVocoder(int chunk) => new GrainVocoderChannel(grains.GetGrain<IVocoderGrain>(Key(chunk)));
-
-        private string Key(int chunk) => chunk == 0 ? requestId : $"{requestId}/{chunk}";
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await RoleCalls.ReleaseAsync(GrainRoles.Talker, _talker.ReleaseAsync);
+            }
+            finally
+            {
+                try
+                {
+                    if (_streams.Any(s => s.Used))
+                    {
+                        await RoleCalls.ReleaseAsync(GrainRoles.Vocoder, _vocoder.ReleaseAsync);
+                    }
+                }
+                finally
+                {
+                    await _predictor.DisposeAsync();
+                }
+            }
+        }
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);

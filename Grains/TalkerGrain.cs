@@ -9,14 +9,16 @@ namespace Qwen3Tts.Grains;
 
 /// <summary>
 /// The talker side of one request. The activation owns the request's <see cref="TalkerUtterance"/> (its KV
-/// sequence), so every step of the request runs on the talker silo that prefilled it. A request holds a place in the
-/// silo's <see cref="TalkerAdmission"/> from its start to its release.
+/// sequence), so every step of the request runs on the talker silo that prefilled it; a long text's chunks are
+/// spoken here one after another. A request holds a place in the silo's <see cref="TalkerAdmission"/> (and in its
+/// drain) from its first start to its release.
 /// </summary>
 [RequireSiloRole(GrainRoles.Talker)]
 public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, SiloDrain drain, TtsSiloOptions options) : Grain, ITalkerGrain
 {
     private TalkerUtterance? _utterance;
     private SiloDrain.Work? _work;
+    private bool _admitted;
 
     public async Task<TalkerStartDto> StartAsync(SynthesisRequestDto request, ulong seed, float eosBoost, CancellationToken cancellationToken)
     {
@@ -24,15 +26,21 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
         {
             throw new InvalidOperationException($"request '{this.GetPrimaryKeyString()}' has already started on this talker");
         }
-        _work = drain.TryStart() ?? throw SiloShutdown.Refusal(GrainRoles.Talker);
-        try
+        // The request's first utterance takes its places (the drain, the talker's queue); later chunks keep them.
+        var first = _work is null;
+        if (first)
         {
-            admission.Enter();
-        }
-        catch
-        {
-            EndWork();
-            throw;
+            _work = drain.TryStart() ?? throw SiloShutdown.Refusal(GrainRoles.Talker);
+            try
+            {
+                admission.Enter();
+            }
+            catch
+            {
+                EndWork();
+                throw;
+            }
+            _admitted = true;
         }
         _utterance = new TalkerUtterance(engine);
         // The start waits for a free KV sequence; bound that wait so a full talker gives an error, not a hang.
@@ -47,15 +55,28 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
         }
         catch (OperationCanceledException) when (wait.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            await ReleaseAsync();
+            await EndStartAsync(first);
             throw new RoleFailureException(GrainRoles.Talker, RoleFailure.Busy,
                 $"the talker found no free KV sequence within {limit.TotalSeconds:0} s (talker.maxSequences = {engine.Model.Options.MaxSequences}); too many concurrent requests, retry later",
                 TimeSpan.FromSeconds(5));
         }
         catch
         {
-            await ReleaseAsync();
+            await EndStartAsync(first);
             throw;
+        }
+    }
+
+    // A failed first start lets go of everything at once; a later chunk's keeps the request's places for its caller.
+    private Task EndStartAsync(bool first) => first ? ReleaseAsync() : EndUtteranceAsync();
+
+    public async Task EndUtteranceAsync()
+    {
+        var utterance = _utterance;
+        _utterance = null;
+        if (utterance is not null)
+        {
+            await utterance.DisposeAsync();
         }
     }
 
@@ -65,7 +86,10 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
         {
             // A step that arrives after the release (the caller hung up while it was in flight) reaches a fresh
             // activation: end it too, or it stays idle until Orleans collects it (~15 min; seen in the hang-up test).
-            DeactivateOnIdle();
+            if (_work is null)
+            {
+                DeactivateOnIdle();
+            }
             throw new InvalidOperationException($"request '{this.GetPrimaryKeyString()}' has not started on this talker");
         }
 
@@ -78,18 +102,17 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
     /// </summary>
     public async Task ReleaseAsync()
     {
-        var utterance = _utterance;
-        _utterance = null;
         try
         {
-            if (utterance is not null)
+            try
             {
-                try
+                await EndUtteranceAsync();
+            }
+            finally
+            {
+                if (_admitted)
                 {
-                    await utterance.DisposeAsync();
-                }
-                finally
-                {
+                    _admitted = false;
                     admission.Leave();
                 }
             }
@@ -112,7 +135,7 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
     /// <summary>An activation that holds no request 2 s after it started ends itself (<see cref="IdleActivationReaper"/>).</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        IdleActivationReaper.Register(this, () => _utterance is not null, DeactivateOnIdle);
+        IdleActivationReaper.Register(this, () => _work is not null, DeactivateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 

@@ -6,7 +6,8 @@ namespace Qwen3Tts.Grains;
 
 /// <summary>
 /// The vocoder stream of one request (an <see cref="IVocoderStream"/> of the silo's vocoder: the exact native
-/// decoder, or the ONNX window), on vocoder silos only.
+/// decoder, or the ONNX window), on vocoder silos only; a long text's chunks get a fresh stream each, in turn. The
+/// request holds its place in a draining silo from its first frame to its release.
 /// </summary>
 [RequireSiloRole(GrainRoles.Vocoder)]
 public sealed class VocoderGrain(IVocoder vocoder, SiloDrain drain) : Grain, IVocoderGrain
@@ -27,6 +28,7 @@ public sealed class VocoderGrain(IVocoder vocoder, SiloDrain drain) : Grain, IVo
             throw new ArgumentException(
                 $"request '{this.GetPrimaryKeyString()}': expected whole reference frames of {Codes} codes, got {referenceCodes.Length} codes", nameof(referenceCodes));
         }
+        _work ??= drain.TryStart() ?? throw SiloShutdown.Refusal(GrainRoles.Vocoder);
         (_stream ??= vocoder.OpenStream()).Prime(referenceCodes);
         return Task.CompletedTask;
     }
@@ -61,24 +63,39 @@ public sealed class VocoderGrain(IVocoder vocoder, SiloDrain drain) : Grain, IVo
         return Task.FromResult(Decode(stream, flush: true, cancellationToken));
     }
 
+    /// <summary>Drops the utterance's stream; the request's next utterance opens a new one here.</summary>
+    public Task EndStreamAsync()
+    {
+        DropStream();
+        return Task.CompletedTask;
+    }
+
     /// <summary>Drops the stream and ends the activation (also one created just for this call).</summary>
     public Task ReleaseAsync()
     {
-        _stream?.Dispose();
-        _stream = null;
-        _work?.Dispose();
-        _work = null;
+        DropAll();
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _stream?.Dispose();
-        _stream = null;
+        DropAll();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private void DropAll()
+    {
+        DropStream();
         _work?.Dispose();
         _work = null;
-        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private void DropStream()
+    {
+        _stream?.Dispose();
+        _stream = null;
+        _flushed = false;
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);

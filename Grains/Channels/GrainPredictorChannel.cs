@@ -26,13 +26,6 @@ public sealed class GrainPredictorChannel(IPredictorGrain grain) : IPredictorCha
         {
             return;
         }
-        try
-        {
-            await grain.ReleaseAsync();
-        }
-        catch (Exception exception) when (RoleCalls.Name(GrainRoles.Predictor, exception) is { Failure: RoleFailure.Unavailable })
-        {
-            // The predictor silo is gone, and the activation with it.
-        }
+        await RoleCalls.ReleaseAsync(GrainRoles.Predictor, grain.ReleaseAsync);
     }
 }

@@ -3,10 +3,11 @@ using Qwen3Tts.Inference.Pipeline;
 namespace Qwen3Tts.Grains.Channels;
 
 /// <summary>
-/// <see cref="ITalkerChannel"/> over a request's <see cref="ITalkerGrain"/>; disposing frees its KV sequence. Its
-/// failures name the talker.
+/// <see cref="ITalkerChannel"/> over a request's <see cref="ITalkerGrain"/>; disposing frees its KV sequence, and ends
+/// the activation unless the request speaks more utterances there (<paramref name="endsRequest"/> false: a chunk of a
+/// long text, whose owner releases the grain after the last). Its failures name the talker.
 /// </summary>
-public sealed class GrainTalkerChannel(ITalkerGrain grain) : ITalkerChannel
+public sealed class GrainTalkerChannel(ITalkerGrain grain, bool endsRequest = true) : ITalkerChannel
 {
     public async Task<TalkerStartResult> StartAsync(SynthesisRequest request, ulong seed, float eosBoost, CancellationToken cancellationToken)
     {
@@ -18,17 +19,8 @@ public sealed class GrainTalkerChannel(ITalkerGrain grain) : ITalkerChannel
     public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken) =>
         ToResult(await RoleCalls.CallAsync(GrainRoles.Talker, () => grain.StepAsync(TensorBytes.FromFloats(feedback.Span), usedCode0, eosBoost, cancellationToken)));
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await grain.ReleaseAsync();
-        }
-        catch (Exception exception) when (RoleCalls.Name(GrainRoles.Talker, exception) is { Failure: RoleFailure.Unavailable })
-        {
-            // The talker silo is gone, and its KV sequence with it: nothing is left to release.
-        }
-    }
+    public async ValueTask DisposeAsync() =>
+        await RoleCalls.ReleaseAsync(GrainRoles.Talker, endsRequest ? grain.ReleaseAsync : grain.EndUtteranceAsync);
 
     private static TalkerStepResult ToResult(TalkerStepDto step) => new(TensorBytes.ToFloats(step.Hidden), step.Code0);
 }

@@ -11,9 +11,10 @@ namespace Qwen3Tts.Grains.Channels;
 /// append, so audio keeps its order and generation overlaps decoding, as with <see cref="LocalVocoderChannel"/>.
 /// Until the first audio has come back, though, each append waits for its call: the call that completes the first
 /// chunk returns that chunk's samples at once (time to first audio = the first chunk + one decode + one round trip).
-/// Every failure of those calls, whenever it is noticed, names the vocoder.
+/// Every failure of those calls, whenever it is noticed, names the vocoder. With <paramref name="endsRequest"/> false
+/// (a chunk of a long text) disposing ends only this stream, and the owner releases the grain after the last chunk.
 /// </summary>
-public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
+public sealed class GrainVocoderChannel(IVocoderGrain grain, bool endsRequest = true) : IVocoderChannel
 {
     /// <summary>
     /// When this many frames wait behind a call in flight, the next append waits for that call: bounds
@@ -28,6 +29,9 @@ public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
     private Task<byte[]>? _inFlight;
     private bool _used;
     private bool _audioStarted;
+
+    /// <summary>Whether any call reached the vocoder grain (else there is nothing there to release).</summary>
+    public bool Used => _used;
 
     public async Task PrimeAsync(ReadOnlyMemory<long> referenceCodes, CancellationToken cancellationToken)
     {
@@ -100,14 +104,7 @@ public sealed class GrainVocoderChannel(IVocoderGrain grain) : IVocoderChannel
             // activate the grain to drop a stream it never had.
             return;
         }
-        try
-        {
-            await grain.ReleaseAsync();
-        }
-        catch (Exception exception) when (RoleCalls.Name(GrainRoles.Vocoder, exception) is { Failure: RoleFailure.Unavailable })
-        {
-            // The vocoder silo is gone, and the stream state with it.
-        }
+        await RoleCalls.ReleaseAsync(GrainRoles.Vocoder, endsRequest ? grain.ReleaseAsync : grain.EndStreamAsync);
     }
 
     private async Task<float[]> CompleteInFlightAsync()

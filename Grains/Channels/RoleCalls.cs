@@ -34,6 +34,21 @@ internal static class RoleCalls
         }
     }
 
+    /// <summary>
+    /// Lets go of a role's state for a request (a release, the end of an utterance). A silo that is gone took that state
+    /// with it, so its unavailability is no error here; any other failure is.
+    /// </summary>
+    public static async Task ReleaseAsync(string role, Func<Task> release)
+    {
+        try
+        {
+            await release();
+        }
+        catch (Exception exception) when (Name(role, exception) is { Failure: RoleFailure.Unavailable })
+        {
+        }
+    }
+
     /// <summary>The named failure for <paramref name="exception"/>, or null to let it through as it is.</summary>
     public static RoleFailureException? Name(string role, Exception exception) => exception switch
     {

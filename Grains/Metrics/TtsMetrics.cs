@@ -27,7 +27,7 @@ public sealed class TtsMetrics
         PredictorFrames = meter.CreateCounter<long>("tts-predictor-frames", description: "frames the code predictor completed");
         PredictorFailedCalls = meter.CreateCounter<long>("tts-predictor-failed-calls", description: "predictor calls that threw (cancellations excluded)");
 
-        VocoderCallMs = meter.CreateHistogram<double>("tts-vocoder-call-ms", "ms", "IVocoderGrain calls: append, flush, release");
+        VocoderCallMs = meter.CreateHistogram<double>("tts-vocoder-call-ms", "ms", "IVocoderGrain calls: append, flush, end of stream, release");
         FramesSynthesized = meter.CreateCounter<long>("tts-frames-synthesized", description: "frames appended to a vocoder stream");
         VocoderFailedCalls = meter.CreateCounter<long>("tts-vocoder-failed-calls", description: "vocoder calls that threw (cancellations excluded)");
 

@@ -47,9 +47,10 @@ public sealed class TtsMetricsTests(RoleClusterFixture fixture) : IClassFixture<
         Assert.Equal(measurements.Counter("tts-talker-steps"), measurements.Histogram("tts-talker-step-ms").Length);
 
         // Appends batch the frames generated while the previous append decoded, so there are 1..frames of them,
-        // then the flush and the release. The release follows the last chunk, so it may still be on its way.
-        await WaitUntilAsync(() => measurements.Histogram("tts-vocoder-call-ms").Length >= 3);
-        Assert.InRange(measurements.Histogram("tts-vocoder-call-ms").Length, 3, frames + 2);
+        // then the flush, the end of the utterance's stream and the release of the request. Those two follow the last
+        // chunk, so they may still be on their way.
+        await WaitUntilAsync(() => measurements.Histogram("tts-vocoder-call-ms").Length >= 4);
+        Assert.InRange(measurements.Histogram("tts-vocoder-call-ms").Length, 4, frames + 3);
 
         var timings = new[] { "tts-talker-prefill-ms", "tts-talker-step-ms", "tts-predictor-frame-ms", "tts-vocoder-call-ms" }
             .SelectMany(measurements.Histogram);

@@ -21,6 +21,7 @@ internal static class PipelineReportPrinter
         var single = r.InProcess.Single;
         output.WriteLine($"in-process, overlapped (one stream): {single.Frames} frames, {single.AudioMs / 1000:F2} s audio in {single.WallMs / 1000:F2} s");
         output.WriteLine($"  RTF {single.Rtf,8:F3}   {TargetRatio(single.Rtf, r.RtfTarget, "")}   {single.CpuMs / single.AudioMs:F2} CPU-s per audio second");
+        output.WriteLine($"  allocated {single.AllocatedBytesPerFrame / 1024:F1} KB per frame (managed, every thread of the process; the hot loop's target is 0)");
         output.WriteLine($"  first audio {single.FirstAudioMs,8:F1} ms   {TargetRatio(single.FirstAudioMs, PipelineTargets.FirstAudioMs, " ms")}");
         if (r.PrefixCache is { } p)
         {

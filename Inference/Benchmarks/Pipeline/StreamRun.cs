@@ -7,9 +7,12 @@ namespace Qwen3Tts.Inference.Benchmarks.Pipeline;
 /// <summary>Anything that turns a request into streamed audio: the in-process synthesizer or a cluster client.</summary>
 public delegate IAsyncEnumerable<AudioChunk> SpeechSource(SynthesisRequest request, CancellationToken cancellationToken);
 
-/// <summary>One streamed utterance as its caller saw it.</summary>
-public sealed record StreamRun(int Frames, long Samples, double WallMs, double FirstAudioMs, double CpuMs)
+/// <summary>One streamed utterance as its caller saw it; <see cref="AllocatedBytes"/> counts every thread of the process.</summary>
+public sealed record StreamRun(int Frames, long Samples, double WallMs, double FirstAudioMs, double CpuMs, long AllocatedBytes = 0)
 {
+    /// <summary>Managed bytes allocated per frame, all threads (the hot loop's target is 0).</summary>
+    public double AllocatedBytesPerFrame => Frames > 0 ? AllocatedBytes / (double)Frames : double.NaN;
+
     public double AudioMs => Samples * 1000.0 / CodecAudio.SampleRate;
 
     /// <summary>Wall time over audio time (&lt; 1 is faster than real time).</summary>
@@ -21,6 +24,7 @@ public sealed record StreamRun(int Frames, long Samples, double WallMs, double F
     public static async Task<StreamRun> MeasureAsync(SpeechSource speak, SynthesisRequest request, CancellationToken cancellationToken)
     {
         var cpu = Environment.CpuUsage.TotalTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
         double? first = null;
         long samples = 0;
@@ -35,7 +39,8 @@ public sealed record StreamRun(int Frames, long Samples, double WallMs, double F
             frames = chunk.FramesSoFar;
         }
         var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        return new StreamRun(frames, samples, wall, first ?? wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds);
+        return new StreamRun(frames, samples, wall, first ?? wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds,
+            GC.GetTotalAllocatedBytes(precise: true) - allocated);
     }
 
     /// <summary>Milliseconds from the call to the first non-empty chunk; the rest of the utterance is abandoned (hung up).</summary>

@@ -26,6 +26,8 @@ public sealed class TalkerModel : IDisposable
     private readonly int _prefillThreads;
     private LLamaBatchEmbeddings _batch;
     private int _batchUses;
+    private int[] _offsets = [];
+    private int[] _outputRows = [];
     private long _decodes;
     private long _decodedItems;
 
@@ -185,10 +187,10 @@ public sealed class TalkerModel : IDisposable
         Interlocked.Increment(ref _decodes);
         Interlocked.Add(ref _decodedItems, items.Count);
         var prompt = false;
-        foreach (var item in items)
+        for (var i = 0; i < items.Count; i++)
         {
-            item.Session.CheckCapacity(item.RowCount);
-            prompt |= item.RowCount > 1;
+            items[i].Session.CheckCapacity(items[i].RowCount);
+            prompt |= items[i].RowCount > 1;
         }
         // llama.cpp takes its batch thread count for any decode of more than one row, which includes the single-row
         // steps of concurrent requests: those stay on the step threads, only a decode carrying a prompt gets more.
@@ -199,14 +201,25 @@ public sealed class TalkerModel : IDisposable
         }
 
         // Rows are fed in chunks of the batch size; only each item's last row produces outputs.
-        var offsets = new int[items.Count];
-        var remaining = items.Sum(i => i.RowCount);
-        var outputRows = new int[items.Count];
+        // Scratch of the decode gate's holder, so a step allocates nothing here.
+        if (_offsets.Length < items.Count)
+        {
+            _offsets = new int[items.Count];
+            _outputRows = new int[items.Count];
+        }
+        var offsets = _offsets.AsSpan(0, items.Count);
+        var outputRows = _outputRows.AsSpan(0, items.Count);
+        offsets.Clear();
+        var remaining = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            remaining += items[i].RowCount;
+        }
         while (remaining > 0)
         {
             var batch = RentBatch();
             var used = 0;
-            Array.Fill(outputRows, -1);
+            outputRows.Fill(-1);
             for (var i = 0; i < items.Count && used < Options.BatchSize; i++)
             {
                 var item = items[i];

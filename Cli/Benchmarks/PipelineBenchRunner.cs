@@ -65,7 +65,8 @@ internal static class PipelineBenchRunner
 
         return new PipelineReport(machine, settings.ModelsDirectory, settings.Quant.CliName(), stages.Frames, settings.Eos.ToString().ToLowerInvariant(),
             stages.Prefill.WallMs, figures, inProcess, PipelineTargets.Rtf(settings.Quant),
-            new RssFigures(afterLoad, peakSingle, peakConcurrent, settings.Concurrency.Max(), reset), cluster, prefixCache);
+            new RssFigures(afterLoad, peakSingle, peakConcurrent, settings.Concurrency.Max(), reset,
+                models.Talker.Model.KvCacheBytes / 1048576.0, models.Talker.Model.Options.MaxSequences), cluster, prefixCache);
     }
 
     private static MachineFigures MeasureMachine()

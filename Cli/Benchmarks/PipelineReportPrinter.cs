@@ -33,6 +33,11 @@ internal static class PipelineReportPrinter
         output.WriteLine($"peak RSS: {rss.AfterLoadMb:F0} MB after load, {rss.PeakSingleMb:F0} MB one stream, {rss.PeakConcurrentMb:F0} MB at {rss.ConcurrentStreams} streams   "
             + $"target <= {PipelineTargets.SpeakPeakRssMb:F0} MB at q8_0 (x{rss.PeakSingleMb / PipelineTargets.SpeakPeakRssMb:F2})"
             + (rss.PeakWasReset ? "" : "   (peak could not be reset after the bandwidth probe: includes its 256 MB)"));
+        if (rss.KvSequences > 1)
+        {
+            output.WriteLine($"  of which llama.cpp's KV cache {rss.KvCacheMb:F0} MB for {rss.KvSequences} sequences (the concurrency runs); `speak` holds one: {rss.KvCacheMb / rss.KvSequences:F0} MB, "
+                + $"so about {rss.PeakSingleMb - rss.KvCacheMb * (rss.KvSequences - 1) / rss.KvSequences:F0} MB here");
+        }
         if (r.Cluster is { } cluster)
         {
             var c = cluster.Single;

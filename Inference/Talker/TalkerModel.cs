@@ -1,6 +1,8 @@
 using LLama;
 using LLama.Common;
 using LLama.Native;
+using Qwen3Tts.Inference.Formats.Gguf;
+using Qwen3Tts.Inference.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,8 +33,9 @@ public sealed class TalkerModel : IDisposable
     private long _decodes;
     private long _decodedItems;
 
-    private TalkerModel(LLamaWeights weights, LLamaContext context, TalkerCodecHead head, TalkerOptions options, int stepThreads, int prefillThreads, ILogger logger)
+    private TalkerModel(LLamaWeights weights, LLamaContext context, TalkerCodecHead head, TalkerOptions options, int stepThreads, int prefillThreads, long kvCacheBytes, ILogger logger)
     {
+        KvCacheBytes = kvCacheBytes;
         _stepThreads = stepThreads;
         _prefillThreads = prefillThreads;
         PrefixCache = new TalkerPrefixCache((long)options.PrefixCacheMegabytes << 20);
@@ -66,6 +69,12 @@ public sealed class TalkerModel : IDisposable
 
     /// <summary>Bytes of the loaded weights (llama.cpp's model size): what one decode step streams, for the benchmark's floor.</summary>
     public long WeightBytes => (long)_weights.SizeInBytes;
+
+    /// <summary>
+    /// Bytes of llama.cpp's KV cache: layers x 2 (K, V) x KV width x positions (<see cref="TalkerOptions.MaxSequences"/> x
+    /// <see cref="TalkerOptions.ContextPerSequence"/>) x 2 or 4 bytes. llama.cpp clears it at load, so all of it is resident.
+    /// </summary>
+    public long KvCacheBytes { get; }
 
     /// <summary>llama.cpp decodes run so far.</summary>
     public long Decodes => Interlocked.Read(ref _decodes);
@@ -136,13 +145,20 @@ public sealed class TalkerModel : IDisposable
             var context = weights.CreateContext(parameters, logger);
             logger.LogInformation("talker loaded from {Path}: hidden {Hidden}, vocab {Vocab}, {Seqs} sequences x {Ctx} positions, {Threads} threads ({Prefill} for prompts)",
                 runtimeGgufPath, weights.EmbeddingSize, head.VocabSize, options.MaxSequences, options.ContextPerSequence, threads, prefillThreads);
-            return new TalkerModel(weights, context, head, options, threads, prefillThreads, logger);
+            return new TalkerModel(weights, context, head, options, threads, prefillThreads, KvCacheSize(runtimeGgufPath, options), logger);
         }
         catch
         {
             weights.Dispose();
             throw;
         }
+    }
+
+    private static long KvCacheSize(string runtimeGguf, TalkerOptions options)
+    {
+        using var gguf = GgufFile.Open(runtimeGguf);
+        var config = Qwen3GgufLayout.ReadConfig(gguf, "qwen3");
+        return (long)config.LayerCount * 2 * config.KeyValueWidth * options.ContextPerSequence * options.MaxSequences * (options.UsesFullPrecisionKvCache ? 4 : 2);
     }
 
     /// <summary>Waits for a free KV sequence and opens a session on it.</summary>

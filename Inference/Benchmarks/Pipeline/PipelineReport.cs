@@ -21,7 +21,8 @@ public sealed record SurfaceFigures(StreamRun Single, IReadOnlyList<ConcurrencyR
 }
 
 /// <summary>Resident memory, MB: after loading, peak of one stream, peak with the most concurrent streams.</summary>
-public sealed record RssFigures(double AfterLoadMb, double PeakSingleMb, double PeakConcurrentMb, int ConcurrentStreams, bool PeakWasReset);
+/// <param name="KvCacheMb">llama.cpp's KV cache, all of it resident from the load (<see cref="KvSequences"/> sequences).</param>
+public sealed record RssFigures(double AfterLoadMb, double PeakSingleMb, double PeakConcurrentMb, int ConcurrentStreams, bool PeakWasReset, double KvCacheMb = 0, int KvSequences = 0);
 
 /// <summary>
 /// The talker prefill and the in-process first audio of the first request of a voice (its prompt prefix not cached

@@ -62,6 +62,8 @@ public static class PipelineReportJson
                 ["concurrent_streams"] = report.Rss.ConcurrentStreams,
                 ["target_speak"] = PipelineTargets.SpeakPeakRssMb,
                 ["peak_reset_after_probe"] = report.Rss.PeakWasReset,
+                ["talker_kv_cache"] = Num(report.Rss.KvCacheMb),
+                ["talker_kv_sequences"] = report.Rss.KvSequences,
             },
             ["cluster"] = report.Cluster is { } cluster ? new JsonObject
             {

@@ -47,7 +47,14 @@ internal sealed class ChromiumPage : IAsyncDisposable
         }
     }
 
-    public static async Task<ChromiumPage> OpenAsync(Uri url, TimeSpan timeout)
+    /// <summary>Chromium's own fake microphone (a beep, or <paramref name="audioFile"/>, a WAV it loops), granted without asking.</summary>
+    public static IReadOnlyList<string> FakeMicrophone(string? audioFile = null) =>
+    [
+        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        .. audioFile is null ? Array.Empty<string>() : ["--use-file-for-fake-audio-capture=" + audioFile],
+    ];
+
+    public static async Task<ChromiumPage> OpenAsync(Uri url, TimeSpan timeout, IReadOnlyList<string>? extraFlags = null)
     {
         var executable = Executable ?? throw new InvalidOperationException("chromium is not installed (apt-get install chromium)");
         var profile = Directory.CreateTempSubdirectory("qwen3-chromium-").FullName;
@@ -56,7 +63,7 @@ internal sealed class ChromiumPage : IAsyncDisposable
         [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--mute-audio",
-            "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank",
+            "--remote-debugging-port=0", "--user-data-dir=" + profile, .. extraFlags ?? [], "about:blank",
         ])
         {
             RedirectStandardOutput = true,
@@ -102,6 +109,20 @@ internal sealed class ChromiumPage : IAsyncDisposable
         return reply["result"]?["value"]?.DeepClone();
     }
 
+    /// <summary>Sets <paramref name="paths"/> as the files chosen in the file input <paramref name="selector"/>, as a user picking them does (a change event follows).</summary>
+    public async Task SetFileInputFilesAsync(string selector, IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
+    {
+        var document = await SendAsync("DOM.getDocument", new JsonObject { ["depth"] = 0 }, cancellationToken);
+        var root = document["root"]!["nodeId"]!.GetValue<int>();
+        var found = await SendAsync("DOM.querySelector", new JsonObject { ["nodeId"] = root, ["selector"] = selector }, cancellationToken);
+        var node = found["nodeId"]?.GetValue<int>() ?? 0;
+        if (node == 0)
+        {
+            throw new InvalidOperationException($"the page has no element matching `{selector}`");
+        }
+        await SendAsync("DOM.setFileInputFiles", new JsonObject { ["nodeId"] = node, ["files"] = new JsonArray([.. paths.Select(p => JsonValue.Create(p))]) }, cancellationToken);
+    }
+
     /// <summary>Polls <paramref name="condition"/> (a script expression) until it is true.</summary>
     public async Task WaitUntilAsync(string condition, TimeSpan timeout)
     {
@@ -114,7 +135,7 @@ internal sealed class ChromiumPage : IAsyncDisposable
             }
             if (clock.Elapsed > timeout)
             {
-                var state = await EvaluateAsync("document.body ? document.body.dataset.state + ' / ' + document.getElementById('status')?.textContent : ''");
+                var state = await EvaluateAsync("document.body ? document.body.dataset.state + ' / ' + document.getElementById('status')?.textContent + ' / ' + (document.getElementById('clone-status')?.textContent ?? '') : ''");
                 throw new TimeoutException($"`{condition}` did not become true within {timeout.TotalSeconds} s (page: {state}; errors: {string.Join(" | ", Errors)})");
             }
             await Task.Delay(100);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Qwen3Tts.Inference.Audio.Encoders;
 using Qwen3Tts.Tests.Codec.Encoder;
 using Qwen3Tts.Tests.Gateway;
 using Qwen3Tts.Tests.Gateway.Voices;
@@ -67,6 +68,31 @@ public sealed class WebPageCloningBrowserTests(VoiceGatewayFixture fixture) : IC
         Assert.False(File.Exists(Path.Combine(fixture.VoicesDirectory, "anna.json")));
         Assert.Equal(false, (bool?)await page.EvaluateAsync("[...document.getElementById('voice').options].some(o => o.value === 'anna')"));
         Assert.Empty(page.Errors);
+    }
+
+    [ChromiumFact]
+    public async Task AClipThatIsNotWavIsDecodedInThePageAndSentAsWav()
+    {
+        // Ogg Opus (what a phone's recorder or MediaRecorder gives), 1.5 s: the server alone would refuse it.
+        var samples = MimiAudioEncoderTests.TestAudio(36000).Select(v => v * 0.6f).ToArray();
+        var ogg = await AudioEncoders.EncodeAsync(SpeechFormat.Opus, samples, null, CancellationToken.None);
+        var file = Path.Combine(_files, "memo.ogg");
+        await File.WriteAllBytesAsync(file, ogg);
+        using (var refused = await VoiceUploads.PostAsync(fixture.Http, "memo", ogg, Words))
+        {
+            await OpenAiErrorAssert.IsErrorAsync(refused, HttpStatusCode.BadRequest, "invalid_request_error", "audio", "invalid_audio");
+        }
+        await using var page = await OpenAsync();
+
+        await page.SetFileInputFilesAsync("#clone-file", [file]);
+        await WaitForCloneAsync(page, "ready");
+        Assert.Contains("converted to WAV", (string?)await page.EvaluateAsync("document.getElementById('clone-status').textContent"));
+        Assert.Equal("memo.wav", (string?)await page.EvaluateAsync("clone.fileName"));
+        await SaveAsync(page, "memo", Words);
+
+        Assert.Equal(1.5, (double)(await VoiceAsync("memo"))["duration_seconds"]!, 0.05);
+        Assert.Empty(page.Errors);
+        using var removed = await fixture.Http.DeleteAsync("/v1/voices/memo");
     }
 
     [ChromiumFact]

@@ -12,9 +12,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
 {
     private readonly Dictionary<string, SiloProcess> _running = [];
 
-    private ProcessCluster(string directory, string config, IReadOnlyList<Board> boards)
+    private ProcessCluster(string directory, string config, string clusterId, IReadOnlyList<Board> boards)
     {
         Directory = directory;
+        ClusterId = clusterId;
         Config = config;
         Boards = boards;
     }
@@ -22,6 +23,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public string Directory { get; }
 
     public string Config { get; }
+
+    /// <summary>The cluster and service id of cluster.json, for an Orleans client connecting to a board's gateway port.</summary>
+    public string ClusterId { get; }
 
     public IReadOnlyList<Board> Boards { get; }
 
@@ -48,7 +52,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
               ]
             }
             """);
-        return new ProcessCluster(directory, config, placed);
+        return new ProcessCluster(directory, config, id, placed);
     }
 
     public SiloProcess this[string name] => _running[name];

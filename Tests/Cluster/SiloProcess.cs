@@ -23,6 +23,9 @@ internal sealed partial class SiloProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The process id (for the diagnostics IPC of the runtime inside it).</summary>
+    public int Id => _process.Id;
+
     /// <summary>The silo's resident set size now (VmRSS of /proc/PID/status), in MiB.</summary>
     public double ResidentMegabytes()
     {

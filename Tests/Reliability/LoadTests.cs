@@ -11,15 +11,28 @@ namespace Qwen3Tts.Tests.Reliability;
 
 /// <summary>
 /// N clients for M seconds on loopback against one real silo process with every role, more clients than the gateway
-/// admits (so some are refused): every answer is complete, valid audio or a clean 429/503 with a Retry-After and
-/// OpenAI's error shape, and the silo's RSS after the run is where it was after the warm-up (no activations,
-/// sessions or buffers piling up). <c>QWEN3_TTS_LOAD_CLIENTS</c> / <c>QWEN3_TTS_LOAD_SECONDS</c> size it.
+/// admits (so some are refused), a third of the streamed ones hanging up after their first audio: every answer is
+/// complete, valid audio or a clean 429/503 with a Retry-After and OpenAI's error shape, and nothing piles up per
+/// request. That is measured three ways after a warm-up as long as the run (pools, JIT tiers and the GC's budgets
+/// settle in it: RSS rose 80-110 MiB over the first minute of load on 2 cores, then stayed level for four): the
+/// per-request activations are gone within seconds of the run, the live managed heap (after a full collection)
+/// grows less than <see cref="AllowedLiveKilobytesPerRequest"/> per request served, and the RSS peaks of the run
+/// stay within <see cref="AllowedRssKilobytesPerRequest"/> per request of the warm-up's (native memory: llama.cpp
+/// sequences, decoder states). <c>QWEN3_TTS_LOAD_CLIENTS</c> / <c>QWEN3_TTS_LOAD_SECONDS</c> size it.
 /// </summary>
 [Trait("Category", "Reliability")]
 public sealed class LoadTests(TinyModelsFixture models, ITestOutputHelper output) : IClassFixture<TinyModelsFixture>, IDisposable
 {
-    /// <summary>RSS may grow this much between the end of the warm-up and the end of the run (GC heuristics, JIT tiers, pools reaching their size).</summary>
-    private const double AllowedGrowthMegabytes = 64;
+    /// <summary>
+    /// Live managed heap growth allowed per served request. The run kept it within 1 MiB over ~770 requests (under 1.5
+    /// KiB each); one leaked idle activation per request costs several times this (fix 9 of docs/reliability.md: 59 KiB).
+    /// </summary>
+    private const double AllowedLiveKilobytesPerRequest = 8;
+
+    /// <summary>RSS growth allowed per served request, peak to peak: coarse (the GC's sawtooth is ±40 MiB), for native leaks.</summary>
+    private const double AllowedRssKilobytesPerRequest = 48;
+
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(10);
 
     private readonly string _dir = Directory.CreateTempSubdirectory("qwen3-load-").FullName;
 
@@ -36,47 +49,75 @@ public sealed class LoadTests(TinyModelsFixture models, ITestOutputHelper output
     private sealed record Outcome(string Kind, TimeSpan Latency, string? Problem = null);
 
     [ReliabilityFact]
-    public async Task ManyClientsGetCompleteAudioOrACleanRefusalAndRssStaysFlat()
+    public async Task ManyClientsGetCompleteAudioOrACleanRefusalAndNothingPilesUpPerRequest()
     {
         var clients = Setting("QWEN3_TTS_LOAD_CLIENTS", 12);
-        var seconds = Setting("QWEN3_TTS_LOAD_SECONDS", 60);
+        var duration = TimeSpan.FromSeconds(Setting("QWEN3_TTS_LOAD_SECONDS", 60));
         await using var cluster = await ProcessCluster.WriteAsync(models.Directory, _dir, [("board", ["gateway", "talker", "predictor", "vocoder"])],
             gatewayMembers: """ "admission": { "maxConcurrentRequests": 4, "maxQueuedRequests": 4, "queueTimeout": "00:00:20" } """);
         await cluster.StartAsync();
         using var http = new HttpClient { BaseAddress = await cluster.HttpAsync("board"), Timeout = TimeSpan.FromMinutes(2) };
         await ProcessCluster.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(120));
         var silo = cluster["board"];
+        await using var inspector = await SiloInspector.ConnectAsync(cluster.ClusterId, cluster.Boards[0].GatewayPort);
 
-        await RunAsync(http, clients, TimeSpan.FromSeconds(Math.Max(10, seconds / 4)), seed: 1);
-        var baseline = silo.ResidentMegabytes();
-        var samples = new List<double> { baseline };
+        var warmUp = await RunWatchingRssAsync(http, silo, clients, duration, seed: 1);
+        var warmLeft = await inspector.WaitForNoRequestActivationsAsync(SettleTimeout);
+        var liveBefore = await LiveHeap.MeasureBytesAsync(silo.Id, TimeSpan.FromSeconds(30));
+        var run = await RunWatchingRssAsync(http, silo, clients, duration, seed: 2);
+        var left = await inspector.WaitForNoRequestActivationsAsync(SettleTimeout);
+        var liveAfter = await LiveHeap.MeasureBytesAsync(silo.Id, TimeSpan.FromSeconds(30));
+
+        var outcomes = run.Outcomes;
+        var served = outcomes.Count(o => o.Kind is "ok" or "hangup");
+        var bad = outcomes.Where(o => o.Problem is not null).ToList();
+        var ok = outcomes.Where(o => o.Kind == "ok").Select(o => o.Latency.TotalSeconds).Order().ToList();
+        var livePerRequest = (liveAfter - liveBefore) / 1024.0 / Math.Max(1, served);
+        var rssPerRequest = (run.PeakMegabytes - warmUp.PeakMegabytes) * 1024 / Math.Max(1, served);
+        string Count(string kind) => outcomes.Count(o => o.Kind == kind).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ReliabilityReport.Record(output,
+            $"load {clients} clients x {duration.TotalSeconds:0} s after as long a warm-up: {outcomes.Count} requests, {Count("ok")} complete audio, {Count("hangup")} hung up after the first audio, " +
+            $"{Count("429")} x 429, {Count("503")} x 503, {bad.Count} bad; latency of the served p50 {Percentile(ok, 0.5):F1} s p99 {Percentile(ok, 0.99):F1} s; " +
+            $"request activations left {Describe(left)}; live managed heap {liveBefore / 1048576.0:F1} -> {liveAfter / 1048576.0:F1} MiB ({livePerRequest:F2} KiB per served request); " +
+            $"RSS peak {warmUp.PeakMegabytes:F0} MiB in the warm-up, {run.PeakMegabytes:F0} MiB in the run ({rssPerRequest:F1} KiB per served request), end {run.EndMegabytes:F0} MiB");
+        Assert.True(bad.Count == 0, string.Join("\n", bad.Take(10).Select(o => o.Problem)));
+        Assert.True(ok.Count > 0, "nothing was served");
+        Assert.True(warmLeft.Count == 0, $"{SettleTimeout.TotalSeconds:0} s after the warm-up these request activations were still there: {Describe(warmLeft)}");
+        Assert.True(left.Count == 0, $"{SettleTimeout.TotalSeconds:0} s after the run these request activations were still there: {Describe(left)}");
+        Assert.True(livePerRequest < AllowedLiveKilobytesPerRequest,
+            $"the live managed heap grew {livePerRequest:F1} KiB per served request ({liveBefore / 1048576.0:F1} -> {liveAfter / 1048576.0:F1} MiB over {served} requests)");
+        Assert.True(rssPerRequest < AllowedRssKilobytesPerRequest,
+            $"the RSS peak grew {rssPerRequest:F1} KiB per served request ({warmUp.PeakMegabytes:F0} -> {run.PeakMegabytes:F0} MiB over {served} requests)");
+        Assert.True(silo.LinesContaining("Unhandled exception").Count == 0, silo.OutputEnd);
+    }
+
+    private static string Describe(Dictionary<string, int> activations) =>
+        activations.Count == 0 ? "none" : string.Join(", ", activations.Select(a => $"{a.Value} {a.Key}"));
+
+    private sealed record Phase(List<Outcome> Outcomes, double PeakMegabytes, double EndMegabytes);
+
+    /// <summary>One phase of load; the peak is that of its second half's RSS samples (2 s apart), once the phase is under way.</summary>
+    private static async Task<Phase> RunWatchingRssAsync(HttpClient http, SiloProcess silo, int clients, TimeSpan duration, int seed)
+    {
+        var peak = 0.0;
         using var sampling = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
         var sampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None);
-                lock (samples)
+                await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
+                if (clock.Elapsed > duration / 2)
                 {
-                    samples.Add(silo.ResidentMegabytes());
+                    peak = Math.Max(peak, silo.ResidentMegabytes());
                 }
             }
         });
-        var outcomes = await RunAsync(http, clients, TimeSpan.FromSeconds(seconds), seed: 2);
+        var outcomes = await RunAsync(http, clients, duration, seed);
         await sampling.CancelAsync();
         await sampler;
         var end = silo.ResidentMegabytes();
-
-        var bad = outcomes.Where(o => o.Problem is not null).ToList();
-        var ok = outcomes.Where(o => o.Kind == "ok").Select(o => o.Latency.TotalSeconds).Order().ToList();
-        string Count(string kind) => outcomes.Count(o => o.Kind == kind).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        ReliabilityReport.Record(output,
-            $"load {clients} clients x {seconds} s: {outcomes.Count} requests, {Count("ok")} complete audio, {Count("429")} x 429, {Count("503")} x 503, {bad.Count} bad; " +
-            $"latency of the served p50 {Percentile(ok, 0.5):F1} s p99 {Percentile(ok, 0.99):F1} s; RSS after warm-up {baseline:F0} MiB, max {samples.Max():F0} MiB, end {end:F0} MiB");
-        Assert.True(bad.Count == 0, string.Join("\n", bad.Take(10).Select(o => o.Problem)));
-        Assert.True(ok.Count > 0, "nothing was served");
-        Assert.True(end - baseline < AllowedGrowthMegabytes, $"RSS grew from {baseline:F0} to {end:F0} MiB over the run");
-        Assert.True(silo.LinesContaining("Unhandled exception").Count == 0, silo.OutputEnd);
+        return new Phase(outcomes, Math.Max(peak, end), end);
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
@@ -109,6 +150,7 @@ public sealed class LoadTests(TinyModelsFixture models, ITestOutputHelper output
         var text = Texts[random.Next(Texts.Length)];
         var stream = random.Next(3) == 0;
         var format = random.Next(2) == 0 ? "wav" : "pcm";
+        var hangUp = stream && random.Next(3) == 0;
         var clock = Stopwatch.StartNew();
         try
         {
@@ -116,8 +158,15 @@ public sealed class LoadTests(TinyModelsFixture models, ITestOutputHelper output
                 ? new { model = "tts-1", input = text, seed = random.Next(1000), response_format = format, stream_format = "audio" }
                 : new { model = "tts-1", input = text, seed = random.Next(1000), response_format = format };
             using var response = await SpeechRequests.PostAsync(http, body, HttpCompletionOption.ResponseHeadersRead);
-            var bytes = await response.Content.ReadAsByteArrayAsync();
             var status = (int)response.StatusCode;
+            if (hangUp && status == 200)
+            {
+                // A listener who goes away after the first audio: the request's activations must end with it.
+                await using var audio = await response.Content.ReadAsStreamAsync();
+                await audio.ReadAtLeastAsync(new byte[64], 64, throwOnEndOfStream: false);
+                return new Outcome("hangup", clock.Elapsed);
+            }
+            var bytes = await response.Content.ReadAsByteArrayAsync();
             if (status is 429 or 503)
             {
                 using var error = JsonDocument.Parse(bytes);

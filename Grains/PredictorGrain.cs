@@ -38,6 +38,17 @@ public sealed class PredictorGrain(CodePredictorQueue queue, SiloDrain drain) : 
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
 
+    /// <summary>
+    /// An activation that holds no request 2 s after it started ends itself (<see cref="IdleActivationReaper"/>): the
+    /// late cancellation of a frame the caller gave up on reaches a released predictor and recreates it (the load run
+    /// with hang-ups left one such activation per ~80 hang-ups).
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        IdleActivationReaper.Register(this, () => _work is not null, DeactivateOnIdle);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         EndWork();

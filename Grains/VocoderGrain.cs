@@ -100,6 +100,17 @@ public sealed class VocoderGrain(IVocoder vocoder, SiloDrain drain) : Grain, IVo
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
 
+    /// <summary>
+    /// An activation that holds no stream 2 s after it started ends itself (<see cref="IdleActivationReaper"/>): the
+    /// late cancellation of an append the caller gave up on reaches a released vocoder and recreates it (seen in the
+    /// load run with hang-ups).
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        IdleActivationReaper.Register(this, () => _stream is not null || _work is not null, DeactivateOnIdle);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
     private static byte[] Decode(IVocoderStream stream, bool flush, CancellationToken cancellationToken)
     {
         var parts = new List<ReadOnlyMemory<float>>();

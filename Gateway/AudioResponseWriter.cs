@@ -19,7 +19,7 @@ public static class AudioResponseWriter
 
     public static async Task WriteBufferedAsync(HttpResponse response, SpeechFormat format, IAsyncEnumerable<float[]> audio, AudioEncoderOptions options, CancellationToken cancellationToken)
     {
-        using var encoded = new MemoryStream();
+        await using var encoded = new PooledResponseBuffer();
         long samples;
         await using (var encoder = AudioEncoders.Create(format, encoded, options with { Streaming = false }))
         {
@@ -33,7 +33,7 @@ public static class AudioResponseWriter
         response.ContentType = format.ContentType();
         response.ContentLength = encoded.Length;
         response.Headers[DurationHeader] = Seconds(samples, options.SampleRate);
-        await response.Body.WriteAsync(encoded.GetBuffer().AsMemory(0, (int)encoded.Length), cancellationToken);
+        await encoded.WriteToAsync(response.Body, cancellationToken);
     }
 
     /// <summary>Chunked audio as it is generated: the encoded bytes, or OpenAI's server-sent events with <paramref name="events"/>.</summary>

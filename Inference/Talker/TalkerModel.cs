@@ -5,6 +5,7 @@ using Qwen3Tts.Inference.Formats.Gguf;
 using Qwen3Tts.Inference.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Qwen3Tts.Inference.Formats;
 
 namespace Qwen3Tts.Inference.Talker;
 
@@ -26,6 +27,7 @@ public sealed class TalkerModel : IDisposable
     private readonly TalkerCodecHead _head;
     private readonly int _stepThreads;
     private readonly int _prefillThreads;
+    private readonly LoadedFileWatch _file;
     private LLamaBatchEmbeddings _batch;
     private int _batchUses;
     private int[] _offsets = [];
@@ -33,13 +35,14 @@ public sealed class TalkerModel : IDisposable
     private long _decodes;
     private long _decodedItems;
 
-    private TalkerModel(LLamaWeights weights, LLamaContext context, TalkerCodecHead head, TalkerOptions options, int stepThreads, int prefillThreads, long kvCacheBytes, ILogger logger)
+    private TalkerModel(LLamaWeights weights, LLamaContext context, TalkerCodecHead head, LoadedFileWatch file, TalkerOptions options, int stepThreads, int prefillThreads, long kvCacheBytes, ILogger logger)
     {
         KvCacheBytes = kvCacheBytes;
         _stepThreads = stepThreads;
         _prefillThreads = prefillThreads;
         PrefixCache = new TalkerPrefixCache((long)options.PrefixCacheMegabytes << 20);
         _weights = weights;
+        _file = file;
         _context = context;
         _head = head;
         _logger = logger;
@@ -129,6 +132,8 @@ public sealed class TalkerModel : IDisposable
             FlashAttention = options.UsesFullPrecisionKvCache ? false : null,
         };
 
+        // llama.cpp maps the file for the life of the process: a rewrite in place is refused at the next decode (LoadedFileWatch).
+        var file = LoadedFileWatch.Open(runtimeGgufPath);
         LLamaWeights weights;
         try
         {
@@ -136,20 +141,23 @@ public sealed class TalkerModel : IDisposable
         }
         catch (Exception e)
         {
+            file.Dispose();
             throw new ModelFormatException($"llama.cpp could not load the talker model: {e.Message}", runtimeGgufPath, inner: e);
         }
         try
         {
+            file.EnsureUnchanged();
             // llama.cpp's own vocabulary is a stub (TalkerRuntimeGguf): the codec ids are the head's rows.
             var head = TalkerCodecHead.Load(runtimeGgufPath, weights.EmbeddingSize);
             var context = weights.CreateContext(parameters, logger);
             logger.LogInformation("talker loaded from {Path}: hidden {Hidden}, vocab {Vocab}, {Seqs} sequences x {Ctx} positions, {Threads} threads ({Prefill} for prompts)",
                 runtimeGgufPath, weights.EmbeddingSize, head.VocabSize, options.MaxSequences, options.ContextPerSequence, threads, prefillThreads);
-            return new TalkerModel(weights, context, head, options, threads, prefillThreads, KvCacheSize(runtimeGgufPath, options), logger);
+            return new TalkerModel(weights, context, head, file, options, threads, prefillThreads, KvCacheSize(runtimeGgufPath, options), logger);
         }
         catch
         {
             weights.Dispose();
+            file.Dispose();
             throw;
         }
     }
@@ -200,6 +208,7 @@ public sealed class TalkerModel : IDisposable
 
     private void DecodeLocked(IReadOnlyList<TalkerDecodeItem> items)
     {
+        _file.EnsureUnchanged();
         Interlocked.Increment(ref _decodes);
         Interlocked.Add(ref _decodedItems, items.Count);
         var prompt = false;
@@ -373,6 +382,7 @@ public sealed class TalkerModel : IDisposable
         _queue.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _context.Dispose();
         _weights.Dispose();
+        _file.Dispose();
         _decodeGate.Dispose();
         _sequenceSlots.Dispose();
     }

@@ -49,5 +49,46 @@ public sealed class ModelFileChangeServingTests(TinyModelsFixture models) : ICla
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
+    /// <summary>
+    /// The talker's runtime GGUF (<c>talker/.runtime/*.runtime.gguf</c>, which llama.cpp maps itself) rewritten in
+    /// place (<c>rsync --inplace</c>: same inode, same size, other bytes): the next request is refused before llama.cpp
+    /// decodes from a mix of two files, with a 500 naming the file; the server keeps answering.
+    /// </summary>
+    [Fact]
+    public async Task ARuntimeTalkerGgufRewrittenInPlaceUnderARunningServerIsRefusedAndTheServerStaysUp()
+    {
+        var modelsDirectory = models.CopyTo(_dir.File("models"));
+        var settings = GatewayServer.Settings([GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway], modelsDirectory,
+            gateway => gateway.VoicesDirectory = Directory.CreateDirectory(_dir.File("voices")).FullName);
+        await using var server = await GatewayServer.StartAsync(settings);
+        using (var before = await SpeechRequests.PostAsync(server.Http, new { model = "tts-1", input = "Before the rewrite.", seed = 1 }))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        var runtime = Assert.Single(Directory.GetFiles(Path.Combine(modelsDirectory, "talker"), "*.runtime.gguf", SearchOption.AllDirectories));
+        var bytes = await File.ReadAllBytesAsync(runtime);
+        // Thread.Sleep: the change time ticks every few ms; the rewrite must land in a later tick than the load.
+        Thread.Sleep(30);
+        await using (var inPlace = new FileStream(runtime, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            // Same bytes where llama.cpp reads its header, other values in the tail (weights): no truncation, no SIGBUS.
+            inPlace.Position = bytes.Length - 4096;
+            inPlace.Write(bytes.AsSpan(bytes.Length - 4096).ToArray().Select(b => (byte)(b ^ 0x5a)).ToArray());
+        }
+
+        using var after = await SpeechRequests.PostAsync(server.Http, new { model = "tts-1", input = "After the rewrite.", seed = 1 });
+        var body = await after.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.InternalServerError, after.StatusCode);
+        using var error = JsonDocument.Parse(body);
+        var message = error.RootElement.GetProperty("error").GetProperty("message").GetString()!;
+        Assert.Contains($"{Path.GetFileName(runtime)} changed under the running process", message);
+        Assert.Contains("restart", message);
+        Assert.DoesNotContain(_dir.Path, message);
+
+        using var health = await server.Http.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

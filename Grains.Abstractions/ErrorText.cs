@@ -6,8 +6,9 @@ namespace Qwen3Tts.Grains;
 /// The part of an exception a client may read. Messages written by this project (its exception types, in
 /// namespaces starting with <c>Qwen3Tts</c>, including ones that crossed a silo boundary) say what went wrong in the
 /// user's terms; anything else (Orleans, the runtime, a native library) is described by its kind only, because its
-/// message can carry silo addresses, grain ids, method signatures or file paths. Either way silo addresses and
-/// source paths are scrubbed as a second guard.
+/// message can carry silo addresses, grain ids, method signatures or file paths. Either way silo addresses, source
+/// paths and the directories of absolute paths are scrubbed as a second guard (a client learns a file's name, never
+/// where the server keeps it).
 /// </summary>
 public static partial class ErrorText
 {
@@ -19,12 +20,13 @@ public static partial class ErrorText
         return own ? Scrub(exception.Message) : "an internal error (the silo's log has the details)";
     }
 
-    /// <summary>Removes silo addresses (<c>S10.0.0.2:11111:123456</c>, <c>10.0.0.2:11111</c>), grain ids and source paths.</summary>
+    /// <summary>Removes silo addresses (<c>S10.0.0.2:11111:123456</c>, <c>10.0.0.2:11111</c>), grain ids, source paths and the directories of absolute paths.</summary>
     public static string Scrub(string message)
     {
         var text = SiloAddress().Replace(message, "a silo");
         text = GrainId().Replace(text, "a grain");
         text = SourcePath().Replace(text, "");
+        text = AbsoluteDirectory().Replace(text, "");
         return text.Trim();
     }
 
@@ -36,4 +38,8 @@ public static partial class ErrorText
 
     [GeneratedRegex(@"\s+in\s+(/|[A-Za-z]:\\)\S+:line \d+|\s+at\s+\S+\(.*?\)")]
     private static partial Regex SourcePath();
+
+    // "/srv/voices/" of "/srv/voices/a.json", "C:\models\" of "C:\models\a.npy"; not the path of a URL (it follows a host name).
+    [GeneratedRegex(@"(?<![\w.:/~\\-])/(?:[^\s'""/,;()\[\]]+/)+|\b[A-Za-z]:\\(?:[^\s'""\\,;()]+\\)+")]
+    private static partial Regex AbsoluteDirectory();
 }

@@ -201,11 +201,12 @@ public sealed class VoiceLibrary
     public static bool IsDefault(string name) => string.Equals(name, DefaultVoice, StringComparison.OrdinalIgnoreCase);
 
     private StoredVoice ReadFile(string name, string path) =>
-        VoiceFile.Parse(VoiceFileBytes.Read(Confined(name, path), Options.MaxFileBytes, noFollow: true), Path.GetExtension(path), $"voice '{name}'");
+        VoiceFile.Parse(VoiceFileBytes.Read(Confined(name, path), Options.MaxFileBytes, noFollow: true, name: $"voice '{name}'"), Path.GetExtension(path), $"voice '{name}'");
 
     /// <summary>
     /// The file to open for a library entry: the entry itself, or, for a link, its final target, which must be a
-    /// file directly in the library directory (a link to another voice); anything else is refused.
+    /// file directly in the library directory (a link to another voice); anything else is refused. Refusals name the
+    /// voice, never the link's target: they reach HTTP clients, who have no business knowing the server's paths.
     /// </summary>
     private string Confined(string name, string path)
     {
@@ -221,16 +222,16 @@ public sealed class VoiceLibrary
         }
         catch (IOException e)
         {
-            throw new VoiceFileException($"voice '{name}' is a link that cannot be resolved: {e.Message}", e);
+            throw new VoiceFileException($"voice '{name}' is a link that cannot be resolved (a loop, or too many links in a chain)", e);
         }
         if (target is null || !target.Exists)
         {
-            throw new VoiceFileException($"voice '{name}' is a link to '{info.LinkTarget}', which does not exist");
+            throw new VoiceFileException($"voice '{name}' is a link to a file that does not exist");
         }
         var parent = Path.GetDirectoryName(target.FullName);
         if (!Roots().Contains(parent, StringComparer.Ordinal))
         {
-            throw new VoiceFileException($"voice '{name}' is a link out of the voice library ('{info.LinkTarget}'); links are followed only to files in the library itself");
+            throw new VoiceFileException($"voice '{name}' is a link out of the voice library; links are followed only to files in the library itself");
         }
         return target.FullName;
     }

@@ -37,6 +37,16 @@ public sealed class ErrorTextTests
     }
 
     [Fact]
+    public void AbsolutePathsKeepTheirFileNameOnly()
+    {
+        Assert.Equal("voice file not found: a.json", ErrorText.Scrub("voice file not found: /srv/qwen3/voices/a.json"));
+        Assert.Equal("cannot open 'talker.gguf': denied", ErrorText.Scrub("cannot open '/home/pi/models/talker.gguf': denied"));
+        Assert.Equal("cannot open model.npy", ErrorText.Scrub(@"cannot open C:\models\talker\model.npy"));
+        // Not paths: a URL's, a ratio, a shape.
+        Assert.Equal("see https://example.com/docs/voices and 1/2 of [16, 2]", ErrorText.Scrub("see https://example.com/docs/voices and 1/2 of [16, 2]"));
+    }
+
+    [Fact]
     public void ARoleFailureCrossesTheWireWithItsRoleKindAndRetryAfter()
     {
         using var services = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(RoleFailureException).Assembly)).BuildServiceProvider();

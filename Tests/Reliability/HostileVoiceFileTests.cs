@@ -15,8 +15,8 @@ namespace Qwen3Tts.Tests.Reliability;
 /// <summary>
 /// The issue's hostile voice files, end to end: a FIFO, links to /dev/zero and out of the library, a dangling link,
 /// a shape overflow and a huge header in .npy, float codes, strings in speaker_embedding. Over HTTP each is a 400
-/// naming the voice and the problem, at once (the FIFO starved /healthz, /dev/zero grew the process by 3.7 GB);
-/// from the CLI each is exit code 2 with no output file.
+/// naming the voice and the problem, at once (the FIFO starved /healthz, /dev/zero grew the process by 3.7 GB), and
+/// never where the server keeps its files or where a link points; from the CLI each is exit code 2 with no output file.
 /// </summary>
 public sealed class HostileVoiceFileTests(TinyModelsFixture models, ITestOutputHelper output) : IClassFixture<TinyModelsFixture>, IDisposable
 {
@@ -41,6 +41,9 @@ public sealed class HostileVoiceFileTests(TinyModelsFixture models, ITestOutputH
         byte[] huge = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 2, 0, 0xff, 0xff, 0xff, 0xff, .. new byte[64]];
         File.WriteAllBytes(Path.Combine(Voices, "hugeheader.npy"), huge);
         NpyWriter.Write(Path.Combine(Voices, "floats.npy"), [.. Enumerable.Range(0, 32).Select(i => i + 0.5f)], [2, 16]);
+        // Links to each other: resolving them fails with a system error that names the path.
+        File.CreateSymbolicLink(Path.Combine(Voices, "loop.json"), Path.Combine(Voices, "loop2.json"));
+        File.CreateSymbolicLink(Path.Combine(Voices, "loop2.json"), Path.Combine(Voices, "loop.json"));
         File.WriteAllText(Path.Combine(Voices, "strings.json"), $$"""{"codec_tokens": [{{Frames}}], "speaker_embedding": ["a", "b"]}""");
         return
         [
@@ -50,6 +53,7 @@ public sealed class HostileVoiceFileTests(TinyModelsFixture models, ITestOutputH
             ("dangling", "does not exist"),
             ("overflow", "truncated or corrupt"),
             ("hugeheader", "implausibly large"),
+            ("loop", "cannot be resolved"),
             ("floats", "expected an integer array"),
             ("strings", "speaker_embedding[0] is a string"),
         ];
@@ -82,6 +86,8 @@ public sealed class HostileVoiceFileTests(TinyModelsFixture models, ITestOutputH
             var message = JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("message").GetString()!;
             Assert.Contains(name, message);
             Assert.Contains(expected, message, StringComparison.OrdinalIgnoreCase);
+            Assert.False(message.Contains(_dir.Path, StringComparison.Ordinal) || message.Contains("/dev/zero", StringComparison.Ordinal),
+                $"voice '{name}': the error shows a server path: {message}");
         }
         ReliabilityReport.Record(output, $"hostile voice files over HTTP: {answers.Length} requests ({hostile.Length} kinds), all 400, slowest {answers.Max(a => a.Elapsed).TotalMilliseconds:F0} ms");
     }

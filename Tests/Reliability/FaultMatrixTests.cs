@@ -113,7 +113,7 @@ public sealed class FaultMatrixTests(TinyModelsFixture models, ITestOutputHelper
         var clock = Stopwatch.StartNew();
         await cluster.StartAsync(role);
         await ProcessCluster.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(120));
-        using var served = await SpeechRequests.PostAsync(http, new { model = "tts-1", input = "Back again.", seed = 9 });
+        using var served = await SpeechRequests.PostAsync(http, new { model = "tts-1", input = "Back again.", seed = 9, response_format = "wav" });
         var wav = await served.Content.ReadAsByteArrayAsync();
         Assert.True(served.StatusCode == HttpStatusCode.OK, $"after the {role} board came back: {(int)served.StatusCode} {System.Text.Encoding.UTF8.GetString(wav)}");
         Assert.Equal(24000, WavReader.Parse(wav, "served").SampleRate);

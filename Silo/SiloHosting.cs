@@ -38,8 +38,13 @@ public static class SiloHosting
         {
             throw new FileNotFoundException($"cluster configuration '{path}' does not exist", path);
         }
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.GetFullPath(path), optional: true)
+        var builder = new ConfigurationBuilder();
+        if (File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null) // a dangling link too: named as one
+        {
+            // Read and checked first (bounded, regular file, UTF-8, JSON), so a bad file is a clear error, never a hang.
+            builder.AddJsonStream(new MemoryStream(ClusterConfigFile.Read(path)));
+        }
+        var configuration = builder
             .AddEnvironmentVariables("QWEN3_TTS_")
             .AddCommandLine(args, switches)
             .Build();

@@ -12,15 +12,21 @@ internal static class VoiceJson
 {
     public static StoredVoice Read(byte[] bytes)
     {
+        // An editor's byte-order mark is not part of the JSON (JsonDocument would call it an invalid value).
+        var json = bytes.AsMemory();
+        if (json.Span.StartsWith(System.Text.Encoding.UTF8.Preamble))
+        {
+            json = json[System.Text.Encoding.UTF8.Preamble.Length..];
+        }
         // JsonDocument accepts invalid UTF-8 inside strings and only fails (InvalidOperationException) when one is read.
-        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
         {
             throw new InvalidDataException("not valid JSON: the file is not UTF-8 text");
         }
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes);
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {

@@ -16,7 +16,7 @@ export QWEN3_TTS_LOAD_CLIENTS="${QWEN3_TTS_LOAD_CLIENTS:-12}"
 export QWEN3_TTS_LOAD_SECONDS="${QWEN3_TTS_LOAD_SECONDS:-60}"
 
 status=0
-timeout 30m dotnet test Tests/Qwen3Tts.Tests.csproj \
+timeout 20m dotnet test Tests/Qwen3Tts.Tests.csproj \
   --filter "Category=Reliability|FullyQualifiedName~Tests.Reliability|FullyQualifiedName~DrainTests|FullyQualifiedName~LocalhostHealingTests" \
   || status=$?
 

@@ -43,10 +43,27 @@ public sealed class TalkerSession : IAsyncDisposable
         var prefix = rows[..(prefixRows * hidden)];
         if (cache.Find(prefix.Span) is not { } state || !await _model.RestorePrefixAsync(this, state, prefixRows, cancellationToken).ConfigureAwait(false))
         {
-            await DecodeAsync(prefix, prefixRows, cancellationToken).ConfigureAwait(false);
+            await DecodeAloneAsync(prefix, prefixRows, cancellationToken).ConfigureAwait(false);
             await _model.SavePrefixAsync(this, prefix, cancellationToken).ConfigureAwait(false);
         }
-        return await DecodeAsync(rows[(prefixRows * hidden)..], rowCount - prefixRows, cancellationToken).ConfigureAwait(false);
+        return await DecodeAloneAsync(rows[(prefixRows * hidden)..], rowCount - prefixRows, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One decode of this session's rows and nothing else. The split prefill's parts are decoded alone, not with
+    /// other requests' queued steps: mixed into such a batch, the few text rows after a cached prefix changed the
+    /// audio of a seed under overlap (OverlapDeterminismTests: 4 overlapping long texts, 418,560 samples alone
+    /// against 560,640 together; frame 0 already differed), while a whole prompt decoded in the queue does not.
+    /// Our reading, not proven: llama.cpp splits a mixed batch into equal per-sequence micro-batches, so the last
+    /// of a few rows lands in a micro-batch of another size, on a matrix kernel with another summation order.
+    /// A prefill runs once per request, so the steps it makes wait cost little.
+    /// </summary>
+    private async Task<TalkerOutput> DecodeAloneAsync(ReadOnlyMemory<float> rows, int rowCount, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        CheckCapacity(rowCount);
+        await _model.DecodeAsync([new TalkerDecodeItem(this, rows, rowCount)], cancellationToken).ConfigureAwait(false);
+        return Output;
     }
 
     /// <summary>Decodes one generation step input (a hidden-size vector).</summary>

@@ -101,13 +101,13 @@ public sealed class VocoderGrain(IVocoder vocoder, SiloDrain drain) : Grain, IVo
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
 
     /// <summary>
-    /// An activation that holds no stream 2 s after it started ends itself (<see cref="IdleActivationReaper"/>): the
-    /// late cancellation of an append the caller gave up on reaches a released vocoder and recreates it (seen in the
-    /// load run with hang-ups).
+    /// An activation that holds no request 2 s after it started ends itself (<see cref="IdleActivationReaper"/>; a
+    /// stream exists only while its request holds a place in the drain): the late cancellation of an append the caller
+    /// gave up on reaches a released vocoder and recreates it (seen in the load run with hang-ups).
     /// </summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        IdleActivationReaper.Register(this, () => _stream is not null || _work is not null, DeactivateOnIdle);
+        IdleActivationReaper.Register(this, () => _work is not null, DeactivateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 

@@ -43,34 +43,26 @@ public sealed class TalkerSession : IAsyncDisposable
         var prefix = rows[..(prefixRows * hidden)];
         if (cache.Find(prefix.Span) is not { } state || !await _model.RestorePrefixAsync(this, state, prefixRows, cancellationToken).ConfigureAwait(false))
         {
-            await DecodeAloneAsync(prefix, prefixRows, cancellationToken).ConfigureAwait(false);
+            await DecodeAsync(prefix, prefixRows, cancellationToken, alone: true).ConfigureAwait(false);
             await _model.SavePrefixAsync(this, prefix, cancellationToken).ConfigureAwait(false);
         }
-        return await DecodeAloneAsync(rows[(prefixRows * hidden)..], rowCount - prefixRows, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// One decode of this session's rows and nothing else. The split prefill's parts are decoded alone, not with
-    /// other requests' queued steps: mixed into such a batch, the few text rows after a cached prefix changed the
-    /// audio of a seed under overlap (OverlapDeterminismTests: 4 overlapping long texts, 418,560 samples alone
-    /// against 560,640 together; frame 0 already differed), while a whole prompt decoded in the queue does not.
-    /// Our reading, not proven: llama.cpp splits a mixed batch into equal per-sequence micro-batches, so the last
-    /// of a few rows lands in a micro-batch of another size, on a matrix kernel with another summation order.
-    /// A prefill runs once per request, so the steps it makes wait cost little.
-    /// </summary>
-    private async Task<TalkerOutput> DecodeAloneAsync(ReadOnlyMemory<float> rows, int rowCount, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        CheckCapacity(rowCount);
-        await _model.DecodeAsync([new TalkerDecodeItem(this, rows, rowCount)], cancellationToken).ConfigureAwait(false);
-        return Output;
+        return await DecodeAsync(rows[(prefixRows * hidden)..], rowCount - prefixRows, cancellationToken, alone: true).ConfigureAwait(false);
     }
 
     /// <summary>Decodes one generation step input (a hidden-size vector).</summary>
     public Task<TalkerOutput> StepAsync(ReadOnlyMemory<float> input, CancellationToken cancellationToken = default)
         => DecodeAsync(input, 1, cancellationToken);
 
-    private async Task<TalkerOutput> DecodeAsync(ReadOnlyMemory<float> rows, int rowCount, CancellationToken cancellationToken)
+    /// <param name="alone">
+    /// One decode of these rows and nothing else, instead of the queue that batches them with other requests' steps.
+    /// The parts of a prefill split at a cached prefix go alone: mixed into such a batch, the few text rows after a
+    /// cached prefix changed the audio of a seed under overlap (OverlapDeterminismTests: 4 overlapping long texts,
+    /// 418,560 samples alone against 560,640 together; frame 0 already differed), while a whole prompt decoded in the
+    /// queue does not. Our reading, not proven: llama.cpp splits a mixed batch into equal per-sequence micro-batches,
+    /// so the last of a few rows lands in a micro-batch of another size, on a matrix kernel with another summation
+    /// order. A prefill runs once per request, so the steps it makes wait cost little.
+    /// </param>
+    private async Task<TalkerOutput> DecodeAsync(ReadOnlyMemory<float> rows, int rowCount, CancellationToken cancellationToken, bool alone = false)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         if (rowCount < 1 || rows.Length != rowCount * _model.HiddenSize)
@@ -78,7 +70,16 @@ public sealed class TalkerSession : IAsyncDisposable
             throw new ArgumentException(
                 $"talker input must be {rowCount} x {_model.HiddenSize} floats, got {rows.Length}", nameof(rows));
         }
-        await _model.EnqueueAsync(new TalkerDecodeItem(this, rows, rowCount), cancellationToken).ConfigureAwait(false);
+        var item = new TalkerDecodeItem(this, rows, rowCount);
+        if (alone)
+        {
+            CheckCapacity(rowCount);
+            await _model.DecodeAsync([item], cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _model.EnqueueAsync(item, cancellationToken).ConfigureAwait(false);
+        }
         return Output;
     }
 

@@ -29,6 +29,7 @@ internal static unsafe class LinearKernelsAvx2
         {
             var block = quants + b * PackedLayout.Q8BlockBytes;
             var xb = x.Values + b * PackedLayout.BlockSize;
+            X86Prefetch.Ahead(block, PackedLayout.Q8BlockBytes / 64);
             Vector256<int> a0 = default, a1 = default;
             for (var j = 0; j < 8; j++)
             {
@@ -53,6 +54,7 @@ internal static unsafe class LinearKernelsAvx2
         {
             var block = quants + b * PackedLayout.Q4BlockBytes;
             var xb = x.Values + b * PackedLayout.BlockSize;
+            X86Prefetch.Ahead(block, PackedLayout.Q4BlockBytes / 64);
             // Each vpmaddubsw lane is at most 2 * 15 * 127 = 3810, so 8 of them still fit int16.
             Vector256<short> p0 = default, p1 = default;
             for (var u = 0; u < 4; u++)
@@ -81,6 +83,7 @@ internal static unsafe class LinearKernelsAvx2
         {
             var block = quants + b * PackedLayout.Q4BlockBytes;
             var xb = x.Values + b * PackedLayout.BlockSize;
+            X86Prefetch.Ahead(block, PackedLayout.Q4BlockBytes / 64);
             Vector256<int> a0 = default, a1 = default;
             for (var u = 0; u < 4; u++)
             {

@@ -28,6 +28,7 @@ internal static unsafe class LinearKernelsAvx512
         {
             var block = quants + b * PackedLayout.Q8BlockBytes;
             var xb = x.Wide + b * PackedLayout.BlockSize;
+            X86Prefetch.Ahead((byte*)block, PackedLayout.Q8BlockBytes / 64);
             // Lane 2r holds row r's products of columns 4j, 4j+1; lane 2r+1 those of 4j+2, 4j+3.
             Vector512<int> lo = default, hi = default;
             for (var j = 0; j < 8; j++)
@@ -53,6 +54,7 @@ internal static unsafe class LinearKernelsAvx512
         {
             var block = quants + b * PackedLayout.Q4BlockBytes;
             var xb = x.Values + b * PackedLayout.BlockSize;
+            X86Prefetch.Ahead(block, PackedLayout.Q4BlockBytes / 64);
             // Each vpmaddubsw lane is at most 2 * 15 * 127 = 3810, so 8 of them still fit int16.
             var p = Vector512<short>.Zero;
             for (var u = 0; u < 4; u++)

@@ -32,6 +32,7 @@ internal static class PipelineBenchRunner
         SurfaceFigures inProcess;
         double peakSingle, peakConcurrent;
         PrefixCacheFigures prefixCache;
+        FirstAudioFigures firstAudio;
         await using (var embedded = new EmbeddedSpeechBackend(models, settings.ModelsDirectory))
         {
             // Warm-up at full length, not counted: the JIT's tier-1 code (a short one left tier-0 code in the
@@ -45,6 +46,7 @@ internal static class PipelineBenchRunner
             progress($"stages: {stages.Frames} frames, one stage at a time");
             var single = await StreamRun.MeasureAsync(embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             peakSingle = ProcessMemory.PeakRssMb();
+            firstAudio = await FirstAudioRuns.MeasureAsync(models, embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             prefixCache = await PrefixCacheRuns.MeasureAsync(models.Talker, embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             var concurrent = await ConcurrencyAsync(embedded.StreamAsync, request, settings.Concurrency, cancellationToken).ConfigureAwait(false);
             peakConcurrent = ProcessMemory.PeakRssMb();
@@ -66,7 +68,7 @@ internal static class PipelineBenchRunner
         return new PipelineReport(machine, settings.ModelsDirectory, settings.Quant.CliName(), stages.Frames, settings.Eos.ToString().ToLowerInvariant(),
             stages.Prefill.WallMs, figures, inProcess, PipelineTargets.Rtf(settings.Quant),
             new RssFigures(afterLoad, peakSingle, peakConcurrent, settings.Concurrency.Max(), reset,
-                models.Talker.Model.KvCacheBytes / 1048576.0, models.Talker.Model.Options.MaxSequences), cluster, prefixCache);
+                models.Talker.Model.KvCacheBytes / 1048576.0, models.Talker.Model.Options.MaxSequences), cluster, prefixCache, firstAudio);
     }
 
     private static MachineFigures MeasureMachine()

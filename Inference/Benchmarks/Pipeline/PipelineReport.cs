@@ -43,7 +43,8 @@ public sealed record PipelineReport(
     double? RtfTarget,
     RssFigures Rss,
     SurfaceFigures? Cluster,
-    PrefixCacheFigures? PrefixCache = null)
+    PrefixCacheFigures? PrefixCache = null,
+    FirstAudioFigures? FirstAudio = null)
 {
     /// <summary>The cluster's extra wall time per frame over the in-process stream (grain calls, serialization, loopback TCP).</summary>
     public double? ClusterOverheadMsPerFrame => Cluster is null ? null : Cluster.Single.WallMsPerFrame - InProcess.Single.WallMsPerFrame;

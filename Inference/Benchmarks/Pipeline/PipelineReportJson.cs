@@ -39,9 +39,20 @@ public static class PipelineReportJson
             },
             ["ttfa_ms"] = new JsonObject
             {
-                ["value"] = Num(report.InProcess.Single.FirstAudioMs),
+                ["value"] = Num(report.FirstAudio?.MedianMs ?? report.InProcess.Single.FirstAudioMs),
                 ["target"] = PipelineTargets.FirstAudioMs,
                 ["cold_prefix"] = Num(report.PrefixCache?.FirstAudioColdMs),
+                ["stream"] = Num(report.InProcess.Single.FirstAudioMs),
+                ["best"] = Num(report.FirstAudio?.BestMs),
+                ["runs"] = report.FirstAudio?.Runs,
+                ["staged"] = report.FirstAudio is { } fa ? new JsonObject
+                {
+                    ["total"] = Num(fa.StagedMs),
+                    ["prefill"] = Num(fa.PrefillMs),
+                    ["predictor"] = Num(fa.PredictorMs),
+                    ["vocoder"] = Num(fa.VocoderMs),
+                    ["other"] = Num(fa.OtherMs),
+                } : null,
             },
             ["prefix_cache"] = report.PrefixCache is { } p ? new JsonObject
             {

@@ -13,7 +13,18 @@ public sealed record StageTimings(int Frames, StageClock Prefill, StageClock Tal
 /// </summary>
 public static class StagedSynthesis
 {
-    public static async Task<StageTimings> RunAsync(LocalTtsModels models, SynthesisRequest request, CancellationToken cancellationToken)
+    public static Task<StageTimings> RunAsync(LocalTtsModels models, SynthesisRequest request, CancellationToken cancellationToken) =>
+        RunAsync(models, request, untilFirstAudio: false, cancellationToken);
+
+    /// <summary>The same, stopped at the first non-empty chunk (the rest is abandoned, as a caller hanging up would): what first audio is made of.</summary>
+    public static async Task<(StageTimings Stages, double WallMs)> FirstAudioAsync(LocalTtsModels models, SynthesisRequest request, CancellationToken cancellationToken)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var stages = await RunAsync(models, request, untilFirstAudio: true, cancellationToken).ConfigureAwait(false);
+        return (stages, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    private static async Task<StageTimings> RunAsync(LocalTtsModels models, SynthesisRequest request, bool untilFirstAudio, CancellationToken cancellationToken)
     {
         var timings = new StageTimings(0, new StageClock(), new StageClock(), new StageClock(), new StageClock());
         var talker = new TimedTalkerChannel(new TalkerUtterance(models.Talker), timings.Prefill, timings.Talker);
@@ -23,6 +34,10 @@ public static class StagedSynthesis
         await foreach (var chunk in SynthesisLoop.RunOwningAsync(request, talker, predictor, vocoder, cancellationToken).ConfigureAwait(false))
         {
             frames = chunk.FramesSoFar;
+            if (untilFirstAudio && !chunk.Samples.IsEmpty)
+            {
+                break;
+            }
         }
         return timings with { Frames = frames };
     }

@@ -48,7 +48,7 @@ internal static class PipelineBenchRunner
             peakSingle = ProcessMemory.PeakRssMb();
             firstAudio = await FirstAudioRuns.MeasureAsync(models, embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             prefixCache = await PrefixCacheRuns.MeasureAsync(models.Talker, embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
-            var concurrent = await ConcurrencyAsync(embedded.StreamAsync, request, settings.Concurrency, cancellationToken).ConfigureAwait(false);
+            var concurrent = await ConcurrencyAsync(embedded.StreamAsync, request, settings.Concurrency, cancellationToken, models.PredictorQueue).ConfigureAwait(false);
             peakConcurrent = ProcessMemory.PeakRssMb();
             inProcess = new SurfaceFigures(single, concurrent);
             progress($"in-process: {single.Frames} frames streamed, then {string.Join(", ", settings.Concurrency)} at once");
@@ -96,12 +96,13 @@ internal static class PipelineBenchRunner
         ];
     }
 
-    private static async Task<IReadOnlyList<ConcurrencyRun>> ConcurrencyAsync(SpeechSource speak, SynthesisRequest request, IReadOnlyList<int> levels, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ConcurrencyRun>> ConcurrencyAsync(SpeechSource speak, SynthesisRequest request, IReadOnlyList<int> levels, CancellationToken cancellationToken,
+        Inference.Predictor.CodePredictorQueue? predictor = null)
     {
         var runs = new List<ConcurrencyRun>();
         foreach (var streams in levels)
         {
-            runs.Add(await ConcurrencyRun.MeasureAsync(speak, request, streams, cancellationToken).ConfigureAwait(false));
+            runs.Add(await ConcurrencyRun.MeasureAsync(speak, request, streams, cancellationToken, predictor).ConfigureAwait(false));
         }
         return runs;
     }

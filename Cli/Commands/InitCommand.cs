@@ -141,7 +141,7 @@ internal static class InitCommand
                 ["threads"] = talker.Threads,
             },
             // threads (0) is left to each board's core count, like the vocoder's threads.
-            ["predictor"] = new JsonObject { ["maxBatch"] = new PredictorOptions().MaxBatch, ["threads"] = 0 },
+            ["predictor"] = new JsonObject { ["maxBatch"] = new PredictorOptions().MaxBatch, ["gatherMicroseconds"] = new PredictorOptions().GatherMicroseconds, ["threads"] = 0 },
             // Threads are left to each board's core count; contextFrames matters only with "engine": "onnx".
             ["vocoder"] = new JsonObject
             {

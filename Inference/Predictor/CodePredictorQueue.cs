@@ -1,12 +1,15 @@
+using System.Diagnostics;
 using Qwen3Tts.Inference.Qwen3;
+using Qwen3Tts.Inference.Threading;
 
 namespace Qwen3Tts.Inference.Predictor;
 
 /// <summary>
 /// Coalesces the frames of concurrent requests: whatever frames queue up while one runs go into the next
 /// run together, as one <see cref="CodePredictorBatch"/> (each weight read once per step for all of them).
-/// An idle predictor adds no waiting (there is no batching timer), and a lone frame takes the
-/// single-session path. Every frame's result is bit-identical to running it alone, because the batch
+/// An idle predictor adds no waiting, and a lone frame takes the single-session path. When other
+/// requests have used the queue lately (<see cref="RecentCallers"/>), a pass waits up to the gather window
+/// for their frames, which trail the first one by microseconds (their talker steps ended in one batch). Every frame's result is bit-identical to running it alone, because the batch
 /// is (each request brings its own seeded sampler). One worker thread runs the frames; thread-safe.
 /// </summary>
 public sealed class CodePredictorQueue : IDisposable
@@ -25,6 +28,7 @@ public sealed class CodePredictorQueue : IDisposable
     private readonly float[] _feedback;
     private readonly Thread _worker;
     private readonly RowParallelism? _ownedParallelism;
+    private readonly RecentCallers _callers;
     private bool _disposed;
 
     /// <summary>A queue with <paramref name="options"/>' batch size, on its own row pool when options.Threads is set (else the shared one).</summary>
@@ -32,23 +36,30 @@ public sealed class CodePredictorQueue : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        var gather = TimeSpan.FromTicks(options.GatherMicroseconds * TimeSpan.TicksPerMicrosecond);
         return options.Threads > 0
-            ? new CodePredictorQueue(weights, options.MaxBatch, new RowParallelism(options.Threads), ownsParallelism: true)
-            : new CodePredictorQueue(weights, options.MaxBatch);
+            ? new CodePredictorQueue(weights, options.MaxBatch, new RowParallelism(options.Threads), ownsParallelism: true, gather)
+            : new CodePredictorQueue(weights, options.MaxBatch, gather: gather);
     }
 
-    private CodePredictorQueue(CodePredictorWeights weights, int maxBatch, RowParallelism parallelism, bool ownsParallelism)
-        : this(weights, maxBatch, parallelism)
+    private CodePredictorQueue(CodePredictorWeights weights, int maxBatch, RowParallelism parallelism, bool ownsParallelism, TimeSpan gather)
+        : this(weights, maxBatch, parallelism, gather)
     {
         _ownedParallelism = ownsParallelism ? parallelism : null;
     }
 
-    public CodePredictorQueue(CodePredictorWeights weights, int maxBatch = 8, RowParallelism? parallelism = null)
+    /// <param name="gather">The gather window (null = <see cref="PredictorOptions.GatherMicroseconds"/>'s default; zero = never wait).</param>
+    public CodePredictorQueue(CodePredictorWeights weights, int maxBatch = 8, RowParallelism? parallelism = null, TimeSpan? gather = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _weights = weights;
         MaxBatch = maxBatch;
+        Gather = gather ?? TimeSpan.FromTicks(new PredictorOptions().GatherMicroseconds * TimeSpan.TicksPerMicrosecond);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Gather, TimeSpan.Zero, nameof(gather));
+        // A request counts as active for 2 s after its last frame: longer than a frame takes even on a loaded
+        // box, short enough that a finished request stops costing gather waits soon.
+        _callers = new RecentCallers(2 * maxBatch, TimeSpan.FromSeconds(2));
         var h = weights.HiddenSize;
         _sessions = Enumerable.Range(0, maxBatch).Select(_ => new CodePredictorSession(weights, parallelism)).ToArray();
         _batch = new CodePredictorBatch(weights, maxBatch, parallelism);
@@ -64,16 +75,23 @@ public sealed class CodePredictorQueue : IDisposable
 
     public int MaxBatch { get; }
 
+    /// <summary>How long a pass waits for the frames of other active requests.</summary>
+    public TimeSpan Gather { get; }
+
     /// <summary>Frames run so far, and how many ran in a batch with others (for tests and metrics).</summary>
     public long FramesRun => Interlocked.Read(ref _framesRun);
 
     public long FramesBatched => Interlocked.Read(ref _framesBatched);
+
+    /// <summary>Passes run so far (a lone frame or one batch each): FramesRun / PassesRun is the mean batch.</summary>
+    public long PassesRun => Interlocked.Read(ref _passesRun);
 
     /// <summary>Largest batch run so far.</summary>
     public int LargestBatch => Volatile.Read(ref _largestBatch);
 
     private long _framesRun;
     private long _framesBatched;
+    private long _passesRun;
     private int _largestBatch;
 
     /// <summary>
@@ -91,6 +109,8 @@ public sealed class CodePredictorQueue : IDisposable
         FrameArguments.CheckLength(feedbackOut.Length, h, nameof(feedbackOut), "feedbackOut");
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new Pending(talkerHidden, code0, sampler, codesOut, feedbackOut, cancellationToken);
+        // Each request brings its own sampler: it stands for the request.
+        _callers.Seen(sampler);
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -105,30 +125,66 @@ public sealed class CodePredictorQueue : IDisposable
         while (true)
         {
             _signal.Wait();
-            int count;
+            var count = 0;
             lock (_lock)
             {
                 if (_disposed && _pending.Count == 0)
                 {
                     return;
                 }
-                count = 0;
-                while (count < MaxBatch && _pending.TryDequeue(out var next))
-                {
-                    // A request cancelled while waiting is dropped before it costs a pass.
-                    if (next.CancellationToken.IsCancellationRequested)
-                    {
-                        next.Done.TrySetCanceled(next.CancellationToken);
-                        continue;
-                    }
-                    _running[count++] = next;
-                }
+                count = Take(count);
+            }
+            if (count > 0 && count < MaxBatch && Gather > TimeSpan.Zero)
+            {
+                count = GatherOthers(count);
             }
             if (count > 0)
             {
                 Run(count);
             }
         }
+    }
+
+    /// <summary>Moves queued frames into _running (from index <paramref name="count"/> on, up to the batch size); caller holds the lock.</summary>
+    private int Take(int count)
+    {
+        while (count < MaxBatch && _pending.TryDequeue(out var next))
+        {
+            // A request cancelled while waiting is dropped before it costs a pass.
+            if (next.CancellationToken.IsCancellationRequested)
+            {
+                next.Done.TrySetCanceled(next.CancellationToken);
+                continue;
+            }
+            _running[count++] = next;
+        }
+        return count;
+    }
+
+    /// <summary>Waits up to the gather window for the frames of the other active requests.</summary>
+    private int GatherOthers(int count)
+    {
+        var wanted = Math.Min(MaxBatch, _callers.Active());
+        var deadline = Stopwatch.GetTimestamp() + (long)(Gather.TotalSeconds * Stopwatch.Frequency);
+        while (count < wanted)
+        {
+            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (remaining <= TimeSpan.Zero || !_signal.Wait(remaining))
+            {
+                break;
+            }
+            lock (_lock)
+            {
+                if (_disposed)
+                {
+                    // Dispose released the semaphore for the loop's exit check: give it back and run what we hold.
+                    _signal.Release();
+                    break;
+                }
+                count = Take(count);
+            }
+        }
+        return count;
     }
 
     private void Run(int count)
@@ -145,6 +201,7 @@ public sealed class CodePredictorQueue : IDisposable
                 RunBatch(count);
             }
             Interlocked.Add(ref _framesRun, count);
+            Interlocked.Increment(ref _passesRun);
             if (count > 1)
             {
                 Interlocked.Add(ref _framesBatched, count);

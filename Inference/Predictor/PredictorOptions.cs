@@ -10,6 +10,14 @@ public sealed class PredictorOptions
     /// </summary>
     public int MaxBatch { get; set; } = 8;
 
+    /// <summary>
+    /// How long a pass waits for the frames of the other active requests before it starts without them, in
+    /// microseconds (0 = never wait). Concurrent requests' frames arrive microseconds apart (the talker steps
+    /// that produce them end in one batch), and the first one used to start a lone pass while the rest queued
+    /// behind it: 4 streams ran 1.94 frames per pass. A lone request never waits (see <c>RecentCallers</c>).
+    /// </summary>
+    public int GatherMicroseconds { get; set; } = 3000;
+
     /// <summary>Threads that split each matrix product; 0 = the process thread budget's share (see <c>ThreadBudget</c>).</summary>
     public int Threads { get; set; }
 
@@ -18,6 +26,10 @@ public sealed class PredictorOptions
         if (MaxBatch is < 1 or > 64)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, "predictor.maxBatch must lie in [1, 64].");
+        }
+        if (GatherMicroseconds is < 0 or > 100_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(GatherMicroseconds), GatherMicroseconds, "predictor.gatherMicroseconds must lie in [0, 100000].");
         }
         if (Threads is < 0 or > 256)
         {

@@ -4,9 +4,15 @@ namespace Qwen3Tts.Inference.Qwen3;
 /// Splits the rows of one matrix product across a fixed set of worker threads.
 /// A product of a 1024-wide activation with a few million weights takes well under a millisecond,
 /// so the per-call cost matters more than anything else: the workers are dedicated threads with one
-/// semaphore each (no task allocation, no closure), each takes a fixed slice of rows, and small
-/// matrices do not fan out at all. When two callers share one instance at the same moment the second
-/// simply runs its rows on its own thread instead of waiting.
+/// semaphore each (no task allocation, no closure), and small matrices do not fan out at all. When two
+/// callers share one instance at the same moment the second simply runs its rows on its own thread.
+///
+/// The rows go out in small chunks that whichever thread is free claims next, not in one fixed slice per
+/// thread: on a box whose cores are also running the decoder and llama.cpp, a worker is often preempted,
+/// and with fixed halves every product (300 per predictor frame) waited for the preempted half. Now the
+/// caller goes on claiming chunks and waits only for a chunk a worker has started; a worker that wakes
+/// after the product is done finds nothing to claim. Every row is computed by one thread with the same
+/// kernel, so the result does not depend on who ran which chunk.
 /// </summary>
 public sealed class RowParallelism : IDisposable
 {
@@ -18,6 +24,9 @@ public sealed class RowParallelism : IDisposable
     /// </summary>
     public const long DefaultMinWeightsToSplit = 1024 * 1024;
 
+    /// <summary>Chunks per thread of a product: enough for the caller to take over a preempted worker's share, few enough that claiming stays cheap (one compare-exchange each).</summary>
+    public const int ChunksPerThread = 8;
+
     private static readonly Lazy<RowParallelism> SharedInstance = new(() => new RowParallelism(Threading.ThreadBudget.Current.Predictor));
 
     private readonly Thread[] _threads;
@@ -27,7 +36,15 @@ public sealed class RowParallelism : IDisposable
     private readonly SemaphoreSlim _done = new(0);
     private IRowRangeWork? _work;
     private int _rows;
-    private int _pending;
+    // One word per product: its number (bits 40-63), its chunk count (20-39) and the next unclaimed chunk
+    // (0-19). A claim is one compare-exchange of the whole word, so a thread that read a finished product's
+    // cursor cannot claim a chunk of the next one, and the product's fields are read only after a successful
+    // claim (they are written before the word is published and cannot change before that chunk is done).
+    private long _cursor;
+    private const int CountShift = 20;
+    private const int ProductShift = 40;
+    private const long FieldMask = (1L << CountShift) - 1;
+    private int _completed;
     private int _busy;
     private volatile bool _disposed;
     private Exception? _failure;
@@ -43,8 +60,8 @@ public sealed class RowParallelism : IDisposable
         {
             _start[i] = new SemaphoreSlim(0);
             var slice = i + 1;
-            _threads[i] = new Thread(() => WorkerLoop(slice)) { IsBackground = true, Name = $"qwen3-rows-{slice}" };
-            _threads[i].Start();
+            _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"qwen3-rows-{slice}" };
+            _threads[i].Start(_start[i]);
         }
     }
 
@@ -71,24 +88,22 @@ public sealed class RowParallelism : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             _work = work;
             _rows = rows;
+            var chunks = Math.Min(rows, WorkerCount * ChunksPerThread);
             _failure = null;
-            Volatile.Write(ref _pending, _threads.Length);
+            Volatile.Write(ref _completed, 0);
+            // Publishes the product: a new number, its chunk count, chunk 0 next (a full fence, after the fields above).
+            var product = ((_cursor >>> ProductShift) + 1) & ((1L << (64 - ProductShift)) - 1);
+            Interlocked.Exchange(ref _cursor, (product << ProductShift) | ((long)chunks << CountShift));
             foreach (var s in _start)
             {
                 s.Release();
             }
-            var (start, end) = Slice(0);
-            try
+            if (!RunChunks())
             {
-                work.Execute(start, end);
-            }
-            finally
-            {
-                // Even if our slice threw, the workers still hold this job: wait for them before the
-                // next caller may reuse the fields.
+                // A worker holds the last chunk(s): it releases _done when the last one completes.
                 _done.Wait();
-                _work = null;
             }
+            _work = null;
             if (_failure is { } failure)
             {
                 throw new AggregateException("A row worker failed.", failure);
@@ -114,16 +129,43 @@ public sealed class RowParallelism : IDisposable
         }
     }
 
-    private (int Start, int End) Slice(int index)
+    /// <summary>
+    /// Claims and runs chunks of the current product until none is left; true when this thread completed
+    /// its last chunk (false: that was another thread's, or nothing was left to claim).
+    /// </summary>
+    private bool RunChunks()
     {
-        var start = (int)((long)_rows * index / WorkerCount);
-        var end = (int)((long)_rows * (index + 1) / WorkerCount);
-        return (start, end);
+        var last = false;
+        while (true)
+        {
+            var cursor = Volatile.Read(ref _cursor);
+            var chunk = (int)(cursor & FieldMask);
+            var chunks = (int)((cursor >> CountShift) & FieldMask);
+            if (chunk >= chunks)
+            {
+                return last;
+            }
+            if (Interlocked.CompareExchange(ref _cursor, cursor + 1, cursor) != cursor)
+            {
+                continue;
+            }
+            // Claimed chunk `chunk` of this product: its fields stay put until the chunk is counted complete.
+            var rows = _rows;
+            try
+            {
+                _work!.Execute((int)((long)rows * chunk / chunks), (int)((long)rows * (chunk + 1) / chunks));
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+            }
+            last = Interlocked.Increment(ref _completed) == chunks;
+        }
     }
 
-    private void WorkerLoop(int slice)
+    private void WorkerLoop(object? state)
     {
-        var start = _start[slice - 1];
+        var start = (SemaphoreSlim)state!;
         while (true)
         {
             start.Wait();
@@ -131,16 +173,7 @@ public sealed class RowParallelism : IDisposable
             {
                 return;
             }
-            try
-            {
-                var (first, end) = Slice(slice);
-                _work!.Execute(first, end);
-            }
-            catch (Exception e)
-            {
-                _failure = e;
-            }
-            if (Interlocked.Decrement(ref _pending) == 0)
+            if (RunChunks())
             {
                 _done.Release();
             }

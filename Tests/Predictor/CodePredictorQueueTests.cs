@@ -85,6 +85,56 @@ public class CodePredictorQueueTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => queue.PredictAsync(new float[Hidden], 0, new GreedySubCodeSampler(), new int[15], new float[Hidden], default));
     }
 
+    [Fact]
+    public async Task FramesOfActiveRequestsThatArriveApartAreGatheredIntoOnePass()
+    {
+        var weights = RandomPredictor.Create(330, WeightFormat.Q8_0);
+        var random = new Random(331);
+        var hiddens = Enumerable.Range(0, 2).Select(_ => RandomQwen3.Values(random, Hidden, 1.5f)).ToArray();
+        // A window far longer than the test: if the pass did not wait for the second request it would start alone.
+        using var queue = new CodePredictorQueue(weights, maxBatch: 4, RowParallelism.Sequential, gather: TimeSpan.FromSeconds(30));
+        var samplers = new[] { new SeededSampler(50, 0.9f), new SeededSampler(51, 0.9f) };
+        var codes = Enumerable.Range(0, 2).Select(_ => new int[15]).ToArray();
+        var feedback = Enumerable.Range(0, 2).Select(_ => new float[Hidden]).ToArray();
+        // Frame 0 of both requests: now both are active.
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(i => queue.PredictAsync(hiddens[i], 10 + i, samplers[i], codes[i], feedback[i], default)));
+
+        var passes = queue.PassesRun;
+        var first = queue.PredictAsync(hiddens[0], 20, samplers[0], codes[0], feedback[0], default);
+        await Task.Delay(100);
+        Assert.False(first.IsCompleted, "the pass started without the other active request's frame");
+        var second = queue.PredictAsync(hiddens[1], 21, samplers[1], codes[1], feedback[1], default);
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(passes + 1, queue.PassesRun);
+        Assert.Equal(2, queue.LargestBatch);
+
+        // Still each frame's own result: replay both requests alone with fresh samplers of the same seeds.
+        var alone = new CodePredictorSession(weights, RowParallelism.Sequential);
+        for (var i = 0; i < 2; i++)
+        {
+            var sampler = new SeededSampler(50 + i, 0.9f);
+            var (c, f) = (new int[15], new float[Hidden]);
+            alone.PredictFrame(hiddens[i], 10 + i, sampler, c, f);
+            alone.PredictFrame(hiddens[i], 20 + i, sampler, c, f);
+            Assert.Equal(c, codes[i]);
+            Assert.Equal(f, feedback[i]);
+        }
+    }
+
+    [Fact]
+    public async Task ALoneRequestNeverWaitsForTheGatherWindow()
+    {
+        var weights = RandomPredictor.Create(340, WeightFormat.Q8_0);
+        using var queue = new CodePredictorQueue(weights, maxBatch: 4, RowParallelism.Sequential, gather: TimeSpan.FromHours(1));
+        var sampler = new GreedySubCodeSampler();
+        for (var frame = 0; frame < 3; frame++)
+        {
+            // An hour-long wait would trip the guard: a lone request's pass starts at once.
+            await queue.PredictAsync(new float[Hidden], frame, sampler, new int[15], new float[Hidden], default).WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        Assert.Equal(3, queue.PassesRun);
+    }
+
     /// <summary>Blocks the worker in the first sample call until the test opens the gate.</summary>
     private sealed class GatedSampler(ManualResetEventSlim gate, ISubCodeSampler inner) : ISubCodeSampler
     {

@@ -32,18 +32,65 @@ public class RowParallelismTests
     }
 
     [Fact]
-    public void WorkerFailureSurfacesAndThePoolKeepsWorking()
+    public void AFailingRowSurfacesWhicheverThreadRanItAndThePoolKeepsWorking()
     {
         using var pool = new RowParallelism(2, minWeightsToSplit: 0);
-        var hits = new int[10];
-        // Row 9 lies in the second worker's slice.
-        var e = Assert.Throws<AggregateException>(() => pool.Run(new MarkRows(hits, throwAtRow: 9), 10, 1));
-        Assert.Contains("row 9 failed", e.InnerException!.Message);
-        // The caller's own slice failing must also leave the pool usable.
-        Assert.Throws<InvalidOperationException>(() => pool.Run(new MarkRows(new int[10], throwAtRow: 0), 10, 1));
+        foreach (var failing in new[] { 0, 9 })
+        {
+            var e = Assert.Throws<AggregateException>(() => pool.Run(new MarkRows(new int[10], throwAtRow: failing), 10, 1));
+            Assert.Contains($"row {failing} failed", e.InnerException!.Message);
+        }
         var again = new int[10];
         pool.Run(new MarkRows(again), 10, 1);
         Assert.All(again, h => Assert.Equal(1, h));
+    }
+
+    /// <summary>The first chunk a worker thread claims stalls until every other chunk is done.</summary>
+    private sealed class StallingWorker(int chunks) : IRowRangeWork
+    {
+        private int _done;
+        private int _stalled;
+
+        public bool CallerRanTheRest { get; private set; }
+
+        public void Execute(int startRow, int endRow)
+        {
+            if (Thread.CurrentThread.Name?.StartsWith("qwen3-rows", StringComparison.Ordinal) == true && Interlocked.Exchange(ref _stalled, 1) == 0)
+            {
+                // A preempted worker: with one fixed slice per thread the caller would stop at its own half and wait here forever.
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (Volatile.Read(ref _done) < chunks - 1 && DateTime.UtcNow < deadline)
+                {
+                    Thread.Sleep(1);
+                }
+                CallerRanTheRest = Volatile.Read(ref _done) == chunks - 1;
+            }
+            else
+            {
+                // Slow enough chunks that the worker wakes while some are still unclaimed.
+                Thread.Sleep(1);
+            }
+            Interlocked.Increment(ref _done);
+        }
+    }
+
+    [Fact]
+    public void TheCallerTakesOverTheChunksOfAStalledWorker()
+    {
+        using var pool = new RowParallelism(2, minWeightsToSplit: 0);
+        const int rows = 64;
+        var chunks = Math.Min(rows, 2 * RowParallelism.ChunksPerThread);
+        // Until the worker thread wakes in time to claim a chunk, the caller may run them all; try a few products.
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var work = new StallingWorker(chunks);
+            pool.Run(work, rows, 1);
+            if (work.CallerRanTheRest)
+            {
+                return;
+            }
+        }
+        Assert.Fail("the worker never claimed a chunk, or the caller waited for a stalled worker's chunks");
     }
 
     [Fact]

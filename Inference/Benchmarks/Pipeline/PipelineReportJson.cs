@@ -120,6 +120,7 @@ public static class PipelineReportJson
             ["x_one_stream"] = Num(surface.Gain(c)),
             ["cpu_ms_per_frame"] = Num(c.Frames > 0 ? c.CpuMs / c.Frames : null),
             ["max_first_audio_ms"] = Num(c.MaxFirstAudioMs),
+            ["predictor_frames_per_pass"] = Num(c.PredictorFramesPerPass),
         })];
 
     /// <summary>JSON has no NaN or infinity: an unmeasurable figure is null.</summary>

@@ -59,18 +59,24 @@ public sealed record StreamRun(int Frames, long Samples, double WallMs, double F
 }
 
 /// <summary><see cref="Streams"/> utterances started together; frames/s counts all of them over the common wall time.</summary>
-public sealed record ConcurrencyRun(int Streams, int Frames, double WallMs, double CpuMs, double MaxFirstAudioMs)
+/// <param name="PredictorFramesPerPass">Mean frames per code-predictor pass (1 = never batched, Streams = always all of them), when the queue was visible.</param>
+public sealed record ConcurrencyRun(int Streams, int Frames, double WallMs, double CpuMs, double MaxFirstAudioMs, double? PredictorFramesPerPass = null)
 {
     public double FramesPerSecond => WallMs > 0 ? Frames * 1000.0 / WallMs : double.NaN;
 
     /// <summary>Each request gets its own seed, as concurrent users' requests would.</summary>
-    public static async Task<ConcurrencyRun> MeasureAsync(SpeechSource speak, SynthesisRequest request, int streams, CancellationToken cancellationToken)
+    public static async Task<ConcurrencyRun> MeasureAsync(SpeechSource speak, SynthesisRequest request, int streams, CancellationToken cancellationToken,
+        Predictor.CodePredictorQueue? predictor = null)
     {
+        var (framesBefore, passesBefore) = (predictor?.FramesRun ?? 0, predictor?.PassesRun ?? 0);
         var cpu = Environment.CpuUsage.TotalTime;
         var start = Stopwatch.GetTimestamp();
         var runs = await Task.WhenAll(Enumerable.Range(0, streams).Select(i =>
             Task.Run(() => StreamRun.MeasureAsync(speak, request with { Seed = (request.Seed ?? 1) + (ulong)i }, cancellationToken), cancellationToken))).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        return new ConcurrencyRun(streams, runs.Sum(r => r.Frames), wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds, runs.Max(r => r.FirstAudioMs));
+        double? perPass = predictor is null || predictor.PassesRun == passesBefore
+            ? null
+            : (predictor.FramesRun - framesBefore) / (double)(predictor.PassesRun - passesBefore);
+        return new ConcurrencyRun(streams, runs.Sum(r => r.Frames), wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds, runs.Max(r => r.FirstAudioMs), perPass);
     }
 }

@@ -5,8 +5,15 @@ namespace Qwen3Tts.Inference.Talker;
 /// <summary>Runtime settings of the talker LLM (bound from cluster.json / command line).</summary>
 public sealed class TalkerOptions
 {
-    /// <summary>Positions one request may use: prompt rows plus generated frames.</summary>
-    public int ContextPerSequence { get; set; } = 4096;
+    /// <summary>
+    /// Positions one request may use: prompt rows plus generated frames. llama.cpp allocates and clears the KV
+    /// cache of every sequence at load, so this is resident memory whether used or not: 112 KB per position at
+    /// 0.6B in f16, 224 MB per sequence at 2048 (it was 4096, 448 MB, the largest block of `serve`'s RSS). 2048
+    /// holds any chunk the long-text planner makes (at most <c>LongTextOptions.MaxChunkFrames</c>, 375 frames,
+    /// with its margin) behind the longest prompt, a clone's reference included, with room for a chunk that runs
+    /// past its estimate: ~150 s of audio per chunk before the context ends it.
+    /// </summary>
+    public int ContextPerSequence { get; set; } = 2048;
 
     /// <summary>Requests that can hold a KV sequence at the same time (llama.cpp n_seq_max).</summary>
     public int MaxSequences { get; set; } = 4;

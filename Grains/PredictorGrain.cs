@@ -15,8 +15,8 @@ namespace Qwen3Tts.Grains;
 [RequireSiloRole(GrainRoles.Predictor)]
 public sealed class PredictorGrain(CodePredictorQueue queue, SiloDrain drain) : Grain, IPredictorGrain
 {
-    // A request's frames come one after another (each needs the talker step the previous one fed), so one sampler.
-    private readonly LocalPredictorChannel.StepSampler _sampler = new();
+    // A request's frames come one after another (each needs the talker step the previous one fed), so one slot.
+    private readonly LocalPredictorChannel.FrameSlot _slot = new();
     private SiloDrain.Work? _work;
 
     public async Task<PredictedFrameDto> PredictAsync(byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, long[]? teacherCodes,
@@ -24,9 +24,10 @@ public sealed class PredictorGrain(CodePredictorQueue queue, SiloDrain drain) : 
     {
         cancellationToken.ThrowIfCancellationRequested();
         _work ??= drain.TryStart() ?? throw SiloShutdown.Refusal(GrainRoles.Predictor);
-        var frame = await LocalPredictorChannel.PredictAsync(queue, _sampler, TensorBytes.ToFloats(talkerHidden), code0, sampling.ToInference(), seed, frameIndex,
+        var frame = await LocalPredictorChannel.PredictAsync(queue, _slot, TensorBytes.ToFloats(talkerHidden), code0, sampling.ToInference(), seed, frameIndex,
             teacherCodes, cancellationToken);
-        return new PredictedFrameDto(frame.Codes, TensorBytes.FromFloats(frame.Feedback), frame.Choices);
+        // The slot's arrays are overwritten by the next frame; the [Immutable] reply may be passed by reference in-silo.
+        return new PredictedFrameDto(frame.Codes.ToArray(), TensorBytes.FromFloats(frame.Feedback), frame.Choices);
     }
 
     public Task ReleaseAsync()

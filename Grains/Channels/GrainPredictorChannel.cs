@@ -11,7 +11,7 @@ public sealed class GrainPredictorChannel(IPredictorGrain grain) : IPredictorCha
 {
     private bool _used;
 
-    public async Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,
+    public async ValueTask<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,
         long[]? teacherCodes, CancellationToken cancellationToken)
     {
         _used = true;

@@ -16,7 +16,7 @@ public sealed class GrainTalkerChannel(ITalkerGrain grain, bool endsRequest = tr
             start.EosCode, start.DefaultMaxFrames, start.PredictorSampling.ToInference());
     }
 
-    public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken) =>
+    public async ValueTask<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken) =>
         ToResult(await RoleCalls.CallAsync(GrainRoles.Talker, () => grain.StepAsync(TensorBytes.FromFloats(feedback.Span), usedCode0, eosBoost, cancellationToken)));
 
     public async ValueTask DisposeAsync() =>

@@ -40,13 +40,13 @@ public sealed class GrainVocoderChannel(IVocoderGrain grain, bool endsRequest = 
         await RoleCalls.CallAsync(GrainRoles.Vocoder, () => grain.PrimeAsync(codes, cancellationToken));
     }
 
-    public async Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
+    public async ValueTask<ReadOnlyMemory<float>> AppendAsync(ReadOnlyMemory<long> frameCodes, CancellationToken cancellationToken)
     {
         if (frameCodes.Length != Codes)
         {
             throw new ArgumentException($"expected one frame of {Codes} codes, got {frameCodes.Length}", nameof(frameCodes));
         }
-        frameCodes.CopyTo(_pending, _pendingFrames * Codes);
+        frameCodes.Span.CopyTo(_pending.AsSpan(_pendingFrames * Codes));
         _pendingFrames++;
 
         if (!_audioStarted)
@@ -70,7 +70,7 @@ public sealed class GrainVocoderChannel(IVocoderGrain grain, bool endsRequest = 
         return ready;
     }
 
-    public async Task<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken)
+    public async ValueTask<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken)
     {
         var parts = new List<float[]> { await CompleteInFlightAsync() };
         _used = true;

@@ -3,7 +3,10 @@ using Qwen3Tts.Inference.Sampling;
 
 namespace Qwen3Tts.Inference.Pipeline;
 
-/// <summary>What the talker returns per step: the post-norm hidden state and the sampled code 0.</summary>
+/// <summary>
+/// What the talker returns per step: the post-norm hidden state and the sampled code 0. <paramref name="Hidden"/> may be
+/// the channel's own buffer: it stays valid until the channel's next step, not longer.
+/// </summary>
 public readonly record struct TalkerStepResult(ReadOnlyMemory<float> Hidden, int Code0);
 
 /// <summary>
@@ -24,6 +27,8 @@ public readonly record struct TalkerStartResult(
 /// <summary>
 /// The talker side of one utterance: tokenizes and prefills on start, then one step per frame.
 /// Sampling of code 0 happens here, next to the logits, so only a hidden vector crosses the wire.
+/// The per-frame calls of every channel return <see cref="ValueTask{TResult}"/> so an in-process step can complete
+/// from pooled state without allocating; await each exactly once.
 /// </summary>
 public interface ITalkerChannel : IAsyncDisposable
 {
@@ -33,7 +38,7 @@ public interface ITalkerChannel : IAsyncDisposable
     /// Feeds the previous frame's feedback embedding and samples the next code 0. <paramref name="usedCode0"/> is the
     /// code 0 that frame really had (the talker's own choice, or the teacher's): it joins the repetition history.
     /// </summary>
-    Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken);
+    ValueTask<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken);
 }
 
 /// <summary>The code predictor: codebooks 1..15 of a frame and the feedback embedding for the next talker step.</summary>
@@ -41,13 +46,16 @@ public interface IPredictorChannel
 {
     /// <param name="teacherCodes">Null, or the frame's 15 sub-codes to force: each is fed in place of the model's
     /// choice, and <see cref="PredictedFrame.Choices"/> reports what the model chose given the teacher's earlier codes.</param>
-    Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,
+    ValueTask<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,
         long[]? teacherCodes, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// A frame's 16 codes (what the vocoder gets), the embedding the talker consumes next, and the 15 sub-codes
-/// the model chose (equal to <c>Codes[1..]</c> unless the frame was teacher-forced).
+/// the model chose (equal to <c>Codes[1..]</c> unless the frame was teacher-forced). Ownership: a frame (its arrays
+/// included) may be the channel's own and is valid until that channel's next <see cref="IPredictorChannel.PredictAsync"/>;
+/// the frame loop hands the codes to the vocoder (which copies them) and the feedback to the talker step before
+/// predicting again, and whoever keeps them longer copies them.
 /// </summary>
 public sealed record PredictedFrame(long[] Codes, float[] Feedback, long[]? Choices = null)
 {
@@ -64,9 +72,13 @@ public interface IVocoderChannel : IAsyncDisposable
     /// </summary>
     Task PrimeAsync(ReadOnlyMemory<long> referenceCodes, CancellationToken cancellationToken);
 
-    /// <summary>Adds a frame; returns any audio that became ready (possibly empty).</summary>
-    Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds a frame (its codes are copied before this returns); returns any audio that became ready (possibly empty).
+    /// Ownership: the audio may be the channel's pooled buffer and is valid until the channel's next
+    /// <see cref="AppendAsync"/>, <see cref="FlushAsync"/> or dispose; a caller that keeps it longer copies it.
+    /// </summary>
+    ValueTask<ReadOnlyMemory<float>> AppendAsync(ReadOnlyMemory<long> frameCodes, CancellationToken cancellationToken);
 
-    /// <summary>Decodes what is left.</summary>
-    Task<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken);
+    /// <summary>Decodes what is left; the audio is valid as <see cref="AppendAsync"/>'s is.</summary>
+    ValueTask<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken);
 }

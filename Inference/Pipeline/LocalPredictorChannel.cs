@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Sampling;
+using Qwen3Tts.Inference.Threading;
 
 namespace Qwen3Tts.Inference.Pipeline;
 
@@ -11,32 +13,73 @@ namespace Qwen3Tts.Inference.Pipeline;
 /// </summary>
 public sealed class LocalPredictorChannel(CodePredictorQueue queue) : IPredictorChannel
 {
-    private readonly StepSampler _sampler = new();
+    private readonly FrameSlot _slot = new();
 
-    public Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,
+    /// <summary>The returned frame is this channel's own, valid until its next call (<see cref="PredictedFrame"/>).</summary>
+    public ValueTask<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,
         long[]? teacherCodes, CancellationToken cancellationToken) =>
-        PredictAsync(queue, _sampler, talkerHidden, code0, sampling, seed, frameIndex, teacherCodes, cancellationToken);
+        PredictAsync(queue, _slot, talkerHidden, code0, sampling, seed, frameIndex, teacherCodes, cancellationToken);
 
-    /// <summary>One frame through a queue; shared with the predictor grain so both seed and sample identically.</summary>
-    public static async Task<PredictedFrame> PredictAsync(CodePredictorQueue queue, StepSampler sampler, ReadOnlyMemory<float> talkerHidden, int code0,
+    /// <summary>
+    /// One frame through a queue, into <paramref name="slot"/>'s buffers; shared with the predictor grain so both seed
+    /// and sample identically. The frame returned is the slot's, overwritten by the slot's next frame.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<PredictedFrame> PredictAsync(CodePredictorQueue queue, FrameSlot slot, ReadOnlyMemory<float> talkerHidden, int code0,
         SamplingOptions sampling, ulong seed, int frameIndex, long[]? teacherCodes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(slot);
         if (teacherCodes is not null && teacherCodes.Length != CodePredictorWeights.GroupCount)
         {
             throw new ArgumentException($"a teacher frame has {CodePredictorWeights.GroupCount} sub-codes, got {teacherCodes.Length}", nameof(teacherCodes));
         }
-        sampler.Reset(sampling, new SamplingRandom(StepSeeds.For(seed, StepSeeds.Predictor, frameIndex)), teacherCodes);
-        var codes = new int[CodePredictorWeights.GroupCount];
-        var feedback = new float[talkerHidden.Length];
-        await queue.PredictAsync(talkerHidden, code0, sampler, codes, feedback, cancellationToken).ConfigureAwait(false);
-        var frame = new long[CodecTokenIds.CodebookCount];
-        frame[0] = code0;
-        for (var g = 0; g < codes.Length; g++)
+        slot.Random.Reseed(StepSeeds.For(seed, StepSeeds.Predictor, frameIndex));
+        slot.Sampler.Reset(sampling, slot.Random, teacherCodes);
+        var feedback = slot.FeedbackOf(talkerHidden.Length);
+        await queue.PredictAsync(talkerHidden, code0, slot.Sampler, slot.SubCodes, feedback, slot.Done, cancellationToken).ConfigureAwait(false);
+        return slot.Complete(code0, slot.Sampler.TakeChoices());
+    }
+
+    /// <summary>
+    /// The buffers one caller's frames are predicted into, one frame after another: reused so a frame allocates
+    /// nothing. Not thread-safe; one per request (a request's frames are sequential: each needs the talker step the
+    /// previous one fed).
+    /// </summary>
+    public sealed class FrameSlot
+    {
+        private readonly long[] _codes = new long[CodecTokenIds.CodebookCount];
+        private float[] _feedback = [];
+        private PredictedFrame? _frame;
+
+        internal StepSampler Sampler { get; } = new();
+
+        internal SamplingRandom Random { get; } = new(0);
+
+        internal int[] SubCodes { get; } = new int[CodePredictorWeights.GroupCount];
+
+        internal ReusableCompletion Done { get; } = new();
+
+        internal float[] FeedbackOf(int hiddenSize)
         {
-            frame[g + 1] = codes[g];
+            if (_feedback.Length != hiddenSize)
+            {
+                _feedback = new float[hiddenSize];
+                _frame = null;
+            }
+            return _feedback;
         }
-        return new PredictedFrame(frame, feedback, sampler.TakeChoices());
+
+        internal PredictedFrame Complete(int code0, long[]? choices)
+        {
+            _codes[0] = code0;
+            for (var g = 0; g < SubCodes.Length; g++)
+            {
+                _codes[g + 1] = SubCodes[g];
+            }
+            // Under teacher forcing the choices are new per frame (a slower path than plain generation anyway).
+            return choices is not null ? new PredictedFrame(_codes, _feedback, choices) : _frame ??= new PredictedFrame(_codes, _feedback);
+        }
     }
 
     /// <summary>

@@ -84,6 +84,8 @@ public static class SynthesisLoop
         var chunks = PlanChunks(request.Text, language, cap, options).ToList();
         var seed = request.Seed ?? SamplingRandom.FromEntropy().Seed;
         var joiner = new ChunkJoiner();
+        // What each joined chunk yields: reused once the consumer asks for the next chunk (AudioChunk's ownership rule).
+        using var joined = new PooledAudioBuffer();
         var frames = 0;
         for (var index = 0; index < chunks.Count; index++)
         {
@@ -124,16 +126,21 @@ public static class SynthesisLoop
                 }
                 else
                 {
-                    var released = joiner.Push(audio.Samples.Span);
+                    joined.Reset();
+                    joiner.Push(audio.Samples.Span, joined);
                     var last = audio.IsLast && index == chunks.Count - 1;
-                    if (audio.IsLast)
+                    if (last)
                     {
-                        released = [.. released, .. last ? joiner.Finish() : joiner.Join(PauseSamples(piece, options))];
+                        joiner.Finish(joined);
+                    }
+                    else if (audio.IsLast)
+                    {
+                        joiner.Join(PauseSamples(piece, options), joined);
                     }
                     // Recorded codes (--codes-out) travel with the chunk even when the joiner holds its samples back.
-                    if (released.Length > 0 || audio.IsLast || audio.Codes is not null)
+                    if (joined.WrittenCount > 0 || audio.IsLast || audio.Codes is not null)
                     {
-                        yield return new AudioChunk(released, frames + chunkFrames, last, audio.Codes);
+                        yield return new AudioChunk(joined.WrittenMemory, frames + chunkFrames, last, audio.Codes);
                     }
                 }
                 hasAudio = await utterance.MoveNextAsync().ConfigureAwait(false);

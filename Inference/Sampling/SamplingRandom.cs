@@ -12,7 +12,16 @@ public sealed class SamplingRandom
 {
     private ulong _s0, _s1, _s2, _s3;
 
-    public SamplingRandom(ulong seed)
+    public SamplingRandom(ulong seed) => Reseed(seed);
+
+    /// <summary>The seed this generator started from (log it so a run can be reproduced).</summary>
+    public ulong Seed { get; private set; }
+
+    /// <summary>
+    /// Starts over from <paramref name="seed"/>: the same draws as <c>new SamplingRandom(seed)</c>, without an object per
+    /// step for a hot loop that reseeds every frame.
+    /// </summary>
+    public void Reseed(ulong seed)
     {
         Seed = seed;
         var x = seed;
@@ -21,9 +30,6 @@ public sealed class SamplingRandom
         _s2 = SplitMix64(ref x);
         _s3 = SplitMix64(ref x);
     }
-
-    /// <summary>The seed this generator started from (log it so a run can be reproduced).</summary>
-    public ulong Seed { get; }
 
     /// <summary>A generator with a seed from the OS entropy source, for requests that give none.</summary>
     public static SamplingRandom FromEntropy()

@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using Qwen3Tts.Inference.Threading;
 
 namespace Qwen3Tts.Inference.Talker;
 
@@ -6,77 +6,112 @@ namespace Qwen3Tts.Inference.Talker;
 /// Coalesces the decodes of concurrent requests: whatever steps queue up while one llama.cpp decode
 /// runs go into the next decode together, as one batch of sequences. The weights are then read once
 /// per step for all of them, and an idle talker adds no waiting at all (there is no batching timer).
+/// A step costs no allocation: the queue holds structs in a reused ring, one worker thread runs the decodes
+/// (llama.cpp blocks it anyway, so nothing is gained from a pool thread and a task per decode), and each
+/// session brings its own <see cref="ReusableCompletion"/>, completed here once per step.
 /// </summary>
-internal sealed class TalkerDecodeQueue : IAsyncDisposable
+internal sealed class TalkerDecodeQueue : IDisposable
 {
-    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Func<IReadOnlyList<TalkerDecodeItem>, Task> _decode;
+    private readonly Lock _lock = new();
+    private readonly Queue<Pending> _pending = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly Action<IReadOnlyList<TalkerDecodeItem>> _decode;
     private readonly int _maxItems;
-    private readonly Task _worker;
+    private readonly Thread _worker;
+    private bool _closed;
 
-    public TalkerDecodeQueue(Func<IReadOnlyList<TalkerDecodeItem>, Task> decode, int maxItems)
+    /// <param name="decode">Runs one decode of the items on the worker thread; an exception fails every item of that decode.</param>
+    public TalkerDecodeQueue(Action<IReadOnlyList<TalkerDecodeItem>> decode, int maxItems)
     {
         _decode = decode;
         _maxItems = maxItems;
-        _worker = Task.Run(RunAsync);
+        _worker = new Thread(Work) { IsBackground = true, Name = "qwen3-talker-decode" };
+        _worker.Start();
     }
 
-    public Task EnqueueAsync(TalkerDecodeItem item, CancellationToken cancellationToken)
+    /// <summary>Queues the item; <paramref name="done"/> (armed by the caller) completes when its rows are decoded.</summary>
+    public void Enqueue(TalkerDecodeItem item, ReusableCompletion done, CancellationToken cancellationToken)
     {
-        var pending = new Pending(item, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
-        if (!_pending.Writer.TryWrite(pending))
+        lock (_lock)
         {
-            throw new ObjectDisposedException(nameof(TalkerModel), "the talker model is shutting down");
+            if (_closed)
+            {
+                throw new ObjectDisposedException(nameof(TalkerModel), "the talker model is shutting down");
+            }
+            _pending.Enqueue(new Pending(item, done, cancellationToken));
         }
-        return pending.Done.Task;
+        _signal.Release();
     }
 
-    private async Task RunAsync()
+    private void Work()
     {
         var batch = new List<Pending>(_maxItems);
         var items = new List<TalkerDecodeItem>(_maxItems);
-        while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
+            _signal.Wait();
             batch.Clear();
             items.Clear();
-            while (batch.Count < _maxItems && _pending.Reader.TryRead(out var next))
+            lock (_lock)
             {
-                // A request cancelled while waiting is dropped before it touches the KV cache.
-                if (next.CancellationToken.IsCancellationRequested)
+                if (_closed && _pending.Count == 0)
                 {
-                    next.Done.TrySetCanceled(next.CancellationToken);
-                    continue;
+                    return;
                 }
-                batch.Add(next);
-                items.Add(next.Item);
+                while (batch.Count < _maxItems && _pending.TryDequeue(out var next))
+                {
+                    // A request cancelled while waiting is dropped before it touches the KV cache.
+                    if (next.CancellationToken.IsCancellationRequested)
+                    {
+                        next.Done.SetException(new OperationCanceledException(next.CancellationToken));
+                        continue;
+                    }
+                    batch.Add(next);
+                    items.Add(next.Item);
+                }
             }
             if (batch.Count == 0)
             {
                 continue;
             }
+            Exception? failure = null;
             try
             {
-                await _decode(items).ConfigureAwait(false);
-                foreach (var done in batch)
-                {
-                    done.Done.TrySetResult();
-                }
+                _decode(items);
             }
             catch (Exception e)
             {
-                foreach (var done in batch)
+                failure = e;
+            }
+            foreach (var done in batch)
+            {
+                if (failure is null)
                 {
-                    done.Done.TrySetException(e);
+                    done.Done.SetResult();
+                }
+                else
+                {
+                    done.Done.SetException(failure);
                 }
             }
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Decodes what is queued, then stops the worker; later enqueues throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
     {
-        _pending.Writer.TryComplete();
-        await _worker.ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+            _closed = true;
+        }
+        _signal.Release();
+        _worker.Join();
+        _signal.Dispose();
     }
 
-    private sealed record Pending(TalkerDecodeItem Item, TaskCompletionSource Done, CancellationToken CancellationToken);
+    private readonly record struct Pending(TalkerDecodeItem Item, ReusableCompletion Done, CancellationToken CancellationToken);
 }

@@ -6,6 +6,7 @@ using Qwen3Tts.Inference.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Qwen3Tts.Inference.Formats;
+using Qwen3Tts.Inference.Threading;
 
 namespace Qwen3Tts.Inference.Talker;
 
@@ -28,8 +29,7 @@ public sealed class TalkerModel : IDisposable
     private readonly int _stepThreads;
     private readonly int _prefillThreads;
     private readonly LoadedFileWatch _file;
-    private LLamaBatchEmbeddings _batch;
-    private int _batchUses;
+    private readonly TalkerNativeBatch _batch;
     private int[] _offsets = [];
     private int[] _outputRows = [];
     private long _decodes;
@@ -51,8 +51,8 @@ public sealed class TalkerModel : IDisposable
         VocabSize = head.VocabSize;
         _sequenceSlots = new SemaphoreSlim(options.MaxSequences, options.MaxSequences);
         _freeSequences = new Stack<int>(Enumerable.Range(0, options.MaxSequences).Reverse());
-        _batch = new LLamaBatchEmbeddings(HiddenSize);
-        _queue = new TalkerDecodeQueue(items => DecodeAsync(items), options.MaxSequences);
+        _batch = new TalkerNativeBatch(options.BatchSize, HiddenSize);
+        _queue = new TalkerDecodeQueue(DecodeQueued, options.MaxSequences);
     }
 
     public TalkerOptions Options { get; }
@@ -182,13 +182,28 @@ public sealed class TalkerModel : IDisposable
     }
 
     /// <summary>
-    /// Queues one session's rows; they are decoded together with whatever other sessions queued meanwhile.
-    /// The capacity check happens here so a full context fails only its own request.
+    /// Queues one session's rows; they are decoded together with whatever other sessions queued meanwhile, and
+    /// <paramref name="done"/> (armed by the session) completes then. The capacity check happens here so a full context
+    /// fails only its own request.
     /// </summary>
-    internal Task EnqueueAsync(TalkerDecodeItem item, CancellationToken cancellationToken)
+    internal void Enqueue(TalkerDecodeItem item, ReusableCompletion done, CancellationToken cancellationToken)
     {
         item.Session.CheckCapacity(item.RowCount);
-        return _queue.EnqueueAsync(item, cancellationToken);
+        _queue.Enqueue(item, done, cancellationToken);
+    }
+
+    // The queue's worker thread: it blocks on the gate and in llama.cpp, with no task or closure per step.
+    private void DecodeQueued(IReadOnlyList<TalkerDecodeItem> items)
+    {
+        _decodeGate.Wait();
+        try
+        {
+            DecodeLocked(items);
+        }
+        finally
+        {
+            _decodeGate.Release();
+        }
     }
 
     /// <summary>Runs one decode for several sessions: each item's rows continue that session's sequence.</summary>
@@ -242,7 +257,8 @@ public sealed class TalkerModel : IDisposable
         }
         while (remaining > 0)
         {
-            var batch = RentBatch();
+            var batch = _batch;
+            batch.Clear();
             var used = 0;
             outputRows.Fill(-1);
             for (var i = 0; i < items.Count && used < Options.BatchSize; i++)
@@ -253,7 +269,7 @@ public sealed class TalkerModel : IDisposable
                 {
                     var last = offsets[i] == item.RowCount - 1;
                     var row = item.Rows.Span.Slice(offsets[i] * HiddenSize, HiddenSize);
-                    var index = batch.Add(row, (LLamaPos)session.Position, (LLamaSeqId)session.Sequence, last);
+                    var index = batch.Add(row, session.Position, session.Sequence, last);
                     if (last)
                     {
                         outputRows[i] = index;
@@ -265,7 +281,7 @@ public sealed class TalkerModel : IDisposable
                 }
             }
 
-            var result = _context.NativeHandle.Decode(batch);
+            var result = batch.Decode(_context.NativeHandle);
             if (result != DecodeResult.Ok)
             {
                 throw new TalkerException($"llama.cpp decode failed: {result}");
@@ -282,19 +298,6 @@ public sealed class TalkerModel : IDisposable
                 _head.Apply(output.Hidden, output.Logits);
             }
         }
-    }
-
-    // LLamaBatchEmbeddings.Clear() does not reset its logit-position list (stack-notes §F), so a batch
-    // is replaced every few hundred decodes instead of growing for the life of the process.
-    private LLamaBatchEmbeddings RentBatch()
-    {
-        if (++_batchUses > 256)
-        {
-            _batch = new LLamaBatchEmbeddings(HiddenSize);
-            _batchUses = 1;
-        }
-        _batch.Clear();
-        return _batch;
     }
 
     /// <summary>Loads a saved prefix state into an empty session's sequence; false when llama.cpp refuses it.</summary>
@@ -379,7 +382,8 @@ public sealed class TalkerModel : IDisposable
 
     public void Dispose()
     {
-        _queue.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _queue.Dispose();
+        _batch.Dispose();
         _context.Dispose();
         _weights.Dispose();
         _file.Dispose();

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using Qwen3Tts.Inference.Threading;
+
 namespace Qwen3Tts.Inference.Talker;
 
 /// <summary>
@@ -7,6 +10,8 @@ namespace Qwen3Tts.Inference.Talker;
 public sealed class TalkerSession : IAsyncDisposable
 {
     private readonly TalkerModel _model;
+    // A session has at most one decode in flight (each step needs the previous one's output), so one completion serves them all.
+    private readonly ReusableCompletion _stepDone = new();
     private int _disposed;
 
     internal TalkerSession(TalkerModel model, int sequence)
@@ -49,9 +54,20 @@ public sealed class TalkerSession : IAsyncDisposable
         return await DecodeAsync(rows[(prefixRows * hidden)..], rowCount - prefixRows, cancellationToken, alone: true).ConfigureAwait(false);
     }
 
-    /// <summary>Decodes one generation step input (a hidden-size vector).</summary>
-    public Task<TalkerOutput> StepAsync(ReadOnlyMemory<float> input, CancellationToken cancellationToken = default)
-        => DecodeAsync(input, 1, cancellationToken);
+    /// <summary>
+    /// Decodes one generation step input (a hidden-size vector) in the model's queue, batched with other sessions'
+    /// steps. Allocates nothing: <paramref name="input"/> must stay unchanged until the step completes, and the
+    /// result is <see cref="Output"/>, overwritten by the next step.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<TalkerOutput> StepAsync(ReadOnlyMemory<float> input, CancellationToken cancellationToken = default)
+    {
+        CheckRows(input, 1);
+        var done = _stepDone.Arm();
+        _model.Enqueue(new TalkerDecodeItem(this, input, 1), _stepDone, cancellationToken);
+        await done.ConfigureAwait(false);
+        return Output;
+    }
 
     /// <param name="alone">
     /// One decode of these rows and nothing else, instead of the queue that batches them with other requests' steps.
@@ -64,12 +80,7 @@ public sealed class TalkerSession : IAsyncDisposable
     /// </param>
     private async Task<TalkerOutput> DecodeAsync(ReadOnlyMemory<float> rows, int rowCount, CancellationToken cancellationToken, bool alone = false)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (rowCount < 1 || rows.Length != rowCount * _model.HiddenSize)
-        {
-            throw new ArgumentException(
-                $"talker input must be {rowCount} x {_model.HiddenSize} floats, got {rows.Length}", nameof(rows));
-        }
+        CheckRows(rows, rowCount);
         var item = new TalkerDecodeItem(this, rows, rowCount);
         if (alone)
         {
@@ -78,9 +89,21 @@ public sealed class TalkerSession : IAsyncDisposable
         }
         else
         {
-            await _model.EnqueueAsync(item, cancellationToken).ConfigureAwait(false);
+            var done = _stepDone.Arm();
+            _model.Enqueue(item, _stepDone, cancellationToken);
+            await done.ConfigureAwait(false);
         }
         return Output;
+    }
+
+    private void CheckRows(ReadOnlyMemory<float> rows, int rowCount)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (rowCount < 1 || rows.Length != rowCount * _model.HiddenSize)
+        {
+            throw new ArgumentException(
+                $"talker input must be {rowCount} x {_model.HiddenSize} floats, got {rows.Length}", nameof(rows));
+        }
     }
 
     internal void CheckCapacity(int rows)

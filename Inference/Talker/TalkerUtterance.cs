@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Pipeline;
@@ -16,6 +17,7 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
 {
     private readonly CodecTokenSampler _sampler = new(engine.Ids);
     private readonly List<int> _history = [];
+    private readonly SamplingRandom _random = new(0);
     private TalkerSession? _session;
     private TalkerPrompt? _prompt;
     private SamplingOptions _sampling = SamplingPresets.Official;
@@ -42,6 +44,8 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
         var (talkerSampling, predictorSampling) = SamplingPresets.For(request.Sampling, engine.Generation.Talker, engine.Generation.Predictor);
         _sampling = talkerSampling;
         _input = new float[prompt.HiddenSize];
+        // Sized once for the frames the request's context can hold, so a step never grows it.
+        _history.Capacity = Math.Min(capacity - prompt.RowCount, 16384) + 1;
         _session = await engine.Model.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var output = await _session.PrefillAsync(prompt.Rows.ToArray(), prompt.RowCount, prompt.PrefixRowCount, cancellationToken).ConfigureAwait(false);
         // The hidden buffer is reused by the next step; the driver consumes it before stepping again.
@@ -80,7 +84,12 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
         return engine.Prompts.Build(prompt);
     }
 
-    public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken)
+    /// <summary>
+    /// One step; allocates nothing. The returned hidden state is the session's buffer, overwritten by the next step;
+    /// <paramref name="feedback"/> is copied before this returns to the caller's first await.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken)
     {
         var session = _session ?? throw new InvalidOperationException("the utterance has not started");
         var prompt = _prompt!;
@@ -109,8 +118,8 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
 
     private int Sample(TalkerOutput output, float eosBoost)
     {
-        var random = new SamplingRandom(StepSeeds.For(_seed, StepSeeds.Talker, _step));
-        var code = _sampler.Sample(output.Logits, CollectionsMarshal.AsSpan(_history), _step, eosBoost, _sampling, random);
+        _random.Reseed(StepSeeds.For(_seed, StepSeeds.Talker, _step));
+        var code = _sampler.Sample(output.Logits, CollectionsMarshal.AsSpan(_history), _step, eosBoost, _sampling, _random);
         _step++;
         return code;
     }

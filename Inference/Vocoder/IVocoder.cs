@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Qwen3Tts.Inference.Vocoder;
 
 /// <summary>A loaded vocoder, shared by every utterance of a process (thread-safe).</summary>
@@ -45,4 +47,20 @@ public interface IVocoderStream : IDisposable
     /// until it returns false. The returned samples belong to the caller.
     /// </summary>
     bool TryDecode(out ReadOnlyMemory<float> samples, bool flush);
+
+    /// <summary>
+    /// <see cref="TryDecode(out ReadOnlyMemory{float}, bool)"/> that appends the samples to <paramref name="output"/>
+    /// instead of returning them: for a caller that reuses its buffers (the in-process frame loop allocates nothing per
+    /// chunk through the native decoder, which writes straight into it). Streams without their own version copy.
+    /// </summary>
+    bool TryDecodeInto(IBufferWriter<float> output, bool flush)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!TryDecode(out var samples, flush))
+        {
+            return false;
+        }
+        output.Write(samples.Span);
+        return true;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Qwen3Tts.Inference.Codec.Decoder;
 
 namespace Qwen3Tts.Inference.Vocoder;
@@ -88,18 +89,42 @@ public sealed class NativeVocoderStream : IVocoderStream
 
     public bool TryDecode(out ReadOnlyMemory<float> samples, bool flush)
     {
-        var due = FramesEmitted == 0 ? _firstChunk : ChunkFrames;
-        if (_pendingFrames == 0 || (_pendingFrames < due && !flush))
+        if (!IsDue(flush))
         {
             samples = ReadOnlyMemory<float>.Empty;
             return false;
         }
         var audio = new float[_pendingFrames * _session.SamplesPerFrame];
+        DecodePending(audio);
+        samples = audio;
+        return true;
+    }
+
+    /// <summary>Decodes straight into <paramref name="output"/>: no array per chunk.</summary>
+    public bool TryDecodeInto(IBufferWriter<float> output, bool flush)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!IsDue(flush))
+        {
+            return false;
+        }
+        var length = _pendingFrames * _session.SamplesPerFrame;
+        DecodePending(output.GetSpan(length)[..length]);
+        output.Advance(length);
+        return true;
+    }
+
+    private bool IsDue(bool flush)
+    {
+        var due = FramesEmitted == 0 ? _firstChunk : ChunkFrames;
+        return _pendingFrames > 0 && (_pendingFrames >= due || flush);
+    }
+
+    private void DecodePending(Span<float> audio)
+    {
         _session.Decode(_pending.AsSpan(0, _pendingFrames * _books), audio);
         FramesEmitted += _pendingFrames;
         _pendingFrames = 0;
-        samples = audio;
-        return true;
     }
 
     public void Dispose() => _session.Dispose();

@@ -33,7 +33,7 @@ internal sealed class ScriptedTalker(int expectedFrames, params int[] codes) : I
     /// <summary>The EOS boost of the start and of every step.</summary>
     public List<float> Boosts { get; } = [];
 
-    public async Task<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken)
+    public async ValueTask<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken)
     {
         Steps++;
         UsedCode0s.Add(usedCode0);
@@ -66,13 +66,13 @@ internal sealed class RecordingPredictor : IPredictorChannel
 
     public List<long[]?> TeacherCodes { get; } = [];
 
-    public Task<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,
+    public ValueTask<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,
         long[]? teacherCodes, CancellationToken cancellationToken)
     {
         Code0s.Add(code0);
         TeacherCodes.Add(teacherCodes);
         var codes = Enumerable.Repeat((long)code0, CodecTokenIds.CodebookCount).ToArray();
-        return Task.FromResult(new PredictedFrame(codes, new float[4]));
+        return ValueTask.FromResult(new PredictedFrame(codes, new float[4]));
     }
 }
 
@@ -100,16 +100,16 @@ internal sealed class RecordingVocoder(int samplesPerAppend) : IVocoderChannel
         return Task.CompletedTask;
     }
 
-    public Task<ReadOnlyMemory<float>> AppendAsync(long[] frameCodes, CancellationToken cancellationToken)
+    public ValueTask<ReadOnlyMemory<float>> AppendAsync(ReadOnlyMemory<long> frameCodes, CancellationToken cancellationToken)
     {
-        Frames.Add(frameCodes);
-        return Task.FromResult<ReadOnlyMemory<float>>(new float[samplesPerAppend]);
+        Frames.Add(frameCodes.ToArray());
+        return ValueTask.FromResult<ReadOnlyMemory<float>>(new float[samplesPerAppend]);
     }
 
-    public Task<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken)
+    public ValueTask<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken)
     {
         Flushed = true;
-        return Task.FromResult<ReadOnlyMemory<float>>(new float[CodecAudio.SamplesPerFrame]);
+        return ValueTask.FromResult<ReadOnlyMemory<float>>(new float[CodecAudio.SamplesPerFrame]);
     }
 
     public ValueTask DisposeAsync()

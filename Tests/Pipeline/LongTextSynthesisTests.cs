@@ -35,7 +35,7 @@ public sealed class LongTextSynthesisTests(TinyModelsFixture fixture)
         var chunks = new List<AudioChunk>();
         await foreach (var chunk in synthesizer.StreamAsync(new SynthesisRequest(LongText, "english", Seed: seed) { Eos = Short }))
         {
-            chunks.Add(chunk);
+            chunks.Add(chunk.ToOwned());
         }
         return ([.. chunks.SelectMany(c => c.Samples.ToArray())], chunks, log.Warnings);
     }

@@ -22,7 +22,7 @@ public sealed class SpeechStreamingTests(TinyModelsFixture fixture)
         var chunks = new List<AudioChunk>();
         await foreach (var chunk in synthesizer.StreamAsync(LongRequest))
         {
-            chunks.Add(chunk);
+            chunks.Add(chunk.ToOwned());
         }
         var whole = await synthesizer.SynthesizeAsync(LongRequest);
 
@@ -46,7 +46,7 @@ public sealed class SpeechStreamingTests(TinyModelsFixture fixture)
         var chunks = new List<AudioChunk>();
         await foreach (var chunk in new SpeechSynthesizer(models).StreamAsync(LongRequest))
         {
-            chunks.Add(chunk);
+            chunks.Add(chunk.ToOwned());
         }
 
         var first = chunks.First(c => !c.Samples.IsEmpty);

@@ -16,7 +16,7 @@ public sealed class SynthesisLoopTests
         var chunks = new List<AudioChunk>();
         await foreach (var chunk in SynthesisLoop.RunOwningAsync(request ?? Request, talker, predictor, vocoder, ct))
         {
-            chunks.Add(chunk);
+            chunks.Add(chunk.ToOwned());
         }
         return chunks;
     }

@@ -35,7 +35,8 @@ public static class PipelineReportJson
                 ["audio_s"] = Num(report.InProcess.Single.AudioMs / 1000),
                 ["wall_s"] = Num(report.InProcess.Single.WallMs / 1000),
                 ["cpu_s_per_audio_s"] = Num(report.InProcess.Single.CpuMs / report.InProcess.Single.AudioMs),
-                ["allocated_bytes_per_frame"] = Num(report.InProcess.Single.AllocatedBytesPerFrame),
+                ["allocated_bytes_per_frame"] = Num(report.InProcess.Single.LoopAllocatedBytesPerFrame),
+                ["allocated_bytes_per_utterance"] = Num(report.InProcess.Single.SetUpAllocatedBytes),
             },
             ["ttfa_ms"] = new JsonObject
             {

@@ -7,11 +7,24 @@ namespace Qwen3Tts.Inference.Benchmarks.Pipeline;
 /// <summary>Anything that turns a request into streamed audio: the in-process synthesizer or a cluster client.</summary>
 public delegate IAsyncEnumerable<AudioChunk> SpeechSource(SynthesisRequest request, CancellationToken cancellationToken);
 
-/// <summary>One streamed utterance as its caller saw it; <see cref="AllocatedBytes"/> counts every thread of the process.</summary>
-public sealed record StreamRun(int Frames, long Samples, double WallMs, double FirstAudioMs, double CpuMs, long AllocatedBytes = 0)
+/// <summary>
+/// One streamed utterance as its caller saw it. <see cref="AllocatedBytes"/> counts every thread of the process over the
+/// whole call; <see cref="Loop"/> only the frame loop's steady part: from the first chunk at frame
+/// <see cref="LoopStartFrame"/> or later to the last chunk before the final one (the flush and the stream's end left out).
+/// </summary>
+public sealed record StreamRun(int Frames, long Samples, double WallMs, double FirstAudioMs, double CpuMs, long AllocatedBytes = 0, LoopAllocation? Loop = null)
 {
-    /// <summary>Managed bytes allocated per frame, all threads (the hot loop's target is 0).</summary>
+    /// <summary>Past the first chunks, whose first calls of the stream (the decoder's first chunk, first worker wake-ups) are set-up.</summary>
+    public const int LoopStartFrame = 8;
+
+    /// <summary>Managed bytes allocated per frame of the whole call, all threads: the per-utterance set-up spread over its frames.</summary>
     public double AllocatedBytesPerFrame => Frames > 0 ? AllocatedBytes / (double)Frames : double.NaN;
+
+    /// <summary>Managed bytes allocated per frame in the frame loop, all threads (the hot loop's target is 0); NaN for a stream too short to tell.</summary>
+    public double LoopAllocatedBytesPerFrame => Loop is { Frames: > 0 } loop ? loop.Bytes / (double)loop.Frames : double.NaN;
+
+    /// <summary>Managed bytes of the call outside the frame loop: prompt, prefill, channels, flush and end.</summary>
+    public double SetUpAllocatedBytes => Loop is { } loop ? AllocatedBytes - loop.Bytes : double.NaN;
 
     public double AudioMs => Samples * 1000.0 / CodecAudio.SampleRate;
 
@@ -29,6 +42,7 @@ public sealed record StreamRun(int Frames, long Samples, double WallMs, double F
         double? first = null;
         long samples = 0;
         var frames = 0;
+        (long Bytes, int Frames)? loopStart = null, loopEnd = null;
         await foreach (var chunk in speak(request, cancellationToken).ConfigureAwait(false))
         {
             if (!chunk.Samples.IsEmpty)
@@ -37,10 +51,17 @@ public sealed record StreamRun(int Frames, long Samples, double WallMs, double F
             }
             samples += chunk.Samples.Length;
             frames = chunk.FramesSoFar;
+            if (!chunk.IsLast && frames >= LoopStartFrame)
+            {
+                var now = (GC.GetTotalAllocatedBytes(precise: true), frames);
+                loopStart ??= now;
+                loopEnd = now;
+            }
         }
         var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        var loop = loopStart is { } a && loopEnd is { } b ? new LoopAllocation(b.Bytes - a.Bytes, b.Frames - a.Frames) : null;
         return new StreamRun(frames, samples, wall, first ?? wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds,
-            GC.GetTotalAllocatedBytes(precise: true) - allocated);
+            GC.GetTotalAllocatedBytes(precise: true) - allocated, loop);
     }
 
     /// <summary>Milliseconds from the call to the first non-empty chunk; the rest of the utterance is abandoned (hung up).</summary>
@@ -57,6 +78,9 @@ public sealed record StreamRun(int Frames, long Samples, double WallMs, double F
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 }
+
+/// <summary>Managed bytes (all threads) allocated over <paramref name="Frames"/> frames of the frame loop.</summary>
+public sealed record LoopAllocation(long Bytes, int Frames);
 
 /// <summary><see cref="Streams"/> utterances started together; frames/s counts all of them over the common wall time.</summary>
 /// <param name="PredictorFramesPerPass">Mean frames per code-predictor pass (1 = never batched, Streams = always all of them), when the queue was visible.</param>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Threading;
 using Qwen3Tts.Inference.Vocoder;
@@ -11,9 +12,10 @@ namespace Qwen3Tts.Inference.Pipeline;
 /// for a long first chunk, such as the ONNX window's 40 frames) a background worker owns the
 /// <see cref="IVocoderStream"/>, so decodes overlap with talker/predictor steps instead of stalling the frame
 /// loop; its audio is handed back on a later append, in order.
-/// Nothing is allocated per frame once the buffers have grown to a chunk: frames wait in a reused ring, the decoder
-/// writes into reused buffers, and the audio a call returns is the buffer the previous call's audio was in, so it is
-/// valid until the next call (<see cref="IVocoderChannel.AppendAsync"/>).
+/// Nothing is allocated per frame once the pooled buffers have grown to a chunk: frames wait in a fixed ring (a decoder
+/// <see cref="RingFrames"/> behind makes the append wait), the decoder writes into pooled buffers, and the audio a call
+/// returns is the buffer the previous call's audio was in, so it is valid until the next call
+/// (<see cref="IVocoderChannel.AppendAsync"/>).
 /// </summary>
 public sealed class LocalVocoderChannel : IVocoderChannel
 {
@@ -21,6 +23,13 @@ public sealed class LocalVocoderChannel : IVocoderChannel
     private const int InlineFirstChunkLimit = 4;
 
     private const int Codes = CodecTokenIds.CodebookCount;
+
+    /// <summary>
+    /// Frames that may wait for the worker (5 s of audio): a decoder this far behind makes the frame loop wait for it, so
+    /// neither the ring nor the audio waiting to be handed out grows without bound when the box is overloaded (before
+    /// this bound, a 200-frame stream on a box at load 47 queued most of its frames and allocated 3.7 MB at its end).
+    /// </summary>
+    private const int RingFrames = 64;
 
     private readonly Lock _lock = new();
     private readonly IVocoderStream _stream;
@@ -31,11 +40,14 @@ public sealed class LocalVocoderChannel : IVocoderChannel
     // The worker's own: it decodes here outside the lock, then copies into _ready (a memcpy per chunk).
     private readonly PooledAudioBuffer _decoded = new();
     private readonly long[] _workerFrame = new long[Codes];
-    // Frames waiting for the worker: a ring of 16-code rows (8 KB), grown only when the decoder is 64 frames behind.
-    private long[] _frames = new long[64 * Codes];
+    private readonly ReusableCompletion _room = new();
+    // Frames waiting for the worker: a ring of 16-code rows (8 KB).
+    private readonly long[] _frames = new long[RingFrames * Codes];
     private int _head;
     private int _count;
     private bool _waiting;
+    private bool _appenderWaiting;
+    private bool _workerExited;
     private bool _completed;
     private bool _stopped;
     private Task? _worker;
@@ -78,25 +90,50 @@ public sealed class LocalVocoderChannel : IVocoderChannel
             throw new ArgumentException($"frame {_stream.FramesAppended + _count}: expected {Codes} codes, got {frameCodes.Length}", nameof(frameCodes));
         }
         bool wake;
+        var full = false;
+        ValueTask room = default;
         lock (_lock)
         {
             if (_completed)
             {
                 throw new InvalidOperationException("the vocoder stream is already flushed");
             }
-            if (_count * Codes == _frames.Length)
+            if (_count == RingFrames)
             {
-                Grow();
+                // The decoder is a whole ring behind: wait for it rather than queue (and allocate) without bound.
+                _appenderWaiting = full = true;
+                room = _room.Arm();
+                wake = false;
             }
-            frameCodes.Span.CopyTo(_frames.AsSpan((_head + _count) % (_frames.Length / Codes) * Codes, Codes));
-            _count++;
-            wake = TakeWaiter();
+            else
+            {
+                frameCodes.Span.CopyTo(_frames.AsSpan((_head + _count) % RingFrames * Codes, Codes));
+                _count++;
+                wake = TakeWaiter();
+            }
+        }
+        if (full)
+        {
+            return AppendWhenRoomAsync(room, frameCodes, cancellationToken);
         }
         if (wake)
         {
             _wake.SetResult();
         }
         return new ValueTask<ReadOnlyMemory<float>>(Drain());
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadOnlyMemory<float>> AppendWhenRoomAsync(ValueTask room, ReadOnlyMemory<long> frameCodes, CancellationToken cancellationToken)
+    {
+        await room.ConfigureAwait(false);
+        if (_workerExited)
+        {
+            // It stopped with frames still queued: its failure (or the dispose that stopped it) is the answer.
+            await _worker!.ConfigureAwait(false);
+            throw new InvalidOperationException("the vocoder stream is closed");
+        }
+        return await AppendAsync(frameCodes, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<ReadOnlyMemory<float>> FlushAsync(CancellationToken cancellationToken)
@@ -114,11 +151,33 @@ public sealed class LocalVocoderChannel : IVocoderChannel
 
     private async Task RunAsync()
     {
+        try
+        {
+            await DecodeFramesAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            bool release;
+            lock (_lock)
+            {
+                _workerExited = true;
+                release = TakeAppender();
+            }
+            if (release)
+            {
+                _room.SetResult();
+            }
+        }
+    }
+
+    private async Task DecodeFramesAsync()
+    {
         while (true)
         {
             ValueTask wait = default;
             var finish = false;
             var park = false;
+            var freed = false;
             lock (_lock)
             {
                 if (_stopped)
@@ -128,8 +187,9 @@ public sealed class LocalVocoderChannel : IVocoderChannel
                 if (_count > 0)
                 {
                     _frames.AsSpan(_head * Codes, Codes).CopyTo(_workerFrame);
-                    _head = (_head + 1) % (_frames.Length / Codes);
+                    _head = (_head + 1) % RingFrames;
                     _count--;
+                    freed = TakeAppender();
                 }
                 else if (_completed)
                 {
@@ -140,6 +200,10 @@ public sealed class LocalVocoderChannel : IVocoderChannel
                     _waiting = park = true;
                     wait = _wake.Arm();
                 }
+            }
+            if (freed)
+            {
+                _room.SetResult();
             }
             if (finish)
             {
@@ -195,23 +259,19 @@ public sealed class LocalVocoderChannel : IVocoderChannel
         return _handed.WrittenCount == 0 ? ReadOnlyMemory<float>.Empty : _handed.WrittenMemory;
     }
 
-    private void Grow()
-    {
-        var rows = _frames.Length / Codes;
-        var grown = new long[_frames.Length * 2];
-        for (var i = 0; i < _count; i++)
-        {
-            _frames.AsSpan((_head + i) % rows * Codes, Codes).CopyTo(grown.AsSpan(i * Codes));
-        }
-        _frames = grown;
-        _head = 0;
-    }
-
     // Under the lock: whether the worker is parked on _wake and must be woken (exactly once per arming).
     private bool TakeWaiter()
     {
         var waiting = _waiting;
         _waiting = false;
+        return waiting;
+    }
+
+    // Under the lock: whether the frame loop waits on _room for the worker to take a frame (exactly once per arming).
+    private bool TakeAppender()
+    {
+        var waiting = _appenderWaiting;
+        _appenderWaiting = false;
         return waiting;
     }
 

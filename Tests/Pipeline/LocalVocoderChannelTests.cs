@@ -6,13 +6,14 @@ namespace Qwen3Tts.Tests.Pipeline;
 
 /// <summary>
 /// The in-process vocoder channel reuses its frame ring and audio buffers: whatever the pace of the appends (a decoder far
-/// behind, so the ring grows and several chunks wait in one buffer), the audio it hands back, copied out before each next
-/// call as its ownership rule says, is the one-shot decode of the same codes, and a call's audio stays intact until then.
+/// behind, so the 64-frame ring fills, appends wait for it and several chunks wait in one buffer), the audio it hands
+/// back, copied out before each next call as its ownership rule says, is the one-shot decode of the same codes, and a
+/// call's audio stays intact until then.
 /// </summary>
 public sealed class LocalVocoderChannelTests(TinyModelsFixture tiny) : IClassFixture<TinyModelsFixture>
 {
     [Theory]
-    [InlineData(150, 0)]    // as fast as the loop can append: the worker falls behind, the 64-frame ring grows
+    [InlineData(300, 0)]    // as fast as the loop can append: the worker falls behind and the ring fills
     [InlineData(40, 3)]     // a few ms per frame: the worker keeps up, chunk by chunk
     public async Task TheAudioIsTheOneShotDecodeWhateverThePace(int frames, int pauseMs)
     {

@@ -18,8 +18,9 @@ public interface ITalkerGrain : IGrainWithStringKey, IPlacedGrain
     [ResponseTimeout(RoleCallTimeouts.TalkerStart)]
     Task<TalkerStartDto> StartAsync(SynthesisRequestDto request, ulong seed, float eosBoost, CancellationToken cancellationToken = default);
 
+    /// <param name="feedback">The caller's fresh array, never touched again: [Immutable], so an in-silo call passes it without a copy.</param>
     /// <param name="usedCode0">The code 0 the previous frame really had (the talker's choice, or a teacher's).</param>
-    Task<TalkerStepDto> StepAsync(byte[] feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken = default);
+    Task<TalkerStepDto> StepAsync([Immutable] byte[] feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Frees the KV sequence of the utterance just spoken and keeps the activation for the request's next one (the
@@ -52,8 +53,10 @@ public static class RoleCallTimeouts
 /// </summary>
 public interface IPredictorGrain : IGrainWithStringKey, IPlacedGrain
 {
-    /// <param name="teacherCodes">Null, or the frame's 15 sub-codes to force (teacher forcing).</param>
-    Task<PredictedFrameDto> PredictAsync(byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, long[]? teacherCodes = null, CancellationToken cancellationToken = default);
+    /// <param name="talkerHidden">The caller's fresh array, only read: [Immutable], so an in-silo call passes it without a copy.</param>
+    /// <param name="teacherCodes">Null, or the frame's 15 sub-codes to force (teacher forcing); only read, like the hidden state.</param>
+    Task<PredictedFrameDto> PredictAsync([Immutable] byte[] talkerHidden, int code0, SamplingDto sampling, ulong seed, int frameIndex, [Immutable] long[]? teacherCodes = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Ends the request's predictor activation; idempotent.</summary>
     Task ReleaseAsync();
@@ -68,8 +71,9 @@ public interface IVocoderGrain : IGrainWithStringKey, IPlacedGrain
     /// <summary>
     /// Adds frames (n frames × 16 codes, frame-major) and decodes the windows they complete; returns that
     /// float32 audio (possibly empty). Several frames per call let the caller keep generating while a window decodes.
+    /// The frames are the caller's fresh array and only read ([Immutable]: no copy in-silo).
     /// </summary>
-    Task<byte[]> AppendAsync(long[] framesCodes, CancellationToken cancellationToken = default);
+    Task<byte[]> AppendAsync([Immutable] long[] framesCodes, CancellationToken cancellationToken = default);
 
     /// <summary>Decodes what is left; the stream takes no frames after this.</summary>
     Task<byte[]> FlushAsync(CancellationToken cancellationToken = default);

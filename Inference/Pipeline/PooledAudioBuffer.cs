@@ -3,14 +3,22 @@ using System.Buffers;
 namespace Qwen3Tts.Inference.Pipeline;
 
 /// <summary>
-/// A growable float buffer on <see cref="ArrayPool{T}.Shared"/>: what the in-process stream decodes into and hands
-/// out. An utterance's buffers come from the arrays earlier utterances returned, and a backlog that outgrows one swaps
-/// it for a larger pooled array, so after warm-up neither a new utterance nor a slow decoder allocates (an
+/// A growable float buffer on the pipeline's audio pool: what the in-process stream decodes into and hands out. An
+/// utterance's buffers come from the arrays earlier utterances returned, and a backlog that outgrows one swaps it for a
+/// larger pooled array, so after warm-up neither a new utterance nor a slow decoder allocates (an
 /// <see cref="ArrayBufferWriter{T}"/> per channel allocated ~0.9 MB at the end of a 200-frame stream whose decoder fell
 /// behind on a loaded box). Not thread-safe. Dispose returns the array; nothing it handed out may be used after that.
 /// </summary>
 internal sealed class PooledAudioBuffer : IBufferWriter<float>, IDisposable
 {
+    /// <summary>
+    /// Not <see cref="ArrayPool{T}.Shared"/>: that one keeps a returned array in the returning thread's own slot first, and
+    /// the buffers are returned on whichever pool thread ends a stream, so the next streams missed and allocated 32 KB
+    /// arrays for their first three or four utterances. A pool with shared buckets has them after one. 16 M samples
+    /// (64 MB) is far above a buffer's bound (the vocoder ring's 64 frames and a chunk, ~0.5 MB at 24 kHz).
+    /// </summary>
+    private static readonly ArrayPool<float> Pool = ArrayPool<float>.Create(maxArrayLength: 1 << 24, maxArraysPerBucket: 64);
+
     private float[] _array = [];
     private int _count;
 
@@ -52,7 +60,7 @@ internal sealed class PooledAudioBuffer : IBufferWriter<float>, IDisposable
         {
             return;
         }
-        var grown = ArrayPool<float>.Shared.Rent(Math.Max(needed, _array.Length * 2));
+        var grown = Pool.Rent(Math.Max(needed, _array.Length * 2));
         _array.AsSpan(0, _count).CopyTo(grown);
         Return();
         _array = grown;
@@ -62,7 +70,7 @@ internal sealed class PooledAudioBuffer : IBufferWriter<float>, IDisposable
     {
         if (_array.Length > 0)
         {
-            ArrayPool<float>.Shared.Return(_array);
+            Pool.Return(_array);
         }
         _array = [];
     }

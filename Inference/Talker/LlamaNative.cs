@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace Qwen3Tts.Inference.Talker;
 
 /// <summary>
-/// One-time llama.cpp native setup: an optional board-built libllama.so, and llama.cpp's own log
-/// routed to our logger (it otherwise writes to stderr, which the MCP server must keep clean).
+/// One-time llama.cpp native setup: passive OpenMP waiting (<see cref="OpenMpWaitPolicy"/>), an optional
+/// board-built libllama.so, and llama.cpp's own log routed to our logger (it otherwise writes to stderr,
+/// which the MCP server must keep clean).
 /// </summary>
 internal static class LlamaNative
 {
@@ -22,6 +23,8 @@ internal static class LlamaNative
             }
             if (!NativeLibraryConfig.LLama.LibraryHasLoaded)
             {
+                var policy = OpenMpWaitPolicy.Apply();
+                logger.LogDebug("llama.cpp: OpenMP wait policy {Policy}", policy);
                 if (!string.IsNullOrEmpty(libraryPath))
                 {
                     if (!File.Exists(libraryPath))

@@ -47,6 +47,7 @@ public static class TtsSiloBuilderExtensions
         silo.Services.AddSingleton<SiloDrain>();
         silo.Services.AddSingleton(new SiloDrainOptions { DrainTimeout = options.DrainTimeout });
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloDrainParticipant>();
+        silo.Services.AddSingleton<ClipTurns>();
         // This project's exception types (ModelFileChangedException, TalkerException, ...) cross silos as themselves.
         silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Qwen3Tts"));
 

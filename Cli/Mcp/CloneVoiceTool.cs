@@ -42,7 +42,8 @@ internal sealed class CloneVoiceTool(CloneVoiceContext context, ILogger<CloneVoi
             var text = ReferenceClips.RequireText(ref_text, context.Limits);
             var clip = (audio_file, audio_base64) switch
             {
-                (not null, null) => ReferenceClips.FromFile(context.Input.Resolve(audio_file), context.Limits),
+                // Messages name the file as the client gave it, never the server's absolute path (as HTTP names its field).
+                (not null, null) => ReferenceClips.FromFile(context.Input.Resolve(audio_file), context.Limits, name: audio_file),
                 (null, not null) => ReferenceClips.FromBytes(ReferenceAudioBytes.Decode(audio_base64, context.Limits.MaxUploadBytes, "audio_base64"), "audio_base64", context.Limits),
                 (null, null) => throw new ArgumentException("give the clip as audio_file (a .wav in the input directory) or audio_base64"),
                 _ => throw new ArgumentException("give either audio_file or audio_base64, not both"),

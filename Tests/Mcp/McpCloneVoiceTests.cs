@@ -1,6 +1,7 @@
 using ModelContextProtocol.Protocol;
 using Qwen3Tts.Inference.Audio;
 using Qwen3Tts.Tests.Voices;
+using static Qwen3Tts.Tests.Audio.WavFixtures;
 
 namespace Qwen3Tts.Tests.Mcp;
 
@@ -85,6 +86,41 @@ public sealed class McpCloneVoiceTests(McpServerFixture server) : IClassFixture<
         Assert.True(result.IsError, TextOf(result));
         Assert.Contains(message, TextOf(result));
         Assert.DoesNotContain(Directory.EnumerateFiles(server.VoicesDirectory), f => f.Contains("bad-", StringComparison.Ordinal) || f.Contains("escape", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A clip file the server cannot use is named as the client gave it, as HTTP names its field: the server's absolute
+    /// paths are no business of the client's (docs/reliability.md, row 13).
+    /// </summary>
+    [Theory]
+    [InlineData("missing", "reference audio not found: clips/missing.wav")]
+    [InlineData("not-a-wav", "clips/not-a-wav.wav: ")]
+    [InlineData("silent", "clips/silent.wav: ")]
+    [InlineData("directory", "clips/directory.wav: is a directory")]
+    public async Task AClipFileItCannotUseIsNamedAsTheClientGaveIt(string kind, string message)
+    {
+        var clips = Path.Combine(server.OutputDirectory, "clips");
+        Directory.CreateDirectory(clips);
+        var file = Path.Combine(clips, kind + ".wav");
+        switch (kind)
+        {
+            case "not-a-wav":
+                await File.WriteAllTextAsync(file, "not audio at all");
+                break;
+            case "silent":
+                await File.WriteAllBytesAsync(file, Riff(Fmt(1, 1, 24000, 16), Chunk("data", Int16s(new short[24000]))));
+                break;
+            case "directory":
+                Directory.CreateDirectory(file);
+                break;
+        }
+
+        var result = await server.CallAsync("clone_voice", new() { ["name"] = "unusable-" + kind, ["ref_text"] = Words, ["audio_file"] = $"clips/{kind}.wav" });
+
+        Assert.True(result.IsError, TextOf(result));
+        Assert.Contains(message, TextOf(result));
+        Assert.DoesNotContain(server.Root, TextOf(result));
+        Assert.DoesNotContain(Directory.EnumerateFiles(server.VoicesDirectory), f => f.Contains("unusable-", StringComparison.Ordinal));
     }
 
     private static string TextOf(CallToolResult result) =>

@@ -11,18 +11,22 @@ namespace Qwen3Tts.Inference.Voices.Cloning;
 /// </summary>
 public static class ReferenceClips
 {
-    public static ReferenceAudio FromFile(string path, CloneLimits limits)
+    /// <param name="name">
+    /// What messages call the file: the path as its user gave it, where <paramref name="path"/> is what it resolved to
+    /// (the MCP server's input directory joined to a client's file name); <paramref name="path"/> when null.
+    /// </param>
+    public static ReferenceAudio FromFile(string path, CloneLimits limits, string? name = null)
     {
         byte[] bytes;
         try
         {
-            bytes = VoiceFileBytes.Read(path, limits.MaxUploadBytes, what: "reference audio");
+            bytes = VoiceFileBytes.Read(path, limits.MaxUploadBytes, what: "reference audio", name: name);
         }
         catch (VoiceFileException e)
         {
             throw new ReferenceAudioException(e.Message, e);
         }
-        return FromBytes(bytes, path, limits);
+        return FromBytes(bytes, name ?? path, limits);
     }
 
     public static ReferenceAudio FromBytes(ReadOnlySpan<byte> bytes, string name, CloneLimits limits)

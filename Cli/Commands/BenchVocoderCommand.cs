@@ -25,10 +25,11 @@ internal static class BenchVocoderCommand
         var threads = new Option<string>("--threads") { Description = "Thread counts, comma-separated", DefaultValueFactory = _ => $"1,{Environment.ProcessorCount}" };
         var repeats = new Option<int>("--repeats") { Description = "Timed runs per configuration (the median is shown)", DefaultValueFactory = _ => 3 };
         var context = new Option<int>("--context") { Description = "ONNX: frames of left context re-decoded per window (as --vocoder onnx streams)", DefaultValueFactory = _ => new VocoderOptions().ContextFrames };
+        var layers = new Option<int?>("--layers") { Description = "Also print where the time goes, stage by stage, at this chunk size (each thread count, same run)" };
         var encoderSeconds = new Option<double>("--encoder-seconds") { Description = "Audio encoder clip length; 0 skips the encoder line", DefaultValueFactory = _ => 4 };
         var command = new Command("vocoder", "Vocoder per frame: the exact decoder (threads x chunk) next to the seed's ONNX window, the FMA-peak ratio, and the audio encoder")
         {
-            models, frames, chunks, threads, repeats, context, encoderSeconds,
+            models, frames, chunks, threads, repeats, context, encoderSeconds, layers,
         };
         command.Validators.Add(result =>
         {
@@ -42,6 +43,10 @@ internal static class BenchVocoderCommand
             if (result.GetResult(context) is not null && result.GetValue(context) < 0)
             {
                 result.AddError("--context must be 0 or more.");
+            }
+            if (result.GetResult(layers) is not null && result.GetValue(layers) is < 1 or > 1024)
+            {
+                result.AddError("--layers must be a chunk size in 1..1024.");
             }
             if (result.GetResult(encoderSeconds) is not null && result.GetValue(encoderSeconds) is < 0 or > 60)
             {
@@ -81,6 +86,11 @@ internal static class BenchVocoderCommand
             var native = VocoderBenchmark.RunNative(tokenizer, threadCounts, BenchCommand.Counts(parse.GetValue(chunks)!, "--chunks"),
                 parse.GetValue(frames), parse.GetValue(repeats), t => output.WriteLine(Row(t, peak)));
 
+            if (parse.GetValue(layers) is { } layerChunk)
+            {
+                PrintStages(output, VocoderBenchmark.RunStages(tokenizer, threadCounts, layerChunk, parse.GetValue(frames), parse.GetValue(repeats)));
+            }
+
             IReadOnlyList<VocoderTiming> onnx = [];
             if (OnnxModel(store) is { } onnxPath)
             {
@@ -118,6 +128,27 @@ internal static class BenchVocoderCommand
         var verdict = t.CpuMsPerFrame <= TargetCpuMs && t.WallMsPerFrame <= TargetWallMs ? "meets both"
             : t.CpuMsPerFrame <= TargetCpuMs ? "meets cpu" : t.WallMsPerFrame <= TargetWallMs ? "meets wall" : "misses";
         return Invariant($"  {t.Engine,-6} {t.Threads,4} {t.ChunkFrames,5}   {t.WallMsPerFrame,13:F2}   {t.CpuMsPerFrame,12:F2}   {compute}   {verdict}");
+    }
+
+    /// <summary>
+    /// One line per stage: wall and CPU ms per frame at each thread count, CPU/wall (the threads a stage kept busy) and
+    /// the wall speed-up of the last thread count over the first.
+    /// </summary>
+    private static void PrintStages(TextWriter output, IReadOnlyList<VocoderStageTiming> breakdowns)
+    {
+        var first = breakdowns[0];
+        var last = breakdowns[^1];
+        output.WriteLine(Invariant($"  stages at chunk {first.ChunkFrames} (ms per frame; busy = cpu / wall; speed-up = wall at {first.Threads} thr / wall at {last.Threads} thr):"));
+        var header = string.Concat(breakdowns.Select(b => Invariant($"   {b.Threads} thr wall    cpu  busy")));
+        output.WriteLine($"    {"stage",-38}{header}   speed-up");
+        for (var s = 0; s <= first.Stages.Count; s++)
+        {
+            var total = s == first.Stages.Count;
+            double Wall(VocoderStageTiming b) => total ? b.WallMsPerFrame.Sum() : b.WallMsPerFrame[s];
+            double Cpu(VocoderStageTiming b) => total ? b.CpuMsPerFrame.Sum() : b.CpuMsPerFrame[s];
+            var cells = string.Concat(breakdowns.Select(b => Invariant($"   {Wall(b),8:F2} {Cpu(b),6:F2} {Cpu(b) / Math.Max(Wall(b), 1e-9),5:F2}")));
+            output.WriteLine(Invariant($"    {(total ? "total" : first.Stages[s]),-38}{cells}   x{Wall(first) / Math.Max(Wall(last), 1e-9):F2}"));
+        }
     }
 
     /// <summary>The seed's vocoder.onnx if the set has one (the native engine never needs it).</summary>

@@ -13,6 +13,9 @@ public sealed record VocoderTiming(string Engine, int Threads, int ChunkFrames, 
     public double GigaFlopsPerCpuSecond => FlopsPerFrame / (CpuMsPerFrame / 1000) / 1e9;
 }
 
+/// <summary>One thread count's per-stage breakdown of a native stream: ms per frame, stage by stage.</summary>
+public sealed record VocoderStageTiming(int Threads, int ChunkFrames, IReadOnlyList<string> Stages, IReadOnlyList<double> WallMsPerFrame, IReadOnlyList<double> CpuMsPerFrame);
+
 /// <summary>
 /// Times the vocoders the way a stream uses them. Native: one decoder session fed <c>frames</c> random codes
 /// in calls of <c>chunk</c> frames (after a warm-up stream), the median of <c>repeats</c>. ONNX: the seed's
@@ -42,6 +45,33 @@ public static class VocoderBenchmark
             }
         }
         return timings;
+    }
+
+    /// <summary>
+    /// Where a native stream's time goes: the same stream as <see cref="RunNative"/> at one chunk size, per decoder stage,
+    /// for each thread count (ms per frame, summed over <paramref name="repeats"/> streams after a warm-up).
+    /// </summary>
+    public static IReadOnlyList<VocoderStageTiming> RunStages(string speechTokenizer, IReadOnlyList<int> threadCounts, int chunk, int frames, int repeats)
+    {
+        Check(frames, repeats);
+        var breakdowns = new List<VocoderStageTiming>();
+        foreach (var threads in threadCounts)
+        {
+            using var decoder = SpeechTokenizerDecoder.Load(speechTokenizer, new DecoderOptions { Threads = threads, MaxFramesPerPass = Math.Max(8, chunk) });
+            var codes = RandomCodes(frames, decoder.CodebookCount, decoder.Config.CodebookSize);
+            var audio = new float[frames * decoder.SamplesPerFrame];
+            var clock = decoder.AttachStageClock();
+            Stream(decoder, codes, Math.Min(frames, 2 * chunk), chunk, audio);
+            clock.Reset();
+            for (var i = 0; i < repeats; i++)
+            {
+                Stream(decoder, codes, frames, chunk, audio);
+            }
+            var perFrame = 1.0 / ((double)frames * repeats);
+            breakdowns.Add(new VocoderStageTiming(threads, chunk, clock.Names,
+                clock.WallMs.Select(ms => ms * perFrame).ToArray(), clock.CpuMs.Select(ms => ms * perFrame).ToArray()));
+        }
+        return breakdowns;
     }
 
     /// <summary>The seed's window at each thread count; <paramref name="windowFrames"/> receives the model's window.</summary>

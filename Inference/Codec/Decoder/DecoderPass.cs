@@ -19,6 +19,8 @@ internal static class DecoderPass
         var c = net.Config;
         var S = PackedConv.Stride;
         var conv = ws.Conv;
+        var clock = ws.Clock;
+        clock?.Start();
 
         // Split RVQ: [codebook 0 row | sum of codebooks 1..15 rows], then both output projections in one product.
         var rowDim = c.CodebookRowDim;
@@ -42,6 +44,7 @@ internal static class DecoderPass
             ws.PreConvInput.AsSpan(net.PreConv.HistoryRows * codebookStride), codebookStride, residual: false);
 
         RunConv(conv, net.PreConv, state.PreConv, ws.PreConvInput, codebookStride, frames, ws.Latent, S(c.LatentDim));
+        clock?.Lap(DecoderStageClock.Rvq);
 
         Transformer(net, state, ws, frames);
         var latentStride = S(c.LatentDim);
@@ -52,10 +55,11 @@ internal static class DecoderPass
             var next = s + 1 < net.Upsample.Length
                 ? ws.UpsampleInput.AsSpan(net.Upsample[s + 1].Conv.HistoryRows * latentStride)
                 : ws.View.AsSpan(net.InputConv.HistoryRows * latentStride);
-            rows = ConvNeXtStage(stage, state.UpsampleConv[s], state.Depthwise[s], ws, rows, c.LatentDim, next);
+            rows = ConvNeXtStage(stage, state.UpsampleConv[s], state.Depthwise[s], ws, rows, c.LatentDim, next, s);
         }
 
         RunConv(conv, net.InputConv, state.InputConv, ws.View, latentStride, rows, ws.StateA, S(c.DecoderDim));
+        clock?.Lap(clock.InputConv);
         var x = ws.StateA;
         var y = ws.StateB;
         for (var b = 0; b < net.Blocks.Length; b++)
@@ -66,8 +70,10 @@ internal static class DecoderPass
             var history = state.BlockConv[b];
             history.Restore(ws.View);
             ws.Snake.Run(x, ws.View.AsSpan(history.Rows * inStride), rows, block.InChannels, inStride, block.Snake);
+            clock?.Lap(clock.BlockBase + 4 * b);
             block.Conv.Run(conv, ws.View, inStride, rows, y, block.Rate * outStride, residual: false);
             history.Advance(ws.View, rows);
+            clock?.Lap(clock.BlockBase + 4 * b + 1);
             rows *= block.Rate;
             (x, y) = (y, x);
             for (var u = 0; u < block.Units.Length; u++)
@@ -76,10 +82,14 @@ internal static class DecoderPass
                 var unitHistory = state.UnitConv[b][u];
                 unitHistory.Restore(ws.View);
                 ws.Snake.Run(x, ws.View.AsSpan(unitHistory.Rows * outStride), rows, block.OutChannels, outStride, unit.First);
+                clock?.Lap(clock.BlockBase + 4 * b + 2);
                 unit.Dilated.Run(conv, ws.View, outStride, rows, ws.Inner, outStride, residual: false);
                 unitHistory.Advance(ws.View, rows);
+                clock?.Lap(clock.BlockBase + 4 * b + 3);
                 ws.Snake.Run(ws.Inner, ws.Inner, rows, block.OutChannels, outStride, unit.Second);
+                clock?.Lap(clock.BlockBase + 4 * b + 2);
                 unit.Pointwise.Run(conv, ws.Inner, outStride, rows, x, outStride, residual: true);
+                clock?.Lap(clock.BlockBase + 4 * b + 3);
             }
         }
 
@@ -98,6 +108,7 @@ internal static class DecoderPass
         }
         state.OutputConv.Advance(ws.View, rows);
         state.Position += frames;
+        clock?.Lap(clock.Output);
     }
 
     /// <summary>A conv whose input buffer starts with room for its history: restore, run, keep the new tail.</summary>
@@ -122,14 +133,18 @@ internal static class DecoderPass
         var half = c.HeadDim / 2;
         var eps = (float)c.RmsNormEps;
         var window = c.SlidingWindow - 1;
+        var clock = ws.Clock;
 
         net.InputProjection.Run(conv, ws.Latent, S(c.LatentDim), rows, ws.Hidden, hiddenStride, residual: false);
+        clock?.Lap(DecoderStageClock.TransformerConvs);
         SlidingWindowAttention.RopeTables(c, state.Position, rows, ws.RopeCos, ws.RopeSin);
         for (var l = 0; l < net.Layers.Length; l++)
         {
             var layer = net.Layers[l];
             NormRows(ws.Hidden, ws.Normed, rows, hidden, hiddenStride, layer.AttentionNorm, eps);
+            clock?.Lap(DecoderStageClock.TransformerOther);
             layer.Qkv.Run(conv, ws.Normed, hiddenStride, rows, ws.Qkv, qkvStride, residual: false);
+            clock?.Lap(DecoderStageClock.TransformerConvs);
             state.Keys[l].Restore(ws.Keys);
             state.Values[l].Restore(ws.Values);
             for (var t = 0; t < rows; t++)
@@ -146,29 +161,37 @@ internal static class DecoderPass
             SlidingWindowAttention.Attend(c, ws.Qkv, qkvStride, rows, state.Position, ws.Keys, ws.Values, kvStride, ws.Scores, ws.Attention, queryStride);
             state.Keys[l].Advance(ws.Keys, rows);
             state.Values[l].Advance(ws.Values, rows);
+            clock?.Lap(DecoderStageClock.TransformerOther);
             layer.Output.Run(conv, ws.Attention, queryStride, rows, ws.Projected, hiddenStride, residual: false);
+            clock?.Lap(DecoderStageClock.TransformerConvs);
             for (var t = 0; t < rows; t++)
             {
                 RowOps.AddScaled(ws.Hidden.AsSpan(t * hiddenStride, hidden), layer.AttentionScale, ws.Projected.AsSpan(t * hiddenStride, hidden));
             }
 
             NormRows(ws.Hidden, ws.Normed, rows, hidden, hiddenStride, layer.MlpNorm, eps);
+            clock?.Lap(DecoderStageClock.TransformerOther);
             layer.GateUp.Run(conv, ws.Normed, hiddenStride, rows, ws.GateUp, gateUpStride, residual: false);
+            clock?.Lap(DecoderStageClock.TransformerConvs);
             for (var t = 0; t < rows; t++)
             {
                 var gateUp = ws.GateUp.AsSpan(t * gateUpStride, 2 * c.IntermediateSize);
                 RowOps.SiluMultiply(gateUp[..c.IntermediateSize], gateUp[c.IntermediateSize..]);
             }
+            clock?.Lap(DecoderStageClock.TransformerOther);
             layer.Down.Run(conv, ws.GateUp, gateUpStride, rows, ws.Projected, hiddenStride, residual: false);
+            clock?.Lap(DecoderStageClock.TransformerConvs);
             for (var t = 0; t < rows; t++)
             {
                 RowOps.AddScaled(ws.Hidden.AsSpan(t * hiddenStride, hidden), layer.MlpScale, ws.Projected.AsSpan(t * hiddenStride, hidden));
             }
         }
         NormRows(ws.Hidden, ws.Normed, rows, hidden, hiddenStride, net.FinalNorm, eps);
+        clock?.Lap(DecoderStageClock.TransformerOther);
         var latentStride = S(c.LatentDim);
         net.OutputProjection.Run(conv, ws.Normed, hiddenStride, rows,
             ws.UpsampleInput.AsSpan(net.Upsample.Length > 0 ? net.Upsample[0].Conv.HistoryRows * latentStride : 0), latentStride, residual: false);
+        clock?.Lap(DecoderStageClock.TransformerConvs);
     }
 
     /// <summary>
@@ -177,13 +200,16 @@ internal static class DecoderPass
     /// Returns the output row count.
     /// </summary>
     private static int ConvNeXtStage(UpsampleStage stage, CausalHistory convHistory, CausalHistory depthwiseHistory, DecoderWorkspace ws, int rows,
-        int dim, Span<float> destination)
+        int dim, Span<float> destination, int index)
     {
         var stride = PackedConv.Stride(dim);
         var conv = ws.Conv;
+        var clock = ws.Clock;
+        var bucket = (clock?.UpsampleBase ?? 0) + 3 * index;
         convHistory.Restore(ws.UpsampleInput);
         stage.Conv.Run(conv, ws.UpsampleInput, stride, rows, ws.Depthwise.AsSpan(depthwiseHistory.Rows * stride), stage.Ratio * stride, residual: false);
         convHistory.Advance(ws.UpsampleInput, rows);
+        clock?.Lap(bucket);
         rows *= stage.Ratio;
 
         depthwiseHistory.Restore(ws.Depthwise);
@@ -194,12 +220,16 @@ internal static class DecoderPass
             RowOps.LayerNorm(output, stage.NormWeight, stage.NormBias, 1e-6f);
         }
         var wideStride = PackedConv.Stride(4 * dim);
+        clock?.Lap(bucket + 2);
         stage.Expand.Run(conv, ws.DepthwiseOut, stride, rows, ws.Wide, wideStride, residual: false);
+        clock?.Lap(bucket + 1);
         for (var t = 0; t < rows; t++)
         {
             RowOps.Gelu(ws.Wide.AsSpan(t * wideStride, 4 * dim));
         }
+        clock?.Lap(bucket + 2);
         stage.Contract.Run(conv, ws.Wide, wideStride, rows, ws.Narrow, stride, residual: false);
+        clock?.Lap(bucket + 1);
         for (var t = 0; t < rows; t++)
         {
             RowOps.ScaledResidual(ws.Depthwise.AsSpan((depthwiseHistory.Rows + t) * stride, dim), stage.Gamma,
@@ -207,6 +237,7 @@ internal static class DecoderPass
         }
         // Kept last: the residual above reads the stage's input rows from this buffer.
         depthwiseHistory.Advance(ws.Depthwise, rows);
+        clock?.Lap(bucket + 2);
         return rows;
     }
 

@@ -80,6 +80,9 @@ internal sealed class DecoderWorkspace
 
     public SnakeCall Snake { get; }
 
+    /// <summary>Set only by a benchmark that wants the per-stage breakdown (<see cref="DecoderStageClock"/>).</summary>
+    public DecoderStageClock? Clock { get; set; }
+
     public float[] Quantized { get; }
     public float[] PreConvInput { get; }
     public float[] Latent { get; }

@@ -14,6 +14,7 @@ public sealed class SpeechTokenizerDecoder : IDisposable
     private readonly ConcurrentBag<DecoderWorkspace> _workspaces = [];
     private readonly RowParallelism _parallelism;
     private readonly bool _ownsParallelism;
+    private DecoderStageClock? _stageClock;
 
     private SpeechTokenizerDecoder(DecoderNetwork network, DecoderOptions options, RowParallelism? parallelism, string source)
     {
@@ -67,8 +68,18 @@ public sealed class SpeechTokenizerDecoder : IDisposable
         return session.Decode(codes);
     }
 
-    internal DecoderWorkspace RentWorkspace() =>
-        _workspaces.TryTake(out var workspace) ? workspace : new DecoderWorkspace(Network, Options.MaxFramesPerPass, _parallelism, KernelPath);
+    internal DecoderWorkspace RentWorkspace()
+    {
+        var workspace = _workspaces.TryTake(out var pooled) ? pooled : new DecoderWorkspace(Network, Options.MaxFramesPerPass, _parallelism, KernelPath);
+        workspace.Clock = _stageClock;
+        return workspace;
+    }
+
+    /// <summary>
+    /// For a benchmark: every pass from now on charges its stages to the returned clock. One caller at a time:
+    /// passes of concurrent sessions would interleave their laps.
+    /// </summary>
+    internal DecoderStageClock AttachStageClock() => _stageClock ??= new DecoderStageClock(Network);
 
     internal void Return(DecoderWorkspace workspace) => _workspaces.Add(workspace);
 

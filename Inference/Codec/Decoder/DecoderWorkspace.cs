@@ -1,5 +1,4 @@
 using Qwen3Tts.Inference.Kernels.Float;
-using Qwen3Tts.Inference.Qwen3;
 
 namespace Qwen3Tts.Inference.Codec.Decoder;
 
@@ -11,12 +10,12 @@ namespace Qwen3Tts.Inference.Codec.Decoder;
 /// </summary>
 internal sealed class DecoderWorkspace
 {
-    public DecoderWorkspace(DecoderNetwork network, int maxFrames, RowParallelism parallelism, FloatKernelPath path)
+    public DecoderWorkspace(DecoderNetwork network, int maxFrames, IKernelThreads threads, FloatKernelPath path)
     {
         var c = network.Config;
         MaxFrames = maxFrames;
-        Conv = new PackedConv.ConvCall(parallelism, path);
-        Snake = new SnakeCall(parallelism, path);
+        Conv = new PackedConv.ConvCall(threads, path);
+        Snake = new SnakeCall(threads, path);
         var n = maxFrames;
         var S = PackedConv.Stride;
         Quantized = Floats(n * S(2 * c.CodebookRowDim));

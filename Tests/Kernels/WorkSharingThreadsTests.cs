@@ -20,9 +20,7 @@ public sealed class WorkSharingThreadsTests
         {
             for (var call = 0; call < 50; call++)
             {
-                var work = new CountingWork(units, slowUnit: call % 7 == 0 ? units - 1 : -1);
-                pool.Run(work, units, cost: units);
-                Assert.All(work.Runs, count => Assert.Equal(1, count));
+                RunOnceEach(pool, units, slowUnit: call % 7 == 0 ? units - 1 : -1);
             }
         }
     }
@@ -35,9 +33,7 @@ public sealed class WorkSharingThreadsTests
         {
             for (var call = 0; call < 200; call++)
             {
-                var work = new CountingWork(300, slowUnit: -1);
-                pool.Run(work, 300, cost: 300);
-                Assert.All(work.Runs, count => Assert.Equal(1, count));
+                RunOnceEach(pool, 300);
             }
         });
     }
@@ -51,9 +47,7 @@ public sealed class WorkSharingThreadsTests
         Assert.NotNull(error);
         Assert.Contains("unit 399", error is AggregateException aggregate ? aggregate.InnerException!.Message : error.Message);
 
-        var next = new CountingWork(400, slowUnit: -1);
-        pool.Run(next, 400, cost: 400);
-        Assert.All(next.Runs, count => Assert.Equal(1, count));
+        RunOnceEach(pool, 400);
     }
 
     [Fact]
@@ -64,6 +58,13 @@ public sealed class WorkSharingThreadsTests
         var work = new CountingWork(64, slowUnit: -1);
         pool.Run(work, 64, cost: 999);
         Assert.Equal([caller], work.Threads.Distinct());
+    }
+
+    private static void RunOnceEach(WorkSharingThreads pool, int units, int slowUnit = -1)
+    {
+        var work = new CountingWork(units, slowUnit);
+        pool.Run(work, units, cost: units);
+        Assert.All(work.Runs, count => Assert.Equal(1, count));
     }
 
     private sealed class CountingWork(int units, int slowUnit, int failingUnit = -1) : IRowRangeWork

@@ -213,20 +213,12 @@ internal static class DecoderPass
         rows *= stage.Ratio;
 
         depthwiseHistory.Restore(ws.Depthwise);
-        for (var t = 0; t < rows; t++)
-        {
-            var output = ws.DepthwiseOut.AsSpan(t * stride, dim);
-            RowOps.DepthwiseRow(ws.Depthwise.AsSpan(t * stride), stride, 7, stage.DepthwiseTapMajor, stage.DepthwiseBias.AsSpan(0, dim), output);
-            RowOps.LayerNorm(output, stage.NormWeight, stage.NormBias, 1e-6f);
-        }
+        ws.ConvNeXtRows.Depthwise(stage, ws.Depthwise, ws.DepthwiseOut, rows, dim, stride);
         var wideStride = PackedConv.Stride(4 * dim);
         clock?.Lap(bucket + 2);
         stage.Expand.Run(conv, ws.DepthwiseOut, stride, rows, ws.Wide, wideStride, residual: false);
         clock?.Lap(bucket + 1);
-        for (var t = 0; t < rows; t++)
-        {
-            RowOps.Gelu(ws.Wide.AsSpan(t * wideStride, 4 * dim));
-        }
+        ws.ConvNeXtRows.Gelu(ws.Wide, rows, 4 * dim, wideStride);
         clock?.Lap(bucket + 2);
         stage.Contract.Run(conv, ws.Wide, wideStride, rows, ws.Narrow, stride, residual: false);
         clock?.Lap(bucket + 1);

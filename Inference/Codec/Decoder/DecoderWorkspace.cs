@@ -16,6 +16,7 @@ internal sealed class DecoderWorkspace
         MaxFrames = maxFrames;
         Conv = new PackedConv.ConvCall(threads, path);
         Snake = new SnakeCall(threads, path);
+        ConvNeXtRows = new ConvNeXtRowsCall(threads);
         var n = maxFrames;
         var S = PackedConv.Stride;
         Quantized = Floats(n * S(2 * c.CodebookRowDim));
@@ -78,6 +79,8 @@ internal sealed class DecoderWorkspace
     public PackedConv.ConvCall Conv { get; }
 
     public SnakeCall Snake { get; }
+
+    public ConvNeXtRowsCall ConvNeXtRows { get; }
 
     /// <summary>Set only by a benchmark that wants the per-stage breakdown (<see cref="DecoderStageClock"/>).</summary>
     public DecoderStageClock? Clock { get; set; }

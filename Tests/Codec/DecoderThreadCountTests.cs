@@ -1,14 +1,13 @@
 using Qwen3Tts.Inference.Codec.Decoder;
-using Qwen3Tts.Inference.Kernels.Float;
 using Qwen3Tts.Inference.Qwen3;
 
 namespace Qwen3Tts.Tests.Codec;
 
 /// <summary>
-/// The decoder's audio does not depend on how many threads computed it or how they shared the work: 1, 2 and 3
-/// work-sharing threads and fixed equal slices give the same PCM bits, streamed in uneven chunks. The split
-/// threshold is 0 here, so even the tiny set's smallest layers are shared out (at its default the tiny set would
-/// run almost everything on one thread and prove nothing).
+/// The decoder's audio does not depend on how many threads computed it or which thread claimed which chunk of a
+/// layer: 1, 2 and 3 threads give the same PCM bits, streamed in uneven chunks. The split threshold is 0 here, so
+/// even the tiny set's smallest layers are shared out (at its default the tiny set would run almost everything
+/// on one thread and prove nothing).
 /// </summary>
 public sealed class DecoderThreadCountTests(TinyDecoderFixture fixture) : IClassFixture<TinyDecoderFixture>
 {
@@ -18,25 +17,24 @@ public sealed class DecoderThreadCountTests(TinyDecoderFixture fixture) : IClass
     public void OneTwoAndThreeThreadsGiveTheSamePcmBits()
     {
         var codes = TinyDecoderFixture.RandomCodes(Chunks.Sum(), seed: 11);
-        var oneThread = Stream(new WorkSharingThreads(1), codes);
-        using var two = new WorkSharingThreads(2, minCostToSplit: 0);
-        using var three = new WorkSharingThreads(3, minCostToSplit: 0);
-        using var halves = new RowParallelism(2, minWeightsToSplit: 0);
+        var oneThread = Stream(RowParallelism.Sequential, codes);
+        using var two = new RowParallelism(2, minWeightsToSplit: 0);
+        using var three = new RowParallelism(3, minWeightsToSplit: 0);
 
         Assert.Equal(Chunks.Sum() * 1920, oneThread.Length);
         Assert.Contains(oneThread, sample => sample != 0f);
-        foreach (var (name, threads) in new (string, IKernelThreads)[] { ("2 work-sharing", two), ("3 work-sharing", three), ("2 fixed halves", new RowParallelismThreads(halves)) })
+        foreach (var threads in new[] { two, three })
         {
             var pcm = Stream(threads, codes);
             var first = Enumerable.Range(0, pcm.Length).FirstOrDefault(i => BitConverter.SingleToInt32Bits(pcm[i]) != BitConverter.SingleToInt32Bits(oneThread[i]), -1);
-            Assert.True(first == -1, $"{name}: sample {first} differs from the 1-thread decode");
+            Assert.True(first == -1, $"{threads.WorkerCount} threads: sample {first} differs from the 1-thread decode");
         }
     }
 
     [Fact]
     public void SharedWorkDecodesAllocateNothingAfterWarmUp()
     {
-        using var threads = new WorkSharingThreads(2, minCostToSplit: 0);
+        using var threads = new RowParallelism(2, minWeightsToSplit: 0);
         using var decoder = SpeechTokenizerDecoder.Load(fixture.WeightsPath, new DecoderOptions { MaxFramesPerPass = 4 }, threads);
         var codes = TinyDecoderFixture.RandomCodes(Chunks.Sum(), seed: 12);
         var audio = new float[8 * decoder.SamplesPerFrame];
@@ -61,7 +59,7 @@ public sealed class DecoderThreadCountTests(TinyDecoderFixture fixture) : IClass
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    private float[] Stream(IKernelThreads threads, long[] codes)
+    private float[] Stream(RowParallelism threads, long[] codes)
     {
         using var decoder = SpeechTokenizerDecoder.Load(fixture.WeightsPath, new DecoderOptions { MaxFramesPerPass = 4 }, threads);
         using var session = decoder.CreateSession();

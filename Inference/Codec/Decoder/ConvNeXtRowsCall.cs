@@ -9,7 +9,7 @@ namespace Qwen3Tts.Inference.Codec.Decoder;
 /// alone while the other waited. Each row depends only on its own inputs, so any split gives the same bits.
 /// Reused call after call (no allocation).
 /// </summary>
-internal sealed class ConvNeXtRowsCall(IKernelThreads threads) : IRowRangeWork
+internal sealed class ConvNeXtRowsCall(RowParallelism parallelism) : IRowRangeWork
 {
     // Per element: 7 multiply-adds and the norm for the depthwise rows, an erfc (~20 multiply-adds' worth) for GELU.
     private const int DepthwiseCost = 12;
@@ -38,7 +38,7 @@ internal sealed class ConvNeXtRowsCall(IKernelThreads threads) : IRowRangeWork
         _dim = dim;
         _stride = stride;
         _gelu = gelu;
-        threads.Run(this, rows, (long)rows * dim * cost);
+        parallelism.Run(this, rows, (long)rows * dim * cost);
         _input = null;
         _output = null;
         _stage = null;

@@ -1,4 +1,5 @@
 using Qwen3Tts.Inference.Kernels.Float;
+using Qwen3Tts.Inference.Qwen3;
 
 namespace Qwen3Tts.Inference.Codec.Decoder;
 
@@ -10,13 +11,13 @@ namespace Qwen3Tts.Inference.Codec.Decoder;
 /// </summary>
 internal sealed class DecoderWorkspace
 {
-    public DecoderWorkspace(DecoderNetwork network, int maxFrames, IKernelThreads threads, FloatKernelPath path)
+    public DecoderWorkspace(DecoderNetwork network, int maxFrames, RowParallelism parallelism, FloatKernelPath path)
     {
         var c = network.Config;
         MaxFrames = maxFrames;
-        Conv = new PackedConv.ConvCall(threads, path);
-        Snake = new SnakeCall(threads, path);
-        ConvNeXtRows = new ConvNeXtRowsCall(threads);
+        Conv = new PackedConv.ConvCall(parallelism, path);
+        Snake = new SnakeCall(parallelism, path);
+        ConvNeXtRows = new ConvNeXtRowsCall(parallelism);
         var n = maxFrames;
         var S = PackedConv.Stride;
         Quantized = Floats(n * S(2 * c.CodebookRowDim));

@@ -4,9 +4,9 @@ using Qwen3Tts.Inference.Qwen3;
 namespace Qwen3Tts.Inference.Codec.Decoder;
 
 /// <summary>SnakeBeta over many rows, split across the decoder's workers; reused call after call (no allocation).</summary>
-internal sealed unsafe class SnakeCall(IKernelThreads threads, FloatKernelPath path) : IRowRangeWork
+internal sealed unsafe class SnakeCall(RowParallelism parallelism, FloatKernelPath path) : IRowRangeWork
 {
-    /// <summary>The threads split work above a million multiply-adds; one sine costs about as much as 20 of them.</summary>
+    /// <summary>RowParallelism splits work above a million "weights"; one sine costs about as much as 20 multiply-adds.</summary>
     private const int CostPerElement = 20;
 
     private float* _input;
@@ -33,7 +33,7 @@ internal sealed unsafe class SnakeCall(IKernelThreads threads, FloatKernelPath p
             _channels = channels;
             _stride = stride;
             _parameters = parameters;
-            threads.Run(this, rows, (long)rows * channels * CostPerElement);
+            parallelism.Run(this, rows, (long)rows * channels * CostPerElement);
         }
     }
 

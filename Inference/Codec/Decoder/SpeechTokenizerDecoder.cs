@@ -12,22 +12,19 @@ namespace Qwen3Tts.Inference.Codec.Decoder;
 public sealed class SpeechTokenizerDecoder : IDisposable
 {
     private readonly ConcurrentBag<DecoderWorkspace> _workspaces = [];
-    private readonly IKernelThreads _threads;
-    private readonly WorkSharingThreads? _ownThreads;
+    private readonly RowParallelism _parallelism;
+    private readonly bool _ownsParallelism;
     private DecoderStageClock? _stageClock;
 
-    private SpeechTokenizerDecoder(DecoderNetwork network, DecoderOptions options, IKernelThreads? threads, string source)
+    private SpeechTokenizerDecoder(DecoderNetwork network, DecoderOptions options, RowParallelism? parallelism, string source)
     {
         Network = network;
         Options = options;
         Source = source;
         KernelPath = options.KernelPath ?? FloatKernelPaths.Best;
         SamplesPerFrame = network.Config.SamplesPerFrame;
-        if (threads is null)
-        {
-            _ownThreads = new WorkSharingThreads(options.Threads);
-        }
-        _threads = threads ?? _ownThreads!;
+        _ownsParallelism = parallelism is null;
+        _parallelism = parallelism ?? new RowParallelism(options.Threads, minWeightsToSplit: 1_000_000);
     }
 
     public SpeechTokenizerDecoderConfig Config => Network.Config;
@@ -53,16 +50,12 @@ public sealed class SpeechTokenizerDecoder : IDisposable
     /// Loads and repacks the decoder. <paramref name="parallelism"/> lets a host share one set of worker threads
     /// between engines (the process thread budget); by default the decoder owns <see cref="DecoderOptions.Threads"/>.
     /// </summary>
-    public static SpeechTokenizerDecoder Load(string safetensorsPath, DecoderOptions? options = null, RowParallelism? parallelism = null) =>
-        Load(safetensorsPath, options, parallelism is null ? null : new RowParallelismThreads(parallelism));
-
-    /// <summary>With the given kernel threads (null: its own <see cref="WorkSharingThreads"/> of <see cref="DecoderOptions.Threads"/>), which the caller then owns.</summary>
-    internal static SpeechTokenizerDecoder Load(string safetensorsPath, DecoderOptions? options, IKernelThreads? threads)
+    public static SpeechTokenizerDecoder Load(string safetensorsPath, DecoderOptions? options = null, RowParallelism? parallelism = null)
     {
         options ??= new DecoderOptions();
         options.Validate();
         using var checkpoint = DecoderCheckpoint.Open(safetensorsPath);
-        return new SpeechTokenizerDecoder(new DecoderNetwork(checkpoint), options, threads, checkpoint.Path);
+        return new SpeechTokenizerDecoder(new DecoderNetwork(checkpoint), options, parallelism, checkpoint.Path);
     }
 
     /// <summary>A new stream, positioned at frame 0.</summary>
@@ -77,7 +70,7 @@ public sealed class SpeechTokenizerDecoder : IDisposable
 
     internal DecoderWorkspace RentWorkspace()
     {
-        var workspace = _workspaces.TryTake(out var pooled) ? pooled : new DecoderWorkspace(Network, Options.MaxFramesPerPass, _threads, KernelPath);
+        var workspace = _workspaces.TryTake(out var pooled) ? pooled : new DecoderWorkspace(Network, Options.MaxFramesPerPass, _parallelism, KernelPath);
         workspace.Clock = _stageClock;
         return workspace;
     }
@@ -92,7 +85,10 @@ public sealed class SpeechTokenizerDecoder : IDisposable
 
     public void Dispose()
     {
-        _ownThreads?.Dispose();
+        if (_ownsParallelism)
+        {
+            _parallelism.Dispose();
+        }
         _workspaces.Clear();
     }
 }

@@ -150,8 +150,8 @@ public sealed unsafe class PackedConv
         fixed (float* bias = _bias)
         {
             call.Start(this, weights, bias, x, inputStride, rows, y, outputStride, residual);
-            // A split pays from about a million multiply-adds (~20 µs on one core); the threads decide on that count.
-            call.Threads.Run(call, call.Units, MultiplyAddsPerRow * rows);
+            // A split pays from about a million multiply-adds (~50 µs on one core); RowParallelism decides on that count.
+            call.Parallelism.Run(call, call.Units, MultiplyAddsPerRow * rows);
         }
     }
 
@@ -159,10 +159,9 @@ public sealed unsafe class PackedConv
     /// The tiles of one conv call, reusable across calls of one thread of control. Units are panel-major, so a
     /// worker's share of a call with few rows is a share of the weights.
     /// </summary>
-    public sealed class ConvCall : IRowRangeWork
+    public sealed class ConvCall(RowParallelism parallelism, FloatKernelPath path) : IRowRangeWork
     {
-        private readonly int _rowsPerTile;
-
+        private readonly int _rowsPerTile = ConvTile.RowsPerTile(path);
         private PackedConv? _conv;
         private float* _weights;
         private float* _bias;
@@ -173,21 +172,9 @@ public sealed unsafe class PackedConv
         private int _rows;
         private bool _residual;
 
-        public ConvCall(RowParallelism parallelism, FloatKernelPath path)
-            : this(new RowParallelismThreads(parallelism), path)
-        {
-        }
+        public RowParallelism Parallelism { get; } = parallelism;
 
-        internal ConvCall(IKernelThreads threads, FloatKernelPath path)
-        {
-            Threads = threads;
-            Path = path;
-            _rowsPerTile = ConvTile.RowsPerTile(path);
-        }
-
-        internal IKernelThreads Threads { get; }
-
-        public FloatKernelPath Path { get; }
+        public FloatKernelPath Path { get; } = path;
 
         internal int Units => _conv!.Panels * Tiles;
 

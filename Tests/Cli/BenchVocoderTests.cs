@@ -44,7 +44,27 @@ public sealed class BenchVocoderTests(TinyModelsFixture fixture) : IClassFixture
         Assert.DoesNotContain("encoder 1 thread", run.Output);
     }
 
+    [Fact]
+    public async Task LayersPrintsEveryStageAtEachThreadCountAndTheirTotal()
+    {
+        var run = await CliHarness.RunAsync(["bench", "vocoder", "--models", fixture.Directory, "--frames", "4", "--chunks", "2",
+            "--threads", "1,2", "--repeats", "1", "--encoder-seconds", "0", "--layers", "2"]);
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains("stages at chunk 2 (ms per frame; busy = cpu / wall; speed-up = wall at 1 thr / wall at 2 thr):", run.Output);
+        var number = @"[\d.]+";
+        var cells = $@" +{number} +{number} +{number} +{number} +{number} +{number} +x{number}$";
+        foreach (var stage in new[] { "rvq \\+ pre_conv", "transformer: matmuls", "upsample 1: pointwise convs", "decoder\\.0 conv k7", "block 3: unit convs", "output snake \\+ conv k7" })
+        {
+            Assert.Matches(new Regex($"^    {stage}{cells}", RegexOptions.Multiline), run.Output);
+        }
+        var total = Regex.Match(run.Output, $@"^    total +({number}) +({number})", RegexOptions.Multiline);
+        Assert.True(total.Success, run.Output);
+        Assert.True(double.Parse(total.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, "the stages' wall time adds up to more than 0");
+    }
+
     [Theory]
+    [InlineData("--layers", "0", "--layers must be a chunk size in 1..1024")]
     [InlineData("--chunks", "0", "--chunks: '0' is not a count")]
     [InlineData("--threads", "two", "--threads: 'two' is not a count")]
     [InlineData("--frames", "0", "--frames must be at least 1")]

@@ -52,7 +52,7 @@ public sealed class TalkerModel : IDisposable
         _sequenceSlots = new SemaphoreSlim(options.MaxSequences, options.MaxSequences);
         _freeSequences = new Stack<int>(Enumerable.Range(0, options.MaxSequences).Reverse());
         _batch = new TalkerNativeBatch(options.BatchSize, HiddenSize);
-        _queue = new TalkerDecodeQueue(DecodeQueued, options.MaxSequences);
+        _queue = new TalkerDecodeQueue(DecodeQueued, options.MaxSequences, TimeSpan.FromTicks((long)options.GatherMicroseconds * TimeSpan.TicksPerMicrosecond));
     }
 
     public TalkerOptions Options { get; }

@@ -35,6 +35,14 @@ public sealed class TalkerOptions
     /// </summary>
     public int PrefixCacheMegabytes { get; set; } = 64;
 
+    /// <summary>
+    /// How long a decode waits for the steps of the other active requests before it starts without them, in
+    /// microseconds (0 = never wait). Their steps follow one predictor batch, so they arrive microseconds apart, and
+    /// the first one used to start a lone decode while the rest queued behind it for a whole step (~30 ms at 0.6B),
+    /// which then split the requests into two phases for the predictor too. A lone request never waits.
+    /// </summary>
+    public int GatherMicroseconds { get; set; } = 3000;
+
     /// <summary>Rows per llama.cpp batch (prefill is split into chunks of this size).</summary>
     public int BatchSize { get; set; } = 512;
 

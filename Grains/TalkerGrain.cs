@@ -85,11 +85,7 @@ public sealed class TalkerGrain(TalkerEngine engine, TalkerAdmission admission, 
         if (_utterance is not { } utterance)
         {
             // A step that arrives after the release (the caller hung up while it was in flight) reaches a fresh
-            // activation: end it too, or it stays idle until Orleans collects it (~15 min; seen in the hang-up test).
-            if (_work is null)
-            {
-                DeactivateOnIdle();
-            }
+            // activation, which the idle reaper ends (OnActivateAsync), as every other message that comes too late.
             throw new InvalidOperationException($"request '{this.GetPrimaryKeyString()}' has not started on this talker");
         }
 

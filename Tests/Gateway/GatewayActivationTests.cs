@@ -57,6 +57,10 @@ public sealed class GatewayActivationTests(GatewayFixture fixture)
         await grains.GetGrain<ITalkerGrain>(request).GetSiloAsync();
         await grains.GetGrain<IPredictorGrain>(request).GetSiloAsync();
         await grains.GetGrain<IVocoderGrain>(request).GetSiloAsync();
+        // A talker step that comes after its request's release (the caller hung up while it was in flight) is refused
+        // and its fresh activation ends like the others.
+        var late = await Assert.ThrowsAsync<InvalidOperationException>(() => grains.GetGrain<ITalkerGrain>(request + "-step").StepAsync(new byte[16], 0, 0f));
+        Assert.Contains("has not started on this talker", late.Message);
 
         await WaitForNoActivationsAsync(typeof(SynthesisGrain), typeof(TalkerGrain), typeof(PredictorGrain), typeof(VocoderGrain));
     }

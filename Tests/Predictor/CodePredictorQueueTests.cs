@@ -29,12 +29,16 @@ public class CodePredictorQueueTests
         }
 
         using var queue = new CodePredictorQueue(weights, maxBatch: 4, RowParallelism.Sequential);
-        // The first frame's sampler holds the worker until the others are queued, so they must coalesce.
+        // The first frame's sampler holds the worker until the others are queued, so they must coalesce. They are queued
+        // only once the worker is in that sampler: a worker thread slow to wake (a busy machine) would otherwise find
+        // some of them already waiting and take them with the first frame.
         using var gate = new ManualResetEventSlim(false);
         var codes = Enumerable.Range(0, requests).Select(_ => new int[15]).ToArray();
         var feedback = Enumerable.Range(0, requests).Select(_ => new float[Hidden]).ToArray();
         var tasks = new Task[requests];
-        tasks[0] = queue.PredictAsync(hiddens[0], code0s[0], new GatedSampler(gate, new SeededSampler(40, 0.9f)), codes[0], feedback[0], default);
+        using var first = new GatedSampler(gate, new SeededSampler(40, 0.9f));
+        tasks[0] = queue.PredictAsync(hiddens[0], code0s[0], first, codes[0], feedback[0], default);
+        Assert.True(first.Entered.Wait(TimeSpan.FromSeconds(60)), "the worker never ran the first frame");
         for (var i = 1; i < requests; i++)
         {
             tasks[i] = queue.PredictAsync(hiddens[i], code0s[i], new SeededSampler(40 + i, 0.9f), codes[i], feedback[i], default);
@@ -59,7 +63,10 @@ public class CodePredictorQueueTests
         using var queue = new CodePredictorQueue(weights, maxBatch: 4, RowParallelism.Sequential);
         using var gate = new ManualResetEventSlim(false);
         var hidden = new float[Hidden];
-        var first = queue.PredictAsync(hidden, 1, new GatedSampler(gate, new GreedySubCodeSampler()), new int[15], new float[Hidden], default);
+        using var gated = new GatedSampler(gate, new GreedySubCodeSampler());
+        var first = queue.PredictAsync(hidden, 1, gated, new int[15], new float[Hidden], default);
+        // The cancelled frame must wait behind the first one, not run with it.
+        Assert.True(gated.Entered.Wait(TimeSpan.FromSeconds(60)), "the worker never ran the first frame");
         using var cancel = new CancellationTokenSource();
         var cancelled = queue.PredictAsync(hidden, 2, new GreedySubCodeSampler(), new int[15], new float[Hidden], cancel.Token);
         cancel.Cancel();
@@ -135,13 +142,18 @@ public class CodePredictorQueueTests
         Assert.Equal(3, queue.PassesRun);
     }
 
-    /// <summary>Blocks the worker in the first sample call until the test opens the gate.</summary>
-    private sealed class GatedSampler(ManualResetEventSlim gate, ISubCodeSampler inner) : ISubCodeSampler
+    /// <summary>Blocks the worker in its sample calls until the test opens the gate; <see cref="Entered"/> is set by the first.</summary>
+    private sealed class GatedSampler(ManualResetEventSlim gate, ISubCodeSampler inner) : ISubCodeSampler, IDisposable
     {
+        public ManualResetEventSlim Entered { get; } = new(false);
+
         public int Sample(Span<float> logits)
         {
-            gate.Wait(TimeSpan.FromSeconds(30));
+            Entered.Set();
+            Assert.True(gate.Wait(TimeSpan.FromSeconds(60)), "the test never opened the gate");
             return inner.Sample(logits);
         }
+
+        public void Dispose() => Entered.Dispose();
     }
 }

@@ -21,6 +21,14 @@ public sealed class FailoverCluster : IAsyncDisposable
 
     private FailoverCluster(string modelsDirectory) => _modelsDirectory = modelsDirectory;
 
+    /// <summary>
+    /// How long a stopped silo waits for its requests. The drain tests show that the requests under way finish, not how
+    /// fast this machine is: in a full suite at a load average of 45 on two cores the default 30 s cut the four requests
+    /// of <c>DrainTests</c> off ("no live silo hosts the 'predictor' role" after 1 min 23 s; the same test passed at a
+    /// load of 22 in 1 min 36 s).
+    /// </summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(3);
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -32,7 +40,13 @@ public sealed class FailoverCluster : IAsyncDisposable
         builder.ConfigureSilo((options, silo) =>
         {
             var roles = cluster.RolesFor(options.SiloName, rolesPerSilo);
-            silo.AddTtsRoles(new TtsSiloOptions { Roles = [.. roles], ModelsDirectory = cluster._modelsDirectory, Talker = RoleClusterFixture.TalkerOptions() });
+            silo.AddTtsRoles(new TtsSiloOptions
+            {
+                Roles = [.. roles],
+                ModelsDirectory = cluster._modelsDirectory,
+                Talker = RoleClusterFixture.TalkerOptions(),
+                DrainTimeout = DrainTimeout,
+            });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = RoleClusterFixture.ResponseTimeout);
             // The probe settings a board cluster gets from cluster.json (faultDetection).
             silo.Configure<ClusterMembershipOptions>(new Qwen3Tts.Silo.FaultDetectionSection().Apply);

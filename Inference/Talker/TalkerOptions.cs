@@ -40,8 +40,10 @@ public sealed class TalkerOptions
     /// microseconds (0 = never wait). Their steps follow one predictor batch, so they arrive microseconds apart, and
     /// the first one used to start a lone decode while the rest queued behind it for a whole step (~30 ms at 0.6B),
     /// which then split the requests into two phases for the predictor too. A lone request never waits.
+    /// Off by default for the reasons given at <c>PredictorOptions.GatherMicroseconds</c> (measured: no gain in
+    /// frames per predictor pass with 4 streams).
     /// </summary>
-    public int GatherMicroseconds { get; set; } = 3000;
+    public int GatherMicroseconds { get; set; }
 
     /// <summary>Rows per llama.cpp batch (prefill is split into chunks of this size).</summary>
     public int BatchSize { get; set; } = 512;

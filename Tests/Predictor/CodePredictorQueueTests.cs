@@ -93,39 +93,46 @@ public class CodePredictorQueueTests
     }
 
     [Fact]
-    public async Task FramesOfActiveRequestsThatArriveApartAreGatheredIntoOnePass()
+    public async Task AFrameOfAnActiveRequestWaitsForTheOtherRequestsNextFrame()
     {
         var weights = RandomPredictor.Create(330, WeightFormat.Q8_0);
         var random = new Random(331);
-        var hiddens = Enumerable.Range(0, 2).Select(_ => RandomQwen3.Values(random, Hidden, 1.5f)).ToArray();
-        // A window far longer than the test: if the pass did not wait for the second request it would start alone.
-        using var queue = new CodePredictorQueue(weights, maxBatch: 4, RowParallelism.Sequential, gather: TimeSpan.FromSeconds(30));
-        var samplers = new[] { new SeededSampler(50, 0.9f), new SeededSampler(51, 0.9f) };
-        var codes = Enumerable.Range(0, 2).Select(_ => new int[15]).ToArray();
-        var feedback = Enumerable.Range(0, 2).Select(_ => new float[Hidden]).ToArray();
-        // Frame 0 of both requests: now both are active.
-        await Task.WhenAll(Enumerable.Range(0, 2).Select(i => queue.PredictAsync(hiddens[i], 10 + i, samplers[i], codes[i], feedback[i], default)));
+        var (hiddenA, hiddenB) = (RandomQwen3.Values(random, Hidden, 1.5f), RandomQwen3.Values(random, Hidden, 1.5f));
+        // A window far longer than the test, so nothing depends on timing: a pass that did not wait would start at once.
+        using var queue = new CodePredictorQueue(weights, maxBatch: 2, RowParallelism.Sequential, gather: TimeSpan.FromSeconds(30));
+        var (samplerA, samplerB) = (new SeededSampler(50, 0.9f), new SeededSampler(51, 0.9f));
+        var (codesA1, feedbackA1, codesA2, feedbackA2, codesB, feedbackB) = (new int[15], new float[Hidden], new int[15], new float[Hidden], new int[15], new float[Hidden]);
 
-        var passes = queue.PassesRun;
-        var first = queue.PredictAsync(hiddens[0], 20, samplers[0], codes[0], feedback[0], default);
+        // Request A's first frame runs alone (nobody else has been seen) and holds the worker ...
+        using var gate = new ManualResetEventSlim(false);
+        using var gated = new GatedSampler(gate, samplerA);
+        var a1 = queue.PredictAsync(hiddenA, 10, gated, codesA1, feedbackA1, default);
+        Assert.True(gated.Entered.Wait(TimeSpan.FromSeconds(60)), "the worker never started request A's frame");
+        // ... while request B's frame queues. When A's pass ends, B's frame is alone in the queue with A still active:
+        // its pass waits for A's next frame.
+        var b = queue.PredictAsync(hiddenB, 11, samplerB, codesB, feedbackB, default);
+        gate.Set();
+        await a1.WaitAsync(TimeSpan.FromSeconds(60));
         await Task.Delay(100);
-        Assert.False(first.IsCompleted, "the pass started without the other active request's frame");
-        var second = queue.PredictAsync(hiddens[1], 21, samplers[1], codes[1], feedback[1], default);
-        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(passes + 1, queue.PassesRun);
+        Assert.False(b.IsCompleted, "request B's pass started without waiting for the active request A");
+        var a2 = queue.PredictAsync(hiddenA, 20, samplerA, codesA2, feedbackA2, default);
+        await Task.WhenAll(a2, b).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(2, queue.PassesRun);
         Assert.Equal(2, queue.LargestBatch);
 
-        // Still each frame's own result: replay both requests alone with fresh samplers of the same seeds.
+        // Each frame is still its own result: replay both requests alone with fresh samplers of the same seeds.
         var alone = new CodePredictorSession(weights, RowParallelism.Sequential);
-        for (var i = 0; i < 2; i++)
-        {
-            var sampler = new SeededSampler(50 + i, 0.9f);
-            var (c, f) = (new int[15], new float[Hidden]);
-            alone.PredictFrame(hiddens[i], 10 + i, sampler, c, f);
-            alone.PredictFrame(hiddens[i], 20 + i, sampler, c, f);
-            Assert.Equal(c, codes[i]);
-            Assert.Equal(f, feedback[i]);
-        }
+        var replayA = new SeededSampler(50, 0.9f);
+        var (c, f) = (new int[15], new float[Hidden]);
+        alone.PredictFrame(hiddenA, 10, replayA, c, f);
+        Assert.Equal(c, codesA1);
+        Assert.Equal(f, feedbackA1);
+        alone.PredictFrame(hiddenA, 20, replayA, c, f);
+        Assert.Equal(c, codesA2);
+        Assert.Equal(f, feedbackA2);
+        alone.PredictFrame(hiddenB, 11, new SeededSampler(51, 0.9f), c, f);
+        Assert.Equal(c, codesB);
+        Assert.Equal(f, feedbackB);
     }
 
     [Fact]

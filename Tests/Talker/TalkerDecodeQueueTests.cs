@@ -17,22 +17,38 @@ public class TalkerDecodeQueueTests
     }
 
     [Fact]
-    public async Task StepsOfActiveRequestsThatArriveApartAreGatheredIntoOneDecode()
+    public async Task AStepOfAnActiveRequestWaitsForTheOtherRequestsNextStep()
     {
         var decodes = new List<int>();
-        // A window far longer than the test: if the decode did not wait for the second request it would start alone.
-        using var queue = new TalkerDecodeQueue(items => { lock (decodes) { decodes.Add(items.Count); } }, maxItems: 4, TimeSpan.FromSeconds(30));
+        using var entered = new ManualResetEventSlim(false);
+        using var gate = new ManualResetEventSlim(false);
+        void Decode(IReadOnlyList<TalkerDecodeItem> items)
+        {
+            lock (decodes)
+            {
+                decodes.Add(items.Count);
+            }
+            entered.Set();
+            Assert.True(gate.Wait(TimeSpan.FromSeconds(60)), "the test never opened the gate");
+        }
+        // A window far longer than the test, so nothing depends on timing: a decode that did not wait would start at once.
+        using var queue = new TalkerDecodeQueue(Decode, maxItems: 2, TimeSpan.FromSeconds(30));
         var (a, b) = (Session(), Session());
         var (doneA, doneB) = (new ReusableCompletion(), new ReusableCompletion());
-        await Task.WhenAll(Step(queue, a, doneA).AsTask(), Step(queue, b, doneB).AsTask());
 
-        var first = Step(queue, a, doneA).AsTask();
+        // Request A's first step decodes alone (nobody else has been seen) and holds the worker, while B's step queues.
+        var a1 = Step(queue, a, doneA).AsTask();
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(60)), "the worker never started request A's step");
+        var b1 = Step(queue, b, doneB).AsTask();
+        gate.Set();
+        await a1.WaitAsync(TimeSpan.FromSeconds(60));
+        // B's step is alone in the queue with A still active: its decode waits for A's next step.
         await Task.Delay(100);
-        Assert.False(first.IsCompleted, "the decode started without the other active request's step");
-        await Task.WhenAll(first, Step(queue, b, doneB).AsTask()).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(b1.IsCompleted, "request B's decode started without waiting for the active request A");
+        await Task.WhenAll(b1, Step(queue, a, doneA).AsTask()).WaitAsync(TimeSpan.FromSeconds(60));
         lock (decodes)
         {
-            Assert.Equal(2, decodes[^1]);
+            Assert.Equal([1, 2], decodes);
         }
     }
 

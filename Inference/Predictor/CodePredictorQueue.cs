@@ -119,8 +119,11 @@ public sealed class CodePredictorQueue : IDisposable
         FrameArguments.CheckLength(feedbackOut.Length, h, nameof(feedbackOut), "feedbackOut");
         cancellationToken.ThrowIfCancellationRequested();
         var task = done.Arm();
-        // Each request brings its own sampler: it stands for the request.
-        _callers.Seen(sampler);
+        // Each request brings its own sampler: it stands for the request. Only a queue that gathers needs to know.
+        if (Gather > TimeSpan.Zero)
+        {
+            _callers.Seen(sampler);
+        }
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

@@ -50,7 +50,11 @@ internal sealed class TalkerDecodeQueue : IDisposable
             }
             _pending.Enqueue(new Pending(item, done, cancellationToken));
         }
-        _callers.Seen(item.Session);
+        if (_gatherTicks > 0)
+        {
+            // Only a queue that gathers needs to know who is active.
+            _callers.Seen(item.Session);
+        }
         _signal.Release();
     }
 

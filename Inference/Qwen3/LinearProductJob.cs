@@ -59,13 +59,31 @@ internal sealed unsafe class LinearProductJob : IRowRangeWork
         var block = PackedLayout.IsBlockFormat(matrix.Format);
         var blocks = columns / PackedLayout.BlockSize;
         var partial = stackalloc float[GroupRows];
+        var together = block ? LinearKernels.BlockInputs(path) : 1;
         for (var g = startGroup; g < endGroup; g++)
         {
             var group = matrix.Group(g);
             var firstRow = g * GroupRows;
             var full = firstRow + GroupRows <= rows;
+            var i = 0;
+            if (full && together > 1)
+            {
+                // A batch's rows four (then two) at a time through one kernel call: each weight chunk is loaded and widened
+                // once for all of them.
+                var q = Quantized!;
+                for (; i + 4 <= N; i += 4)
+                {
+                    LinearKernels.BlockGroup4(path, matrix.Format, group, blocks, matrix.ScaleBytes, q.Input(i), q.Input(i + 1), q.Input(i + 2), q.Input(i + 3),
+                        Row(y, i, rows, firstRow), Row(y, i + 1, rows, firstRow), Row(y, i + 2, rows, firstRow), Row(y, i + 3, rows, firstRow));
+                }
+                for (; i + 2 <= N; i += 2)
+                {
+                    LinearKernels.BlockGroup2(path, matrix.Format, group, blocks, matrix.ScaleBytes, q.Input(i), q.Input(i + 1),
+                        Row(y, i, rows, firstRow), Row(y, i + 1, rows, firstRow));
+                }
+            }
             // Inputs inner: the group's weights (at most 16 x 3072 int8 = 48 KB) stay in L1/L2 for inputs 2..n.
-            for (var i = 0; i < N; i++)
+            for (; i < N; i++)
             {
                 var target = full ? y + (long)i * rows + firstRow : partial;
                 if (block)
@@ -83,4 +101,6 @@ internal sealed unsafe class LinearProductJob : IRowRangeWork
             }
         }
     }
+
+    private static float* Row(float* y, int input, int rows, int firstRow) => y + (long)input * rows + firstRow;
 }

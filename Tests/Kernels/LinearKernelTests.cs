@@ -49,6 +49,36 @@ public class LinearKernelTests
     }
 
     [Theory]
+    [InlineData(WeightFormat.Q8_0)]
+    [InlineData(WeightFormat.Q4_0)]
+    public void BatchesTakenSeveralInputsPerKernelCallEqualTheScalarReferenceBitForBit(WeightFormat format)
+    {
+        // 1..9 inputs cover the four-input and two-input block kernels and every remainder; 37 rows end in a padded group.
+        const int rows = 37;
+        const int columns = 160;
+        var m = QuantizedMatrix.FromGgml(format, RandomGgmlBytes(new Random(11 + (int)format), format, rows, columns), rows, columns);
+        for (var n = 1; n <= 9; n++)
+        {
+            var x = RandomQwen3.Values(new Random(12 + n), n * columns, 2f);
+            x[columns - 1] = 0;
+            m.KernelPath = LinearKernelPath.Scalar;
+            var expected = new float[n * rows];
+            m.MatMul(x, n, expected, RowParallelism.Sequential);
+            foreach (var path in LinearKernels.Supported())
+            {
+                m.KernelPath = path;
+                var actual = new float[n * rows];
+                m.MatMul(x, n, actual, RowParallelism.Sequential);
+                for (var i = 0; i < expected.Length; i++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                        $"{path} {format}, {n} inputs: output {i} (input {i / rows}, row {i % rows}) is {actual[i]:R}, scalar gives {expected[i]:R}");
+                }
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(WeightFormat.Float32)]
     [InlineData(WeightFormat.Float16)]
     [InlineData(WeightFormat.BFloat16)]

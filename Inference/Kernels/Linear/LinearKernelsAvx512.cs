@@ -13,7 +13,7 @@ namespace Qwen3Tts.Inference.Kernels.Linear;
 /// pairs into one sum per row. Q4_0 nibbles are unsigned, so they use vpmaddubsw directly.
 /// Results equal <see cref="LinearKernelsGeneric.Scalar"/> bit for bit.
 /// </summary>
-internal static unsafe class LinearKernelsAvx512
+internal static unsafe partial class LinearKernelsAvx512
 {
     private const int Rows = PackedLayout.GroupRows;
 
@@ -37,8 +37,7 @@ internal static unsafe class LinearKernelsAvx512
                 lo = Avx512F.Add(lo, Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(block + j * 64)), xq));
                 hi = Avx512F.Add(hi, Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(block + j * 64 + 32)), xq));
             }
-            var sums = Avx512F.Add(Avx512F.PermuteVar16x32x2(lo, even, hi), Avx512F.PermuteVar16x32x2(lo, odd, hi));
-            f = Step(f, sums, scales + b * Rows, x.Scales[b]);
+            f = Accumulate(f, Fold(lo, hi, even, odd), BlockScales(scales + b * Rows), x.Scales[b]);
         }
         Avx512F.Store(y, f);
     }
@@ -60,24 +59,21 @@ internal static unsafe class LinearKernelsAvx512
             for (var u = 0; u < 4; u++)
             {
                 var v = Avx512F.LoadVector512(block + u * 64);
-                var x0 = Vector512.Create(*(int*)(xb + u * 8)).AsSByte();
-                var x1 = Vector512.Create(*(int*)(xb + u * 8 + 4)).AsSByte();
-                var low = Avx512BW.MultiplyAddAdjacent(Avx512F.And(v, mask), x0);
-                var high = Avx512BW.MultiplyAddAdjacent(Avx512F.And(Avx512BW.ShiftRightLogical(v.AsUInt16(), 4).AsByte(), mask), x1);
-                p = Avx512BW.Add(p, Avx512BW.Add(low, high));
+                p = Avx512BW.Add(p, NibblePair(Avx512F.And(v, mask), Avx512F.And(Avx512BW.ShiftRightLogical(v.AsUInt16(), 4).AsByte(), mask), xb + u * 8));
             }
-            var sums = Avx512F.Subtract(Avx512BW.MultiplyAddAdjacent(p, ones), Vector512.Create(8 * x.Sums[b]));
-            f = Step(f, sums, scales + b * Rows, x.Scales[b]);
+            f = Accumulate(f, NibbleSums(p, ones, x.Sums[b]), BlockScales(scales + b * Rows), x.Scales[b]);
         }
         Avx512F.Store(y, f);
     }
 
+    /// <summary>A block's 16 weight scales (f16) as f32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Step(Vector512<float> f, Vector512<int> sums, ushort* scales, float activationScale)
-    {
-        var w = HalfBits.HalfToSingle(Avx512F.ConvertToVector512UInt32(Avx.LoadVector256(scales)));
-        return Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(sums), Avx512F.Multiply(w, Vector512.Create(activationScale)), f);
-    }
+    private static Vector512<float> BlockScales(ushort* scales) => HalfBits.HalfToSingle(Avx512F.ConvertToVector512UInt32(Avx.LoadVector256(scales)));
+
+    /// <summary>f += sums * (weight scales * activation scale): one block's share of the 16 rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Accumulate(Vector512<float> f, Vector512<int> sums, Vector512<float> weightScales, float activationScale) =>
+        Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(sums), Avx512F.Multiply(weightScales, Vector512.Create(activationScale)), f);
 
     public static void F32(byte* group, int columns, float* x, float* y) => Float<F32Rows>(group, columns, x, y);
 

@@ -3,6 +3,7 @@ using Qwen3Tts.Cli.Speech;
 using Qwen3Tts.Inference.Benchmarks;
 using Qwen3Tts.Inference.Benchmarks.Pipeline;
 using Qwen3Tts.Inference.Checkpoints;
+using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Sampling;
@@ -16,6 +17,9 @@ namespace Qwen3Tts.Cli.Benchmarks;
 /// </summary>
 internal static class PipelineBenchRunner
 {
+    /// <summary>The precision of the seed layout's published talker and predictor GGUFs.</summary>
+    private const WeightPrecision SeedLayoutPrecision = WeightPrecision.Q8_0;
+
     public static async Task<PipelineReport> RunAsync(PipelineBenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
     {
         var machine = MeasureMachine();
@@ -25,6 +29,12 @@ internal static class PipelineBenchRunner
         var reset = ProcessMemory.ResetPeak();
         var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = settings.ModelsDirectory });
         var models = LocalTtsModels.Load(store, new TalkerOptions { Quant = settings.Quant }, logger: NullLogger.Instance, cancellationToken: cancellationToken);
+        if (store.Layout == ModelSetLayout.Seed && settings.Quant != SeedLayoutPrecision)
+        {
+            // The seed layout ships its GGUFs in one precision; --quant converts official snapshots only. Label what ran.
+            progress($"--quant {settings.Quant.CliName()}: the seed layout runs its published {SeedLayoutPrecision.CliName()} files (--quant converts official snapshots)");
+            settings = settings with { Quant = SeedLayoutPrecision };
+        }
         var afterLoad = ProcessMemory.RssMb();
         var request = Request(settings, settings.Frames);
         StageTimings stages;

@@ -19,7 +19,9 @@ public static class OfficialPredictorLoader
         logger ??= NullLogger.Instance;
         var config = checkpoint.Config;
         var w = checkpoint.Weights;
-        var format = PredictorMatrices.FormatFor(precision, logger);
+        var format = PredictorMatrices.FormatFor(precision);
+        var headFormat = PredictorMatrices.HeadFormat(format);
+        logger.LogDebug("predictor matrices: stack {Stack}, heads {Heads}", format, headFormat);
         var c = config.Predictor;
 
         var layers = new Qwen3LayerWeights[c.LayerCount];
@@ -47,10 +49,10 @@ public static class OfficialPredictorLoader
         for (var k = 0; k < embeddings.Length; k++)
         {
             embeddings[k] = w.ReadFloat32(OfficialTensorNames.PredictorCodecEmbedding(k));
-            heads[k] = PredictorMatrices.Read(w, OfficialTensorNames.PredictorHead(k), format);
+            heads[k] = PredictorMatrices.Read(w, OfficialTensorNames.PredictorHead(k), headFormat);
         }
         PredictorInputProjection? projection = config.HasInputProjection
-            ? new PredictorInputProjection(PredictorMatrices.Read(w, OfficialTensorNames.MtpProjectionWeight, format), w.ReadFloat32(OfficialTensorNames.MtpProjectionBias))
+            ? new PredictorInputProjection(PredictorMatrices.Read(w, OfficialTensorNames.MtpProjectionWeight, headFormat), w.ReadFloat32(OfficialTensorNames.MtpProjectionBias))
             : null;
         var ttsPad = OfficialTalkerEmbeddings.ProjectedTtsPad(checkpoint, OfficialTalkerEmbeddings.LoadProjection(checkpoint));
         return new CodePredictorWeights(stack, embeddings, heads, w.ReadFloat32(OfficialTensorNames.CodecEmbedding), ttsPad, projection);

@@ -1,6 +1,7 @@
 using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Predictor;
+using Qwen3Tts.Inference.Qwen3;
 using Qwen3Tts.Tests.Oracle;
 using Qwen3Tts.Tests.Text;
 
@@ -75,6 +76,26 @@ public sealed class OfficialLoadingTests(OfficialTinySets sets)
         var expected = oracle.TalkerLast(prompt.Prefill);
 
         AssertClose(expected, output.Hidden, 1e-3, "hidden");
+    }
+
+    [Theory]
+    [InlineData(WeightPrecision.Q4_0, WeightFormat.Q4_0, WeightFormat.Q8_0)]
+    [InlineData(WeightPrecision.Q8_0, WeightFormat.Q8_0, WeightFormat.Q8_0)]
+    [InlineData(WeightPrecision.BF16, WeightFormat.BFloat16, WeightFormat.BFloat16)]
+    [InlineData(WeightPrecision.F16, WeightFormat.Float16, WeightFormat.Float16)]
+    public void ThePredictorHoldsItsMatricesInTheRequestedPrecision(WeightPrecision precision, WeightFormat stack, WeightFormat heads)
+    {
+        using var checkpoint = OfficialCheckpoint.Open(OfficialTinySets.Store(sets.Base).ResolveOfficial());
+        var weights = OfficialPredictorLoader.Load(checkpoint, precision);
+
+        var layer = weights.Stack.Layers[0];
+        Assert.All(new[] { layer.Q, layer.K, layer.V, layer.O, layer.Gate, layer.Up, layer.Down }, m => Assert.Equal(stack, m.Format));
+        Assert.All(weights.LmHeads, m => Assert.Equal(heads, m.Format));
+        Assert.Equal(heads, weights.InputProjection!.Weight.Format);
+        // And the engine runs on them: a frame gives 15 codes of the codebook.
+        var codes = new int[15];
+        new CodePredictorSession(weights).PredictFrame(new float[weights.HiddenSize], 7, new GreedySubCodeSampler(), codes, new float[weights.HiddenSize]);
+        Assert.All(codes, c => Assert.InRange(c, 0, 2047));
     }
 
     [Theory]

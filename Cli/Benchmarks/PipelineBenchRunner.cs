@@ -52,7 +52,8 @@ internal static class PipelineBenchRunner
             await StreamRun.MeasureAsync(embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
 
             stages = await StagedSynthesis.RunAsync(models, request, cancellationToken).ConfigureAwait(false);
-            figures = StageFigures(stages, models, machine, settings.Quant);
+            var bareDecode = await BareDecodeAsync(models, stages.Frames - 1, cancellationToken).ConfigureAwait(false);
+            figures = StageFigures(stages, bareDecode, models, machine, settings.Quant);
             progress($"stages: {stages.Frames} frames, one stage at a time");
             var single = await StreamRun.MeasureAsync(embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             peakSingle = ProcessMemory.PeakRssMb();
@@ -90,7 +91,20 @@ internal static class PipelineBenchRunner
     }
 
     /// <summary>The talker and the predictor against their bandwidth floors (weights streamed per frame over the all-thread bandwidth), the vocoder against its targets.</summary>
-    private static List<StageFigures> StageFigures(StageTimings t, LocalTtsModels models, MachineFigures machine, WeightPrecision quant)
+    /// <summary>
+    /// llama.cpp's decode alone on the talker's file, context and threads, for as many steps as the staged run took, after a
+    /// prompt as long as a short request's (what a step costs without our queue, embeddings and codec head).
+    /// </summary>
+    private static async Task<StageClock> BareDecodeAsync(LocalTtsModels models, int steps, CancellationToken cancellationToken)
+    {
+        const int promptRows = 24;
+        var clock = new StageClock();
+        await using var session = await models.Talker.Model.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        await models.Talker.Model.TimeRawDecodesAsync(session, promptRows, Math.Max(steps, 1), clock, cancellationToken).ConfigureAwait(false);
+        return clock;
+    }
+
+    private static List<StageFigures> StageFigures(StageTimings t, StageClock bareDecode, LocalTtsModels models, MachineFigures machine, WeightPrecision quant)
     {
         var bytesPerSecond = machine.ReadGBsN * 1e9;
         var talkerBytes = models.Talker.Model.WeightBytes;
@@ -99,11 +113,21 @@ internal static class PipelineBenchRunner
         [
             Inference.Benchmarks.Pipeline.StageFigures.Of("talker", t.Talker, t.Frames - 1, talkerBytes / bytesPerSecond * 1e3, null,
                 $"floor {talkerBytes / 1e9:F3} GB @ {machine.ReadGBsN:F1} GB/s"),
+            BareDecodeFigures(t, bareDecode),
             Inference.Benchmarks.Pipeline.StageFigures.Of("predictor", t.Predictor, t.Frames, predictorBytes / bytesPerSecond * 1e3, PipelineTargets.PredictorMsPerFrame(quant),
                 $"floor {predictorBytes / 1e9:F3} GB @ {machine.ReadGBsN:F1} GB/s"),
             Inference.Benchmarks.Pipeline.StageFigures.Of("vocoder", t.Vocoder, t.Frames, null, PipelineTargets.VocoderWallMsPerFrame,
                 $"target {PipelineTargets.VocoderCpuMsPerFrame:F0} cpu-ms, {PipelineTargets.VocoderWallMsPerFrame:F0} wall-ms", PipelineTargets.VocoderCpuMsPerFrame),
         ];
+    }
+
+    private static StageFigures BareDecodeFigures(StageTimings t, StageClock bare)
+    {
+        var steps = Math.Max(bare.Calls, 1);
+        var stepMs = t.Talker.WallMs / Math.Max(t.Frames - 1, 1);
+        var ratio = stepMs / (bare.WallMs / steps);
+        return Inference.Benchmarks.Pipeline.StageFigures.Of("llama.cpp decode", bare, steps, null, null,
+            $"the talker step is x{ratio:F2} of it (limit x{PipelineTargets.TalkerOverLlamaDecode:F2}, {(ratio <= PipelineTargets.TalkerOverLlamaDecode ? "met" : "not met")})");
     }
 
     private static async Task<IReadOnlyList<ConcurrencyRun>> ConcurrencyAsync(SpeechSource speak, SynthesisRequest request, IReadOnlyList<int> levels, CancellationToken cancellationToken,

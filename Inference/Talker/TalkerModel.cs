@@ -16,7 +16,7 @@ namespace Qwen3Tts.Inference.Talker;
 /// the hidden state and the codec logits. Each request owns one KV sequence of a shared context;
 /// decodes of several requests can be issued as one batch.
 /// </summary>
-public sealed class TalkerModel : IDisposable
+public sealed partial class TalkerModel : IDisposable
 {
     private readonly LLamaWeights _weights;
     private readonly LLamaContext _context;

@@ -8,6 +8,9 @@ public static class PipelineTargets
     /// <summary>Predictor and talker: at most this many times their bandwidth floor.</summary>
     public const double FloorRatio = 1.3;
 
+    /// <summary>A talker step: at most this many times a bare llama.cpp decode of the same file.</summary>
+    public const double TalkerOverLlamaDecode = 1.10;
+
     public const double VocoderCpuMsPerFrame = 60;
 
     public const double VocoderWallMsPerFrame = 30;

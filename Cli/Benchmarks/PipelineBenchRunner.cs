@@ -52,7 +52,7 @@ internal static class PipelineBenchRunner
             await StreamRun.MeasureAsync(embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
 
             stages = await StagedSynthesis.RunAsync(models, request, cancellationToken).ConfigureAwait(false);
-            var bareDecode = await BareDecodeAsync(models, stages.Frames - 1, cancellationToken).ConfigureAwait(false);
+            var bareDecode = await BareDecodeAsync(models, stages.Frames - 1, machine.Cores, cancellationToken).ConfigureAwait(false);
             figures = StageFigures(stages, bareDecode, models, machine, settings.Quant);
             progress($"stages: {stages.Frames} frames, one stage at a time");
             var single = await StreamRun.MeasureAsync(embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
@@ -92,19 +92,26 @@ internal static class PipelineBenchRunner
 
     /// <summary>The talker and the predictor against their bandwidth floors (weights streamed per frame over the all-thread bandwidth), the vocoder against its targets.</summary>
     /// <summary>
-    /// llama.cpp's decode alone on the talker's file, context and threads, for as many steps as the staged run took, after a
-    /// prompt as long as a short request's (what a step costs without our queue, embeddings and codec head).
+    /// llama.cpp's decode alone on the talker's file and context, for as many steps as the staged run took, after a prompt
+    /// as long as a short request's (what a step costs without our queue, embeddings and codec head): on the step threads,
+    /// and on every core when that is more (what a talker with the cores to itself would take).
     /// </summary>
-    private static async Task<StageClock> BareDecodeAsync(LocalTtsModels models, int steps, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<(int Threads, StageClock Clock)>> BareDecodeAsync(LocalTtsModels models, int steps, int cores, CancellationToken cancellationToken)
     {
         const int promptRows = 24;
-        var clock = new StageClock();
-        await using var session = await models.Talker.Model.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-        await models.Talker.Model.TimeRawDecodesAsync(session, promptRows, Math.Max(steps, 1), clock, cancellationToken).ConfigureAwait(false);
-        return clock;
+        var model = models.Talker.Model;
+        var runs = new List<(int, StageClock)>();
+        await using var session = await model.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var threads in new[] { model.StepThreads, cores }.Distinct())
+        {
+            var clock = new StageClock();
+            await model.TimeRawDecodesAsync(session, promptRows, Math.Max(steps, 1), threads, clock, cancellationToken).ConfigureAwait(false);
+            runs.Add((threads, clock));
+        }
+        return runs;
     }
 
-    private static List<StageFigures> StageFigures(StageTimings t, StageClock bareDecode, LocalTtsModels models, MachineFigures machine, WeightPrecision quant)
+    private static List<StageFigures> StageFigures(StageTimings t, IReadOnlyList<(int Threads, StageClock Clock)> bareDecode, LocalTtsModels models, MachineFigures machine, WeightPrecision quant)
     {
         var bytesPerSecond = machine.ReadGBsN * 1e9;
         var talkerBytes = models.Talker.Model.WeightBytes;
@@ -113,7 +120,7 @@ internal static class PipelineBenchRunner
         [
             Inference.Benchmarks.Pipeline.StageFigures.Of("talker", t.Talker, t.Frames - 1, talkerBytes / bytesPerSecond * 1e3, null,
                 $"floor {talkerBytes / 1e9:F3} GB @ {machine.ReadGBsN:F1} GB/s"),
-            BareDecodeFigures(t, bareDecode),
+            .. bareDecode.Select((run, i) => BareDecodeFigures(t, run.Threads, run.Clock, i == 0, talkerBytes / bytesPerSecond * 1e3)),
             Inference.Benchmarks.Pipeline.StageFigures.Of("predictor", t.Predictor, t.Frames, predictorBytes / bytesPerSecond * 1e3, PipelineTargets.PredictorMsPerFrame(quant),
                 $"floor {predictorBytes / 1e9:F3} GB @ {machine.ReadGBsN:F1} GB/s"),
             Inference.Benchmarks.Pipeline.StageFigures.Of("vocoder", t.Vocoder, t.Frames, null, PipelineTargets.VocoderWallMsPerFrame,
@@ -121,12 +128,18 @@ internal static class PipelineBenchRunner
         ];
     }
 
-    private static StageFigures BareDecodeFigures(StageTimings t, StageClock bare)
+    /// <summary>The first run (the step threads) against the talker step; a run on more threads against the talker's floor.</summary>
+    private static StageFigures BareDecodeFigures(StageTimings t, int threads, StageClock bare, bool stepThreads, double floorMs)
     {
         var steps = Math.Max(bare.Calls, 1);
-        var stepMs = t.Talker.WallMs / Math.Max(t.Frames - 1, 1);
-        var ratio = stepMs / (bare.WallMs / steps);
-        return Inference.Benchmarks.Pipeline.StageFigures.Of("llama.cpp decode", bare, steps, null, null,
+        var bareMs = bare.WallMs / steps;
+        var name = $"llama.cpp decode, {threads} thr";
+        if (!stepThreads)
+        {
+            return Inference.Benchmarks.Pipeline.StageFigures.Of(name, bare, steps, floorMs, null, "the talker's floor (a talker with every core to itself)");
+        }
+        var ratio = t.Talker.WallMs / Math.Max(t.Frames - 1, 1) / bareMs;
+        return Inference.Benchmarks.Pipeline.StageFigures.Of(name, bare, steps, null, null,
             $"the talker step is x{ratio:F2} of it (limit x{PipelineTargets.TalkerOverLlamaDecode:F2}, {(ratio <= PipelineTargets.TalkerOverLlamaDecode ? "met" : "not met")})");
     }
 

@@ -7,12 +7,14 @@ public sealed partial class TalkerModel
 {
     /// <summary>
     /// For `bench`: times <paramref name="steps"/> bare llama.cpp decodes of one row on <paramref name="session"/>'s
-    /// sequence, after an untimed prompt of <paramref name="promptRows"/> rows: the same file, context and step threads
-    /// a talker step uses, without the decode queue, the embeddings or the codec head. A talker step's overhead over
-    /// llama.cpp itself is its time over this. The sequence is emptied again before this returns.
+    /// sequence, after an untimed prompt of <paramref name="promptRows"/> rows: the same file and context a talker step
+    /// uses, on <paramref name="threads"/> threads (0 = the step threads), without the decode queue, the embeddings or the
+    /// codec head. A talker step's overhead over llama.cpp itself is its time over this. The sequence is emptied again
+    /// before this returns.
     /// </summary>
-    internal async Task TimeRawDecodesAsync(TalkerSession session, int promptRows, int steps, StageClock clock, CancellationToken cancellationToken)
+    internal async Task TimeRawDecodesAsync(TalkerSession session, int promptRows, int steps, int threads, StageClock clock, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         ArgumentNullException.ThrowIfNull(session);
         ArgumentOutOfRangeException.ThrowIfLessThan(promptRows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
@@ -20,16 +22,20 @@ public sealed partial class TalkerModel
         await _decodeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await Task.Run(() => RawDecodes(session.Sequence, promptRows, steps, clock), cancellationToken).ConfigureAwait(false);
+            await Task.Run(() => RawDecodes(session.Sequence, promptRows, steps, threads == 0 ? _stepThreads : threads, clock), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            _context.NativeHandle.GenerationThreads = _stepThreads;
             _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)session.Sequence, -1, -1);
             _decodeGate.Release();
         }
     }
 
-    private void RawDecodes(int sequence, int promptRows, int steps, StageClock clock)
+    /// <summary>The threads a one-row step runs on.</summary>
+    internal int StepThreads => _stepThreads;
+
+    private void RawDecodes(int sequence, int promptRows, int steps, int threads, StageClock clock)
     {
         // Small values, like a real row's scale; what they are does not change the cost of a decode.
         var row = new float[HiddenSize];
@@ -48,7 +54,7 @@ public sealed partial class TalkerModel
             }
             Check(_batch.Decode(_context.NativeHandle));
         }
-        _context.NativeHandle.BatchThreads = _stepThreads;
+        _context.NativeHandle.GenerationThreads = threads;
         for (var s = 0; s < steps; s++, position++)
         {
             _batch.Clear();

@@ -17,6 +17,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchSpeakerCommand.Create());
         bench.Subcommands.Add(BenchEncoderCommand.Create());
         bench.Subcommands.Add(BenchVocoderCommand.Create());
+        bench.Subcommands.Add(BenchTalkerCommand.Create());
         BenchPipelineCommand.AddTo(bench);
         return bench;
     }

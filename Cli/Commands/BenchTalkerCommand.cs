@@ -1,0 +1,94 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging.Abstractions;
+using Qwen3Tts.Inference.Benchmarks;
+using Qwen3Tts.Inference.Checkpoints;
+using Qwen3Tts.Inference.Models.Store;
+using Qwen3Tts.Inference.Talker;
+
+namespace Qwen3Tts.Cli.Commands;
+
+/// <summary>
+/// `qwen3-tts bench talker`: a talker step (one row) and a prompt through llama.cpp, and the same GGUF's layer stack
+/// through the project's managed Qwen3 engine, per thread count, against the talker's bandwidth floor.
+/// </summary>
+internal static class BenchTalkerCommand
+{
+    public static Command Create()
+    {
+        var models = ModelsListCommand.ModelsDirectoryOption();
+        var quant = SpeakCommand.QuantOption();
+        var threads = new Option<string>("--threads") { Description = "Thread counts, comma-separated", DefaultValueFactory = _ => $"1,{Environment.ProcessorCount}" };
+        var steps = new Option<int>("--steps") { Description = "Timed single-row steps per configuration (the median is shown)", DefaultValueFactory = _ => 32 };
+        var promptRows = new Option<int>("--prompt-rows") { Description = "Rows of the prompt decoded before the steps (a short request's)", DefaultValueFactory = _ => 24 };
+        var command = new Command("talker", "Talker step: llama.cpp's decode against the managed Qwen3 engine on the same GGUF, per thread count") { models, quant, threads, steps, promptRows };
+        steps.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 1024)
+            {
+                r.AddError("--steps must be between 1 and 1024");
+            }
+        });
+        promptRows.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 512)
+            {
+                r.AddError("--prompt-rows must be between 1 and 512");
+            }
+        });
+        threads.Validators.Add(r =>
+        {
+            if (!TryCounts(r.GetValueOrDefault<string>() ?? "", out _))
+            {
+                r.AddError($"--threads: '{r.GetValueOrDefault<string>()}' is not a comma-separated list of counts in [1, 64].");
+            }
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            TryCounts(parse.GetValue(threads)!, out var counts);
+            int stepCount = parse.GetValue(steps), rows = parse.GetValue(promptRows);
+            var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = ModelsListCommand.ModelsDirectory(parse.GetValue(models)) });
+            var bandwidth = ReadBandwidth.MeasureEach(counts.ToArray());
+            output.WriteLine($"machine: {BenchMachine.Describe()}");
+            output.WriteLine($"read bandwidth: {string.Join(", ", counts.Select(n => $"{bandwidth[n]:F1} GB/s on {n} thread{(n == 1 ? "" : "s")}"))}");
+            using var talker = ModelSetLoader.LoadTalker(store, new TalkerOptions { Quant = parse.GetValue(quant), MaxSequences = 1, ContextPerSequence = Math.Max(512, rows + stepCount + 8) },
+                NullLogger.Instance, cancellationToken: cancellationToken);
+            var model = talker.Model;
+            var bytes = model.WeightBytes;
+            output.WriteLine($"talker: {model.RuntimeGgufPath} ({bytes / 1e9:F3} GB); a {rows}-row prompt, then {stepCount} single-row steps");
+            output.WriteLine($"  {"engine",-10} {"thr",3}   {"prompt ms",9}   {"step ms",8}   {"best",6}   {"cpu ms",7}   {"x floor",7}   floor");
+            var timings = new List<TalkerStackTiming>();
+            await using (var session = await model.OpenSessionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var n in counts)
+                {
+                    timings.Add(await model.TimeLlamaAsync(session, rows, stepCount, n, cancellationToken).ConfigureAwait(false));
+                    Print(timings[^1]);
+                }
+            }
+            foreach (var n in counts)
+            {
+                timings.Add(TalkerStackBenchmark.RunManaged(model.RuntimeGgufPath, n, rows, stepCount));
+                Print(timings[^1]);
+            }
+            output.WriteLine("  llama.cpp's prompt runs on its prompt threads in every row; floor: the stack's bytes over the bandwidth on as many threads.");
+            output.WriteLine("  The managed engine is the predictor's; serving runs the talker on llama.cpp.");
+            return 0;
+
+            void Print(TalkerStackTiming t)
+            {
+                var floor = bytes / (bandwidth[t.Threads] * 1e9) * 1e3;
+                output.WriteLine($"  {t.Engine,-10} {t.Threads,3}   {t.PromptMs,9:F1}   {t.StepMedianMs,8:F2}   {t.StepBestMs,6:F2}   {t.StepCpuMs,7:F2}   {$"x{t.StepMedianMs / floor:F2}",7}   {floor:F1} ms ({bytes / 1e9:F3} GB @ {bandwidth[t.Threads]:F1} GB/s)");
+            }
+        });
+        return command;
+    }
+
+    private static bool TryCounts(string value, out IReadOnlyList<int> counts)
+    {
+        var parsed = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.TryParse(p, out var n) && n is >= 1 and <= 64 ? n : 0).ToArray();
+        counts = parsed.Distinct().ToArray();
+        return parsed.Length > 0 && parsed.All(n => n > 0);
+    }
+}

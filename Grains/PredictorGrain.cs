@@ -58,6 +58,8 @@ public sealed class PredictorGrain(CodePredictorQueue queue, SiloDrain drain) : 
 
     private void EndWork()
     {
+        // The request ended (or its activation is going): the silo's queue stops expecting its frames.
+        LocalPredictorChannel.Leave(queue, _slot);
         _work?.Dispose();
         _work = null;
     }

@@ -9,11 +9,22 @@ namespace Qwen3Tts.Inference.Pipeline;
 /// <summary>
 /// In-process code predictor for one utterance. Its frames go through the process-wide
 /// <see cref="CodePredictorQueue"/>, so the frames of concurrent utterances run as one batched forward;
-/// the result is the same as running the frame alone.
+/// the result is the same as running the frame alone. Dispose it when its request ends, so the queue stops
+/// expecting its frames at once.
 /// </summary>
-public sealed class LocalPredictorChannel(CodePredictorQueue queue) : IPredictorChannel
+public sealed class LocalPredictorChannel(CodePredictorQueue queue) : IPredictorChannel, IDisposable
 {
     private readonly FrameSlot _slot = new();
+
+    public void Dispose() => Leave(queue, _slot);
+
+    /// <summary>The request predicting into <paramref name="slot"/> has ended: <paramref name="queue"/> waits for it no more.</summary>
+    public static void Leave(CodePredictorQueue queue, FrameSlot slot)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(slot);
+        queue.Leave(slot.Sampler);
+    }
 
     /// <summary>The returned frame is this channel's own, valid until its next call (<see cref="PredictedFrame"/>).</summary>
     public ValueTask<PredictedFrame> PredictAsync(ReadOnlyMemory<float> talkerHidden, int code0, SamplingOptions sampling, ulong seed, int frameIndex,

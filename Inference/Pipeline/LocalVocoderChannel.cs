@@ -57,7 +57,7 @@ public sealed class LocalVocoderChannel : IVocoderChannel
         _stream = vocoder.OpenStream();
         if (_stream.FirstChunkFrames > InlineFirstChunkLimit)
         {
-            _worker = Task.Run(RunAsync);
+            _worker = StartWorker();
         }
     }
 
@@ -76,7 +76,7 @@ public sealed class LocalVocoderChannel : IVocoderChannel
             DecodeInline(flush: false);
             if (_ready.WrittenCount > 0)
             {
-                _worker = Task.Run(RunAsync);
+                _worker = StartWorker();
             }
             return new ValueTask<ReadOnlyMemory<float>>(Drain());
         }
@@ -149,6 +149,13 @@ public sealed class LocalVocoderChannel : IVocoderChannel
         return Drain();
     }
 
+    // The worker decodes on pool threads, for tens of ms at a time: the pool keeps room for the frame loops besides.
+    private Task StartWorker()
+    {
+        ThreadPoolHeadroom.Hold();
+        return Task.Run(RunAsync);
+    }
+
     private async Task RunAsync()
     {
         try
@@ -157,6 +164,7 @@ public sealed class LocalVocoderChannel : IVocoderChannel
         }
         finally
         {
+            ThreadPoolHeadroom.Release();
             bool release;
             lock (_lock)
             {

@@ -14,16 +14,21 @@ public sealed class SpeechSynthesizer(LocalTtsModels models, ILogger? logger = n
     /// <summary>Any length of text: long texts are spoken sentence chunk by chunk (<see cref="SynthesisLoop.RunTextAsync"/>).</summary>
     public async IAsyncEnumerable<AudioChunk> StreamAsync(SynthesisRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var chunk in SynthesisLoop.RunTextAsync(request, new LocalChannels(models), longText, logger, cancellationToken).ConfigureAwait(false))
+        using var channels = new LocalChannels(models);
+        await foreach (var chunk in SynthesisLoop.RunTextAsync(request, channels, longText, logger, cancellationToken).ConfigureAwait(false))
         {
             yield return chunk;
         }
     }
 
     /// <summary>A fresh talker sequence and vocoder stream per chunk; one predictor session for the request.</summary>
-    private sealed class LocalChannels(LocalTtsModels models) : IUtteranceChannels
+    private sealed class LocalChannels(LocalTtsModels models) : IUtteranceChannels, IDisposable
     {
-        public IPredictorChannel Predictor { get; } = new LocalPredictorChannel(models.PredictorQueue);
+        private readonly LocalPredictorChannel _predictor = new(models.PredictorQueue);
+
+        public IPredictorChannel Predictor => _predictor;
+
+        public void Dispose() => _predictor.Dispose();
 
         public ITalkerChannel CreateTalker(int chunk) => new TalkerUtterance(models.Talker);
 

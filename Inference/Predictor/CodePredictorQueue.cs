@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Qwen3Tts.Inference.Qwen3;
 using Qwen3Tts.Inference.Threading;
 
@@ -7,16 +6,16 @@ namespace Qwen3Tts.Inference.Predictor;
 /// <summary>
 /// Coalesces the frames of concurrent requests: whatever frames queue up while one runs go into the next
 /// run together, as one <see cref="CodePredictorBatch"/> (each weight read once per step for all of them).
-/// An idle predictor adds no waiting, and a lone frame takes the single-session path. When other
-/// requests have used the queue lately (<see cref="RecentCallers"/>), a pass waits up to the gather window
-/// for their frames, which trail the first one by microseconds (their talker steps ended in one batch). Every frame's result is bit-identical to running it alone, because the batch
-/// is (each request brings its own seeded sampler). One worker thread runs the frames; thread-safe.
+/// An idle predictor adds no waiting, and a lone frame takes the single-session path. With a gather window
+/// (<see cref="PredictorOptions.GatherMicroseconds"/>) a pass also waits, at most that long, for the requests that
+/// are on their way back from their talker step (<see cref="GatheringQueue{T}"/>), so concurrent requests run their
+/// frames in one pass instead of taking turns. Every frame's result is bit-identical to running it alone, because the
+/// batch is (each request brings its own seeded sampler, which also stands for the request here). One worker thread
+/// runs the frames; thread-safe.
 /// </summary>
 public sealed class CodePredictorQueue : IDisposable
 {
-    private readonly object _lock = new();
-    private readonly Queue<Pending> _pending = new();
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly GatheringQueue<Pending> _queue;
     private readonly CodePredictorWeights _weights;
     private readonly CodePredictorSession[] _sessions;
     private readonly CodePredictorBatch _batch;
@@ -28,8 +27,6 @@ public sealed class CodePredictorQueue : IDisposable
     private readonly float[] _feedback;
     private readonly Thread _worker;
     private readonly RowParallelism? _ownedParallelism;
-    private readonly RecentCallers _callers;
-    private bool _disposed;
 
     /// <summary>A queue with <paramref name="options"/>' batch size, on its own row pool when options.Threads is set (else the shared one).</summary>
     public static CodePredictorQueue Create(CodePredictorWeights weights, PredictorOptions options)
@@ -57,9 +54,7 @@ public sealed class CodePredictorQueue : IDisposable
         MaxBatch = maxBatch;
         Gather = gather ?? TimeSpan.FromTicks(new PredictorOptions().GatherMicroseconds * TimeSpan.TicksPerMicrosecond);
         ArgumentOutOfRangeException.ThrowIfLessThan(Gather, TimeSpan.Zero, nameof(gather));
-        // A request counts as active for 2 s after its last frame: longer than a frame takes even on a loaded
-        // box, short enough that a finished request stops costing gather waits soon.
-        _callers = new RecentCallers(2 * maxBatch, TimeSpan.FromSeconds(2));
+        _queue = new GatheringQueue<Pending>(maxBatch, Gather);
         var h = weights.HiddenSize;
         _sessions = Enumerable.Range(0, maxBatch).Select(_ => new CodePredictorSession(weights, parallelism)).ToArray();
         _batch = new CodePredictorBatch(weights, maxBatch, parallelism);
@@ -75,7 +70,7 @@ public sealed class CodePredictorQueue : IDisposable
 
     public int MaxBatch { get; }
 
-    /// <summary>How long a pass waits for the frames of other active requests.</summary>
+    /// <summary>The longest a pass waits for the frames of requests on their way back to it.</summary>
     public TimeSpan Gather { get; }
 
     /// <summary>Frames run so far, and how many ran in a batch with others (for tests and metrics).</summary>
@@ -119,85 +114,33 @@ public sealed class CodePredictorQueue : IDisposable
         FrameArguments.CheckLength(feedbackOut.Length, h, nameof(feedbackOut), "feedbackOut");
         cancellationToken.ThrowIfCancellationRequested();
         var task = done.Arm();
-        // Each request brings its own sampler: it stands for the request. Only a queue that gathers needs to know.
-        if (Gather > TimeSpan.Zero)
+        if (!_queue.TryEnqueue(new Pending(talkerHidden, code0, sampler, codesOut, feedbackOut, cancellationToken, done)))
         {
-            _callers.Seen(sampler);
+            throw new ObjectDisposedException(nameof(CodePredictorQueue));
         }
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _pending.Enqueue(new Pending(talkerHidden, code0, sampler, codesOut, feedbackOut, cancellationToken, done));
-        }
-        _signal.Release();
         return task;
+    }
+
+    /// <summary>
+    /// The request whose frames <paramref name="sampler"/> brought has ended: no pass waits for it again (one that
+    /// ends without saying so stops being waited for once it is overdue).
+    /// </summary>
+    public void Leave(ISubCodeSampler sampler)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        _queue.Forget(sampler);
     }
 
     private void Work()
     {
-        while (true)
+        int count;
+        while ((count = _queue.Take(_running)) >= 0)
         {
-            _signal.Wait();
-            var count = 0;
-            lock (_lock)
-            {
-                if (_disposed && _pending.Count == 0)
-                {
-                    return;
-                }
-                count = Take(count);
-            }
-            if (count > 0 && count < MaxBatch && Gather > TimeSpan.Zero)
-            {
-                count = GatherOthers(count);
-            }
             if (count > 0)
             {
                 Run(count);
             }
         }
-    }
-
-    /// <summary>Moves queued frames into _running (from index <paramref name="count"/> on, up to the batch size); caller holds the lock.</summary>
-    private int Take(int count)
-    {
-        while (count < MaxBatch && _pending.TryDequeue(out var next))
-        {
-            // A request cancelled while waiting is dropped before it costs a pass.
-            if (next.CancellationToken.IsCancellationRequested)
-            {
-                next.Done.SetException(new OperationCanceledException(next.CancellationToken));
-                continue;
-            }
-            _running[count++] = next;
-        }
-        return count;
-    }
-
-    /// <summary>Waits up to the gather window for the frames of the other active requests.</summary>
-    private int GatherOthers(int count)
-    {
-        var wanted = Math.Min(MaxBatch, _callers.Active());
-        var deadline = Stopwatch.GetTimestamp() + (long)(Gather.TotalSeconds * Stopwatch.Frequency);
-        while (count < wanted)
-        {
-            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            if (remaining <= TimeSpan.Zero || !_signal.Wait(remaining))
-            {
-                break;
-            }
-            lock (_lock)
-            {
-                if (_disposed)
-                {
-                    // Dispose released the semaphore for the loop's exit check: give it back and run what we hold.
-                    _signal.Release();
-                    break;
-                }
-                count = Take(count);
-            }
-        }
-        return count;
     }
 
     private void Run(int count)
@@ -233,6 +176,7 @@ public sealed class CodePredictorQueue : IDisposable
         {
             Array.Clear(_samplers, 0, count);
         }
+        _queue.Completed(_running.AsSpan(0, count));
         for (var i = 0; i < count; i++)
         {
             if (failure is null)
@@ -271,20 +215,19 @@ public sealed class CodePredictorQueue : IDisposable
     /// <summary>Runs what is queued, then stops the worker; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        lock (_lock)
+        if (!_queue.Close())
         {
-            if (_disposed)
-            {
-                return;
-            }
-            _disposed = true;
+            return;
         }
-        _signal.Release();
         _worker.Join();
+        _queue.Dispose();
         _ownedParallelism?.Dispose();
     }
 
     // A struct in a reused queue and array, completing the caller's own completion: nothing allocated per frame.
     private readonly record struct Pending(ReadOnlyMemory<float> Hidden, int Code0, ISubCodeSampler Sampler, Memory<int> Codes, Memory<float> Feedback,
-        CancellationToken CancellationToken, ReusableCompletion Done);
+        CancellationToken CancellationToken, ReusableCompletion Done) : IGatheredWork
+    {
+        public object Caller => Sampler;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Qwen3Tts.Inference.Threading;
 
 namespace Qwen3Tts.Inference.Talker;
@@ -6,35 +5,30 @@ namespace Qwen3Tts.Inference.Talker;
 /// <summary>
 /// Coalesces the decodes of concurrent requests: whatever steps queue up while one llama.cpp decode
 /// runs go into the next decode together, as one batch of sequences. The weights are then read once
-/// per step for all of them, and an idle talker adds no waiting at all. When other requests have decoded in
-/// the last 2 s (<see cref="RecentCallers"/>), a decode waits up to the gather window for their steps, which
-/// trail the first by microseconds (they follow one predictor batch).
+/// per step for all of them, and an idle talker adds no waiting at all. With a gather window
+/// (<see cref="TalkerOptions.GatherMicroseconds"/>) a decode also waits, at most that long, for the requests on their
+/// way to it, such as those that left the predictor in the same batch as the step that came first: they trail it by
+/// microseconds, and without the wait the first would decode alone and split the batch (<see cref="GatheringQueue{T}"/>).
 /// A step costs no allocation: the queue holds structs in a reused ring, one worker thread runs the decodes
 /// (llama.cpp blocks it anyway, so nothing is gained from a pool thread and a task per decode), and each
 /// session brings its own <see cref="ReusableCompletion"/>, completed here once per step.
 /// </summary>
 internal sealed class TalkerDecodeQueue : IDisposable
 {
-    private readonly Lock _lock = new();
-    private readonly Queue<Pending> _pending = new();
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly GatheringQueue<Pending> _queue;
     private readonly Action<IReadOnlyList<TalkerDecodeItem>> _decode;
-    private readonly int _maxItems;
+    private readonly Pending[] _batch;
+    private readonly List<TalkerDecodeItem> _items;
     private readonly Thread _worker;
-    private readonly RecentCallers _callers;
-    private readonly long _gatherTicks;
-    private bool _closed;
 
     /// <param name="decode">Runs one decode of the items on the worker thread; an exception fails every item of that decode.</param>
-    /// <param name="gather">How long a decode waits for the steps of other active requests (zero = never).</param>
+    /// <param name="gather">The longest a decode waits for the steps of requests on their way to it (zero = never).</param>
     public TalkerDecodeQueue(Action<IReadOnlyList<TalkerDecodeItem>> decode, int maxItems, TimeSpan gather = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(gather, TimeSpan.Zero);
         _decode = decode;
-        _maxItems = maxItems;
-        _gatherTicks = (long)(gather.TotalSeconds * Stopwatch.Frequency);
-        // A request counts as active for 2 s after its last step (longer than a step takes on a loaded box).
-        _callers = new RecentCallers(2 * maxItems, TimeSpan.FromSeconds(2));
+        _queue = new GatheringQueue<Pending>(maxItems, gather);
+        _batch = new Pending[maxItems];
+        _items = new List<TalkerDecodeItem>(maxItems);
         _worker = new Thread(Work) { IsBackground = true, Name = "qwen3-talker-decode" };
         _worker.Start();
     }
@@ -42,126 +36,67 @@ internal sealed class TalkerDecodeQueue : IDisposable
     /// <summary>Queues the item; <paramref name="done"/> (armed by the caller) completes when its rows are decoded.</summary>
     public void Enqueue(TalkerDecodeItem item, ReusableCompletion done, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        if (!_queue.TryEnqueue(new Pending(item, done, cancellationToken)))
         {
-            if (_closed)
-            {
-                throw new ObjectDisposedException(nameof(TalkerModel), "the talker model is shutting down");
-            }
-            _pending.Enqueue(new Pending(item, done, cancellationToken));
+            throw new ObjectDisposedException(nameof(TalkerModel), "the talker model is shutting down");
         }
-        if (_gatherTicks > 0)
-        {
-            // Only a queue that gathers needs to know who is active.
-            _callers.Seen(item.Session);
-        }
-        _signal.Release();
     }
+
+    /// <summary>The session has ended: no decode waits for it again.</summary>
+    public void Forget(TalkerSession session) => _queue.Forget(session);
 
     private void Work()
     {
-        var batch = new List<Pending>(_maxItems);
-        var items = new List<TalkerDecodeItem>(_maxItems);
-        while (true)
+        int count;
+        while ((count = _queue.Take(_batch)) >= 0)
         {
-            _signal.Wait();
-            batch.Clear();
-            items.Clear();
-            lock (_lock)
-            {
-                if (_closed && _pending.Count == 0)
-                {
-                    return;
-                }
-                Take(batch, items);
-            }
-            if (batch.Count > 0 && batch.Count < _maxItems && _gatherTicks > 0)
-            {
-                GatherOthers(batch, items);
-            }
-            if (batch.Count == 0)
+            if (count == 0)
             {
                 continue;
+            }
+            _items.Clear();
+            for (var i = 0; i < count; i++)
+            {
+                _items.Add(_batch[i].Item);
             }
             Exception? failure = null;
             try
             {
-                _decode(items);
+                _decode(_items);
             }
             catch (Exception e)
             {
                 failure = e;
             }
-            foreach (var done in batch)
+            _queue.Completed(_batch.AsSpan(0, count));
+            for (var i = 0; i < count; i++)
             {
                 if (failure is null)
                 {
-                    done.Done.SetResult();
+                    _batch[i].Done.SetResult();
                 }
                 else
                 {
-                    done.Done.SetException(failure);
+                    _batch[i].Done.SetException(failure);
                 }
             }
-        }
-    }
-
-    /// <summary>Moves queued items into the batch, up to its size; caller holds the lock.</summary>
-    private void Take(List<Pending> batch, List<TalkerDecodeItem> items)
-    {
-        while (batch.Count < _maxItems && _pending.TryDequeue(out var next))
-        {
-            // A request cancelled while waiting is dropped before it touches the KV cache.
-            if (next.CancellationToken.IsCancellationRequested)
-            {
-                next.Done.SetException(new OperationCanceledException(next.CancellationToken));
-                continue;
-            }
-            batch.Add(next);
-            items.Add(next.Item);
-        }
-    }
-
-    /// <summary>Waits up to the gather window for the steps of the other active requests.</summary>
-    private void GatherOthers(List<Pending> batch, List<TalkerDecodeItem> items)
-    {
-        var wanted = Math.Min(_maxItems, _callers.Active());
-        var deadline = Stopwatch.GetTimestamp() + _gatherTicks;
-        while (batch.Count < wanted)
-        {
-            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            if (remaining <= TimeSpan.Zero || !_signal.Wait(remaining))
-            {
-                return;
-            }
-            lock (_lock)
-            {
-                if (_closed)
-                {
-                    // Dispose released the semaphore for the loop's exit check: give it back and decode what we hold.
-                    _signal.Release();
-                    return;
-                }
-                Take(batch, items);
-            }
+            Array.Clear(_batch, 0, count);
         }
     }
 
     /// <summary>Decodes what is queued, then stops the worker; later enqueues throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        lock (_lock)
+        if (!_queue.Close())
         {
-            if (_closed)
-            {
-                return;
-            }
-            _closed = true;
+            return;
         }
-        _signal.Release();
         _worker.Join();
-        _signal.Dispose();
+        _queue.Dispose();
     }
 
-    private readonly record struct Pending(TalkerDecodeItem Item, ReusableCompletion Done, CancellationToken CancellationToken);
+    private readonly record struct Pending(TalkerDecodeItem Item, ReusableCompletion Done, CancellationToken CancellationToken) : IGatheredWork
+    {
+        public object Caller => Item.Session;
+    }
 }

@@ -363,6 +363,8 @@ public sealed partial class TalkerModel : IDisposable
 
     internal async Task ReleaseAsync(TalkerSession session)
     {
+        // Its last step is done (a session has one in flight at most): the queue stops expecting it back at once.
+        _queue.Forget(session);
         await _decodeGate.WaitAsync().ConfigureAwait(false);
         try
         {

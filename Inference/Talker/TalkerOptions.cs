@@ -36,14 +36,14 @@ public sealed class TalkerOptions
     public int PrefixCacheMegabytes { get; set; } = 64;
 
     /// <summary>
-    /// How long a decode waits for the steps of the other active requests before it starts without them, in
-    /// microseconds (0 = never wait). Their steps follow one predictor batch, so they arrive microseconds apart, and
-    /// the first one used to start a lone decode while the rest queued behind it for a whole step (~30 ms at 0.6B),
-    /// which then split the requests into two phases for the predictor too. A lone request never waits.
-    /// Off by default for the reasons given at <c>PredictorOptions.GatherMicroseconds</c> (measured: no gain in
-    /// frames per predictor pass with 4 streams).
+    /// The longest a decode waits for the steps of requests on their way to it, in microseconds (0 = never wait): the
+    /// requests that left the predictor in one batch reach the talker microseconds apart (a few grain calls apart in a
+    /// cluster), and without the wait the first would decode alone while the rest queued behind it for a whole step,
+    /// splitting the batch the predictor just merged (<c>PredictorOptions.GatherMicroseconds</c>). Kept short on purpose:
+    /// only the predictor side waits long, so the two queues never both wait for each other's requests. A lone request
+    /// never waits; a released session is not waited for.
     /// </summary>
-    public int GatherMicroseconds { get; set; }
+    public int GatherMicroseconds { get; set; } = 30_000;
 
     /// <summary>Rows per llama.cpp batch (prefill is split into chunks of this size).</summary>
     public int BatchSize { get; set; } = 512;

@@ -149,6 +149,41 @@ public class CodePredictorQueueTests
         Assert.Equal(3, queue.PassesRun);
     }
 
+    [Fact]
+    public async Task ARequestThatLeftIsNotWaitedForAnyLonger()
+    {
+        var weights = RandomPredictor.Create(350, WeightFormat.Q8_0);
+        // An hour-long window: only the leave can end B's wait within the guard.
+        using var queue = new CodePredictorQueue(weights, maxBatch: 4, RowParallelism.Sequential, gather: TimeSpan.FromHours(1));
+        var (samplerA, samplerB) = (new GreedySubCodeSampler(), new GreedySubCodeSampler());
+        await queue.PredictAsync(new float[Hidden], 1, samplerA, new int[15], new float[Hidden], default).WaitAsync(TimeSpan.FromSeconds(60));
+        // A left the predictor and is expected back: B's frame waits for it ...
+        var b = queue.PredictAsync(new float[Hidden], 2, samplerB, new int[15], new float[Hidden], default);
+        await Task.Delay(100);
+        Assert.False(b.IsCompleted, "request B's pass started without waiting for request A, which was on its way back");
+        // ... until A's request ends: then B's pass runs alone at once.
+        queue.Leave(samplerA);
+        await b.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(2, queue.PassesRun);
+        Assert.Equal(1, queue.LargestBatch);
+    }
+
+    [Fact]
+    public async Task ARequestThatStopsComingIsWaitedForAtMostTheWindow()
+    {
+        var weights = RandomPredictor.Create(360, WeightFormat.Q8_0);
+        using var queue = new CodePredictorQueue(weights, maxBatch: 4, RowParallelism.Sequential, gather: TimeSpan.FromMilliseconds(50));
+        var (samplerA, samplerB) = (new GreedySubCodeSampler(), new GreedySubCodeSampler());
+        await queue.PredictAsync(new float[Hidden], 1, samplerA, new int[15], new float[Hidden], default).WaitAsync(TimeSpan.FromSeconds(60));
+        // A never sends another frame (it ended without a word): B's frames run, alone, each after at most the window.
+        for (var frame = 0; frame < 3; frame++)
+        {
+            await queue.PredictAsync(new float[Hidden], 2 + frame, samplerB, new int[15], new float[Hidden], default).WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        Assert.Equal(4, queue.PassesRun);
+        Assert.Equal(1, queue.LargestBatch);
+    }
+
     /// <summary>Blocks the worker in its sample calls until the test opens the gate; <see cref="Entered"/> is set by the first.</summary>
     private sealed class GatedSampler(ManualResetEventSlim gate, ISubCodeSampler inner) : ISubCodeSampler, IDisposable
     {

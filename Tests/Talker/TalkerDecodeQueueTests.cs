@@ -66,4 +66,32 @@ public class TalkerDecodeQueueTests
         }
         Assert.Equal(3, decodes);
     }
+
+    [Fact]
+    public async Task AReleasedSessionIsNotWaitedForAnyLonger()
+    {
+        var decodes = new List<int>();
+        void Decode(IReadOnlyList<TalkerDecodeItem> items)
+        {
+            lock (decodes)
+            {
+                decodes.Add(items.Count);
+            }
+        }
+        // An hour-long window: only the release can end B's wait within the guard.
+        using var queue = new TalkerDecodeQueue(Decode, maxItems: 4, TimeSpan.FromHours(1));
+        var (a, b) = (Session(), Session());
+        await Step(queue, a, new ReusableCompletion()).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        // A left the talker and is expected back: B's step waits for it ...
+        var b1 = Step(queue, b, new ReusableCompletion()).AsTask();
+        await Task.Delay(100);
+        Assert.False(b1.IsCompleted, "request B's decode started without waiting for request A, which was on its way back");
+        // ... until A's session is released: then B's step decodes alone at once.
+        queue.Forget(a);
+        await b1.WaitAsync(TimeSpan.FromSeconds(60));
+        lock (decodes)
+        {
+            Assert.Equal([1, 1], decodes);
+        }
+    }
 }

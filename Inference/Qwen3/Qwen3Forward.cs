@@ -15,7 +15,6 @@ public sealed class Qwen3Forward
     private readonly Qwen3DecoderConfig _config;
     private readonly RowParallelism? _parallelism;
     private readonly RotaryTable _rope;
-    private readonly float _attentionScale;
 
     private readonly float[] _residual;
     private readonly float[] _normed;
@@ -26,7 +25,7 @@ public sealed class Qwen3Forward
     private readonly float[] _projected;
     private readonly float[] _gate;
     private readonly float[] _up;
-    private readonly float[] _scores;
+    private readonly CausalAttention _causal;
     private readonly Qwen3KvCache[] _rowCaches;
     private readonly int[] _rowPositions;
 
@@ -44,7 +43,6 @@ public sealed class Qwen3Forward
         MaxTokens = maxTokens;
         MaxPositions = maxPositions;
         _rope = new RotaryTable(_config.HeadDim, _config.RopeTheta, maxPositions);
-        _attentionScale = 1f / MathF.Sqrt(_config.HeadDim);
 
         var hidden = _config.HiddenSize;
         _residual = new float[maxTokens * hidden];
@@ -56,7 +54,7 @@ public sealed class Qwen3Forward
         _projected = new float[maxTokens * hidden];
         _gate = new float[maxTokens * _config.FeedForwardSize];
         _up = new float[maxTokens * _config.FeedForwardSize];
-        _scores = new float[maxPositions];
+        _causal = new CausalAttention(_config);
         _rowCaches = new Qwen3KvCache[maxTokens];
         _rowPositions = new int[maxTokens];
     }
@@ -238,31 +236,7 @@ public sealed class Qwen3Forward
 
         // Every row's keys are in its cache now, so row i (position p) may attend to 0..p of its own
         // cache: causal within one prefill, independent across batch rows.
-        var group = _config.HeadCount / _config.KeyValueHeadCount;
-        for (var i = 0; i < n; i++)
-        {
-            var cache = _rowCaches[i];
-            var span = _rowPositions[i] + 1;
-            var keys = cache.Keys(layerIndex, 0, span);
-            var values = cache.Values(layerIndex, 0, span);
-            var scores = _scores.AsSpan(0, span);
-            for (var h = 0; h < _config.HeadCount; h++)
-            {
-                var kvOffset = h / group * headDim;
-                var query = q.Slice(i * queryWidth + h * headDim, headDim);
-                for (var t = 0; t < span; t++)
-                {
-                    scores[t] = TensorPrimitives.Dot(query, keys.Slice(t * kvWidth + kvOffset, headDim)) * _attentionScale;
-                }
-                Qwen3Math.Softmax(scores);
-                var output = _attention.AsSpan(i * queryWidth + h * headDim, headDim);
-                output.Clear();
-                for (var t = 0; t < span; t++)
-                {
-                    TensorPrimitives.MultiplyAdd(values.Slice(t * kvWidth + kvOffset, headDim), scores[t], output, output);
-                }
-            }
-        }
+        _causal.Run(layerIndex, _q, n, _rowCaches, _rowPositions, _attention, _parallelism ?? RowParallelism.Shared);
     }
 
     private void CheckRowCount(int n, int inputLength)

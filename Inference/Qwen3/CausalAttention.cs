@@ -1,0 +1,85 @@
+using System.Numerics.Tensors;
+using Qwen3Tts.Inference.Models;
+
+namespace Qwen3Tts.Inference.Qwen3;
+
+/// <summary>
+/// The attention of one layer's rows after their keys and values are in their caches: row i (at position p) attends to
+/// positions 0..p of its own cache, each query head to its GQA group's key/value head. The (row, head) pairs are
+/// independent, so they go to the row workers as "rows" of an <see cref="IRowRangeWork"/> when the work is large enough
+/// to pay for the fan-out (a talker step at a few hundred positions; never the predictor's at most 16). Each pair is
+/// computed the same way on whichever thread runs it, so the result does not depend on the split.
+/// One per <see cref="Qwen3Forward"/>; set for a call, run, cleared.
+/// </summary>
+internal sealed class CausalAttention(Qwen3DecoderConfig config) : IRowRangeWork
+{
+    private readonly float _scale = 1f / MathF.Sqrt(config.HeadDim);
+    private readonly int _group = config.HeadCount / config.KeyValueHeadCount;
+    private float[]? _q;
+    private float[]? _output;
+    private Qwen3KvCache[]? _caches;
+    private int[]? _positions;
+    private int _layer;
+
+    [ThreadStatic]
+    private static float[]? t_scores;
+
+    /// <summary>Runs the attention of <paramref name="n"/> rows (queries in <paramref name="q"/>, n x query width) into <paramref name="output"/>.</summary>
+    public void Run(int layer, float[] q, int n, Qwen3KvCache[] caches, int[] positions, float[] output, RowParallelism parallelism)
+    {
+        (_layer, _q, _caches, _positions, _output) = (layer, q, caches, positions, output);
+        try
+        {
+            // Work in multiply-adds (keys and values, every head): RowParallelism splits from ~1 M of them, where a fan-out pays.
+            long work = 0;
+            for (var i = 0; i < n; i++)
+            {
+                work += (long)(positions[i] + 1) * config.HeadDim * config.HeadCount * 2;
+            }
+            parallelism.Run(this, n * config.HeadCount, work);
+        }
+        finally
+        {
+            (_q, _caches, _positions, _output) = (null, null, null, null);
+        }
+    }
+
+    public void Execute(int startRow, int endRow)
+    {
+        var headDim = config.HeadDim;
+        var queryWidth = config.QueryWidth;
+        var kvWidth = config.KeyValueWidth;
+        for (var pair = startRow; pair < endRow; pair++)
+        {
+            int i = pair / config.HeadCount, h = pair % config.HeadCount;
+            var cache = _caches![i];
+            var span = _positions![i] + 1;
+            var keys = cache.Keys(_layer, 0, span);
+            var values = cache.Values(_layer, 0, span);
+            var scores = Scores(span);
+            var kvOffset = h / _group * headDim;
+            ReadOnlySpan<float> query = _q.AsSpan(i * queryWidth + h * headDim, headDim);
+            for (var t = 0; t < span; t++)
+            {
+                scores[t] = TensorPrimitives.Dot(query, keys.Slice(t * kvWidth + kvOffset, headDim)) * _scale;
+            }
+            Qwen3Math.Softmax(scores);
+            var output = _output.AsSpan(i * queryWidth + h * headDim, headDim);
+            output.Clear();
+            for (var t = 0; t < span; t++)
+            {
+                TensorPrimitives.MultiplyAdd(values.Slice(t * kvWidth + kvOffset, headDim), scores[t], output, output);
+            }
+        }
+    }
+
+    /// <summary>This thread's score scratch: grown to the longest span it has seen, then reused (nothing per call).</summary>
+    private static Span<float> Scores(int span)
+    {
+        if (t_scores is null || t_scores.Length < span)
+        {
+            t_scores = new float[Math.Max(span, 64)];
+        }
+        return t_scores.AsSpan(0, span);
+    }
+}

@@ -58,7 +58,8 @@ internal static class BenchPipelineCommand
         });
     }
 
-    private static bool TryCounts(string value, out IReadOnlyList<int> counts)
+    /// <summary>A comma-separated list of counts in [1, 64] (bench's --concurrency, bench talker's --threads), duplicates dropped.</summary>
+    internal static bool TryCounts(string value, out IReadOnlyList<int> counts)
     {
         var parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var parsed = parts.Select(p => int.TryParse(p, out var n) && n is >= 1 and <= 64 ? n : 0).ToArray();

@@ -37,7 +37,7 @@ internal static class BenchTalkerCommand
         });
         threads.Validators.Add(r =>
         {
-            if (!TryCounts(r.GetValueOrDefault<string>() ?? "", out _))
+            if (!BenchPipelineCommand.TryCounts(r.GetValueOrDefault<string>() ?? "", out _))
             {
                 r.AddError($"--threads: '{r.GetValueOrDefault<string>()}' is not a comma-separated list of counts in [1, 64].");
             }
@@ -45,7 +45,7 @@ internal static class BenchTalkerCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            TryCounts(parse.GetValue(threads)!, out var counts);
+            BenchPipelineCommand.TryCounts(parse.GetValue(threads)!, out var counts);
             int stepCount = parse.GetValue(steps), rows = parse.GetValue(promptRows);
             var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = ModelsListCommand.ModelsDirectory(parse.GetValue(models)) });
             var bandwidth = ReadBandwidth.MeasureEach(counts.ToArray());
@@ -82,13 +82,5 @@ internal static class BenchTalkerCommand
             }
         });
         return command;
-    }
-
-    private static bool TryCounts(string value, out IReadOnlyList<int> counts)
-    {
-        var parsed = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(p => int.TryParse(p, out var n) && n is >= 1 and <= 64 ? n : 0).ToArray();
-        counts = parsed.Distinct().ToArray();
-        return parsed.Length > 0 && parsed.All(n => n > 0);
     }
 }

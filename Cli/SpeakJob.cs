@@ -6,6 +6,7 @@ using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Sampling;
+using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Cli;
@@ -58,6 +59,9 @@ internal sealed record SpeakSettings(string Text, string Output, string? ModelsD
 
     /// <summary>Embedded mode's vocoder (a cluster's is set in its cluster.json).</summary>
     public VocoderEngine Vocoder { get; init; } = VocoderEngine.Native;
+
+    /// <summary>Embedded mode's talker stack (a cluster's is set in its cluster.json, talker.engine).</summary>
+    public TalkerBackend TalkerEngine { get; init; } = TalkerBackend.Managed;
 }
 
 /// <summary>
@@ -74,7 +78,7 @@ internal static class SpeakJob
         {
             _ = ClusterSpeechBackend.ToClientOptions(request);
         }
-        await using var backend = await SpeechBackends.OpenAsync(settings.ClusterConfig, settings.ModelsDirectory, logging, cancellationToken, settings.Quant, error, settings.Vocoder, oneRequestAtATime: true).ConfigureAwait(false);
+        await using var backend = await SpeechBackends.OpenAsync(settings.ClusterConfig, settings.ModelsDirectory, logging, cancellationToken, settings.Quant, error, settings.Vocoder, oneRequestAtATime: true, talkerEngine: settings.TalkerEngine).ConfigureAwait(false);
         var progress = new SynthesisProgress(error, SynthesisProgress.IsTerminal(error));
         try
         {

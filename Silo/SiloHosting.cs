@@ -26,6 +26,7 @@ public static class SiloHosting
             ["--voices"] = "gateway:voicesDirectory",
             ["--port"] = "port",
             ["--vocoder"] = "vocoder:engine",
+            ["--talker-engine"] = "talker:engine",
             ["--quant"] = "quant",
             ["--eos"] = "eos",
             ["--host"] = "siloHost",

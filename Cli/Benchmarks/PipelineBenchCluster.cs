@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Qwen3Tts.Inference.Talker;
 using Qwen3Tts.Client;
 using Qwen3Tts.Grains;
 using Qwen3Tts.Grains.Hosting;
@@ -29,7 +30,7 @@ internal sealed class PipelineBenchCluster : IAsyncDisposable
 
     public static string Layout => string.Join(" | ", Roles);
 
-    public static async Task<PipelineBenchCluster> StartAsync(string modelsDirectory, WeightPrecision quant, CancellationToken cancellationToken)
+    public static async Task<PipelineBenchCluster> StartAsync(string modelsDirectory, WeightPrecision quant, TalkerBackend talkerEngine, CancellationToken cancellationToken)
     {
         var clusterId = $"bench-{Guid.NewGuid():N}";
         const string serviceId = "qwen3-tts-bench";
@@ -46,7 +47,7 @@ internal sealed class PipelineBenchCluster : IAsyncDisposable
                 builder.Logging.ClearProviders();
                 builder.UseOrleans(silo => silo
                     .UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId, clusterId)
-                    .AddTtsRoles(new TtsSiloOptions { Roles = [role], ModelsDirectory = modelsDirectory, Quant = quant }));
+                    .AddTtsRoles(new TtsSiloOptions { Roles = [role], ModelsDirectory = modelsDirectory, Quant = quant, Talker = new TalkerOptions { Engine = talkerEngine } }));
                 var host = builder.Build();
                 silos.Add(host);
                 await host.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -28,7 +28,7 @@ internal static class PipelineBenchRunner
 
         var reset = ProcessMemory.ResetPeak();
         var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = settings.ModelsDirectory });
-        var models = LocalTtsModels.Load(store, new TalkerOptions { Quant = settings.Quant }, logger: NullLogger.Instance, cancellationToken: cancellationToken);
+        var models = LocalTtsModels.Load(store, new TalkerOptions { Quant = settings.Quant, Engine = settings.TalkerEngine }, logger: NullLogger.Instance, cancellationToken: cancellationToken);
         if (store.Layout == ModelSetLayout.Seed && settings.Quant != SeedLayoutPrecision)
         {
             // The seed layout ships its GGUFs in one precision; --quant converts official snapshots only. Label what ran.
@@ -52,8 +52,6 @@ internal static class PipelineBenchRunner
             await StreamRun.MeasureAsync(embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
 
             stages = await StagedSynthesis.RunAsync(models, request, cancellationToken).ConfigureAwait(false);
-            var bareDecode = await BareDecodeAsync(models, stages.Frames - 1, machine.Cores, cancellationToken).ConfigureAwait(false);
-            figures = StageFigures(stages, bareDecode, models, machine, settings.Quant);
             progress($"stages: {stages.Frames} frames, one stage at a time");
             var single = await StreamRun.MeasureAsync(embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             peakSingle = ProcessMemory.PeakRssMb();
@@ -62,13 +60,16 @@ internal static class PipelineBenchRunner
             var concurrent = await ConcurrencyAsync(embedded.StreamAsync, request, settings.Concurrency, cancellationToken, models.PredictorQueue).ConfigureAwait(false);
             peakConcurrent = ProcessMemory.PeakRssMb();
             inProcess = new SurfaceFigures(single, concurrent);
+            // After the memory figures: beside the managed stack this loads llama.cpp's for the comparison.
+            var bareDecode = await BareDecodeAsync(models, stages.Frames - 1, machine.Cores, cancellationToken).ConfigureAwait(false);
+            figures = StageFigures(stages, bareDecode, models, machine, settings.Quant);
             progress($"in-process: {single.Frames} frames streamed, then {string.Join(", ", settings.Concurrency)} at once");
         }
 
         SurfaceFigures? cluster = null;
         if (settings.Cluster)
         {
-            await using var silos = await PipelineBenchCluster.StartAsync(settings.ModelsDirectory, settings.Quant, cancellationToken).ConfigureAwait(false);
+            await using var silos = await PipelineBenchCluster.StartAsync(settings.ModelsDirectory, settings.Quant, settings.TalkerEngine, cancellationToken).ConfigureAwait(false);
             var backend = new ClusterSpeechBackend(silos.Client, "bench");
             await StreamRun.MeasureAsync(backend.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             var single = await StreamRun.MeasureAsync(backend.StreamAsync, request, cancellationToken).ConfigureAwait(false);
@@ -90,28 +91,50 @@ internal static class PipelineBenchRunner
             bandwidth[1], bandwidth[cores], LoadAverage());
     }
 
-    /// <summary>The talker and the predictor against their bandwidth floors (weights streamed per frame over the all-thread bandwidth), the vocoder against its targets.</summary>
+    /// <summary>What a bare-decode run is set beside: the talker step (its own stack), the floor (every core), or the step on llama.cpp.</summary>
+    private enum BareDecodeRole
+    {
+        StepOverhead,
+        AllCores,
+        Llama,
+    }
+
+    private sealed record BareDecodeRun(string Stack, int Threads, StageClock Clock, BareDecodeRole Role);
+
     /// <summary>
-    /// llama.cpp's decode alone on the talker's file and context, for as many steps as the staged run took, after a prompt
-    /// as long as a short request's (what a step costs without our queue, embeddings and codec head): on the step threads,
-    /// and on every core when that is more (what a talker with the cores to itself would take).
+    /// The talker's stack alone on its file, for as many steps as the staged run took, after a prompt as long as a short
+    /// request's (what a step costs without our queue, embeddings and codec head): on the step threads, and on every core when
+    /// that is more (what a talker with the cores to itself would take). When the stack is the managed one, llama.cpp's decode
+    /// of the same file too, on its step threads: the talker step's target is set against it.
     /// </summary>
-    private static async Task<IReadOnlyList<(int Threads, StageClock Clock)>> BareDecodeAsync(LocalTtsModels models, int steps, int cores, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<BareDecodeRun>> BareDecodeAsync(LocalTtsModels models, int steps, int cores, CancellationToken cancellationToken)
     {
         const int promptRows = 24;
         var model = models.Talker.Model;
-        var runs = new List<(int, StageClock)>();
-        await using var session = await model.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var threads in new[] { model.StepThreads, cores }.Distinct())
+        var runs = new List<BareDecodeRun>();
+        await using (var session = await model.OpenSessionAsync(cancellationToken).ConfigureAwait(false))
         {
+            foreach (var threads in new[] { model.StepThreads, cores }.Distinct())
+            {
+                var clock = new StageClock();
+                await model.TimeRawDecodesAsync(session, promptRows, Math.Max(steps, 1), threads, clock, cancellationToken).ConfigureAwait(false);
+                runs.Add(new BareDecodeRun(model.StackName, threads, clock, threads == model.StepThreads ? BareDecodeRole.StepOverhead : BareDecodeRole.AllCores));
+            }
+        }
+        if (model.Options.Engine != TalkerBackend.Llama)
+        {
+            var options = new TalkerOptions { Engine = TalkerBackend.Llama, MaxSequences = 1, ContextPerSequence = Math.Max(256, promptRows + steps + 8), PrefixCacheMegabytes = 0 };
+            using var llama = TalkerModel.Load(model.RuntimeGgufPath, options, NullLogger.Instance);
+            await using var session = await llama.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
             var clock = new StageClock();
-            await model.TimeRawDecodesAsync(session, promptRows, Math.Max(steps, 1), threads, clock, cancellationToken).ConfigureAwait(false);
-            runs.Add((threads, clock));
+            await llama.TimeRawDecodesAsync(session, promptRows, Math.Max(steps, 1), 0, clock, cancellationToken).ConfigureAwait(false);
+            runs.Add(new BareDecodeRun(llama.StackName, llama.StepThreads, clock, BareDecodeRole.Llama));
         }
         return runs;
     }
 
-    private static List<StageFigures> StageFigures(StageTimings t, IReadOnlyList<(int Threads, StageClock Clock)> bareDecode, LocalTtsModels models, MachineFigures machine, WeightPrecision quant)
+    /// <summary>The talker and the predictor against their bandwidth floors (weights streamed per frame over the all-thread bandwidth), the vocoder against its targets.</summary>
+    private static List<StageFigures> StageFigures(StageTimings t, IReadOnlyList<BareDecodeRun> bareDecode, LocalTtsModels models, MachineFigures machine, WeightPrecision quant)
     {
         var bytesPerSecond = machine.ReadGBsN * 1e9;
         var talkerBytes = models.Talker.Model.WeightBytes;
@@ -119,8 +142,8 @@ internal static class PipelineBenchRunner
         return
         [
             Inference.Benchmarks.Pipeline.StageFigures.Of("talker", t.Talker, t.Frames - 1, talkerBytes / bytesPerSecond * 1e3, null,
-                $"floor {talkerBytes / 1e9:F3} GB @ {machine.ReadGBsN:F1} GB/s"),
-            .. bareDecode.Select((run, i) => BareDecodeFigures(t, run.Threads, run.Clock, i == 0, talkerBytes / bytesPerSecond * 1e3)),
+                $"floor {talkerBytes / 1e9:F3} GB @ {machine.ReadGBsN:F1} GB/s ({models.Talker.Model.StackName})"),
+            .. bareDecode.Select(run => BareDecodeFigures(t, run, talkerBytes / bytesPerSecond * 1e3)),
             Inference.Benchmarks.Pipeline.StageFigures.Of("predictor", t.Predictor, t.Frames, predictorBytes / bytesPerSecond * 1e3, PipelineTargets.PredictorMsPerFrame(quant),
                 $"floor {predictorBytes / 1e9:F3} GB @ {machine.ReadGBsN:F1} GB/s"),
             Inference.Benchmarks.Pipeline.StageFigures.Of("vocoder", t.Vocoder, t.Frames, null, PipelineTargets.VocoderWallMsPerFrame,
@@ -128,19 +151,24 @@ internal static class PipelineBenchRunner
         ];
     }
 
-    /// <summary>The first run (the step threads) against the talker step; a run on more threads against the talker's floor.</summary>
-    private static StageFigures BareDecodeFigures(StageTimings t, int threads, StageClock bare, bool stepThreads, double floorMs)
+    /// <summary>
+    /// A run on the step threads against the talker step (its overhead, or the target against llama.cpp: the step within
+    /// <see cref="PipelineTargets.TalkerOverLlamaDecode"/> of llama.cpp's decode); a run on more threads against the talker's floor.
+    /// </summary>
+    private static StageFigures BareDecodeFigures(StageTimings t, BareDecodeRun run, double floorMs)
     {
-        var steps = Math.Max(bare.Calls, 1);
-        var bareMs = bare.WallMs / steps;
-        var name = $"llama.cpp decode, {threads} thr";
-        if (!stepThreads)
+        var steps = Math.Max(run.Clock.Calls, 1);
+        var bareMs = run.Clock.WallMs / steps;
+        var name = $"{run.Stack} decode, {run.Threads} thr";
+        if (run.Role == BareDecodeRole.AllCores)
         {
-            return Inference.Benchmarks.Pipeline.StageFigures.Of(name, bare, steps, floorMs, null, "the talker's floor (a talker with every core to itself)");
+            return Inference.Benchmarks.Pipeline.StageFigures.Of(name, run.Clock, steps, floorMs, null, "the talker's floor (a talker with every core to itself)");
         }
         var ratio = t.Talker.WallMs / Math.Max(t.Frames - 1, 1) / bareMs;
-        return Inference.Benchmarks.Pipeline.StageFigures.Of(name, bare, steps, null, null,
-            $"the talker step is x{ratio:F2} of it (limit x{PipelineTargets.TalkerOverLlamaDecode:F2}, {(ratio <= PipelineTargets.TalkerOverLlamaDecode ? "met" : "not met")})");
+        var note = run.Role == BareDecodeRole.Llama || run.Stack == "llama.cpp"
+            ? $"the talker step is x{ratio:F2} of it (limit x{PipelineTargets.TalkerOverLlamaDecode:F2}, {(ratio <= PipelineTargets.TalkerOverLlamaDecode ? "met" : "not met")})"
+            : $"the talker step is x{ratio:F2} of its bare stack (queue, embeddings, codec head)";
+        return Inference.Benchmarks.Pipeline.StageFigures.Of(name, run.Clock, steps, null, null, note);
     }
 
     private static async Task<IReadOnlyList<ConcurrencyRun>> ConcurrencyAsync(SpeechSource speak, SynthesisRequest request, IReadOnlyList<int> levels, CancellationToken cancellationToken,

@@ -45,7 +45,7 @@ internal static class PipelineReportPrinter
             + (rss.PeakWasReset ? "" : "   (peak could not be reset after the bandwidth probe: includes its 256 MB)"));
         if (rss.KvSequences > 1)
         {
-            output.WriteLine($"  of which llama.cpp's KV cache {rss.KvCacheMb:F0} MB for {rss.KvSequences} sequences (the concurrency runs); `speak` holds one: {rss.KvCacheMb / rss.KvSequences:F0} MB, "
+            output.WriteLine($"  of which the talker's KV cache {rss.KvCacheMb:F0} MB for {rss.KvSequences} sequences (the concurrency runs); `speak` holds one: {rss.KvCacheMb / rss.KvSequences:F0} MB, "
                 + $"so about {rss.PeakSingleMb - rss.KvCacheMb * (rss.KvSequences - 1) / rss.KvSequences:F0} MB here");
         }
         if (r.Cluster is { } cluster)

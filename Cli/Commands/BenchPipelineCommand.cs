@@ -21,7 +21,8 @@ internal static class BenchPipelineCommand
         var eos = SpeakCommand.EosOption();
         eos.Description = "never (the default here: exactly --frames frames, so runs compare), official or seed";
         var noCluster = new Option<bool>("--no-cluster") { Description = "Skip the 3-silo loopback cluster run" };
-        foreach (var option in new Option[] { models, quant, frames, concurrency, json, eos, noCluster })
+        var talkerEngine = TalkerEngineOption.Create();
+        foreach (var option in new Option[] { models, quant, frames, concurrency, json, eos, noCluster, talkerEngine })
         {
             bench.Options.Add(option);
         }
@@ -45,7 +46,8 @@ internal static class BenchPipelineCommand
                 parse.GetValue(frames),
                 levels,
                 parse.GetValue(eos) ?? EosMode.Never,
-                Cluster: !parse.GetValue(noCluster));
+                Cluster: !parse.GetValue(noCluster),
+                TalkerEngine: TalkerEngineOption.Parse(parse.GetValue(talkerEngine)));
             var output = parse.InvocationConfiguration.Output;
             var report = await PipelineBenchRunner.RunAsync(settings, output.WriteLine, cancellationToken);
             PipelineReportPrinter.Print(report, output);

@@ -8,8 +8,8 @@ using Qwen3Tts.Inference.Talker;
 namespace Qwen3Tts.Cli.Commands;
 
 /// <summary>
-/// `qwen3-tts bench talker`: a talker step (one row) and a prompt through llama.cpp, and the same GGUF's layer stack
-/// through the project's managed Qwen3 engine, per thread count, against the talker's bandwidth floor.
+/// `qwen3-tts bench talker`: a talker step (one row) and a prompt through each stack that can run the talker (llama.cpp and
+/// the project's managed Qwen3 engine) on the same runtime GGUF, per thread count, against the talker's bandwidth floor.
 /// </summary>
 internal static class BenchTalkerCommand
 {
@@ -51,28 +51,29 @@ internal static class BenchTalkerCommand
             var bandwidth = ReadBandwidth.MeasureEach(counts.ToArray());
             output.WriteLine($"machine: {BenchMachine.Describe()}");
             output.WriteLine($"read bandwidth: {string.Join(", ", counts.Select(n => $"{bandwidth[n]:F1} GB/s on {n} thread{(n == 1 ? "" : "s")}"))}");
-            using var talker = ModelSetLoader.LoadTalker(store, new TalkerOptions { Quant = parse.GetValue(quant), MaxSequences = 1, ContextPerSequence = Math.Max(512, rows + stepCount + 8) },
-                NullLogger.Instance, cancellationToken: cancellationToken);
-            var model = talker.Model;
-            var bytes = model.WeightBytes;
-            output.WriteLine($"talker: {model.RuntimeGgufPath} ({bytes / 1e9:F3} GB); a {rows}-row prompt, then {stepCount} single-row steps");
-            output.WriteLine($"  {"engine",-10} {"thr",3}   {"prompt ms",9}   {"step ms",8}   {"best",6}   {"cpu ms",7}   {"x floor",7}   floor");
             var timings = new List<TalkerStackTiming>();
-            await using (var session = await model.OpenSessionAsync(cancellationToken).ConfigureAwait(false))
+            long bytes = 0;
+            foreach (var engine in new[] { TalkerBackend.Llama, TalkerBackend.Managed })
             {
+                // One stack loaded at a time, each in the configuration serving gives it.
+                var options = new TalkerOptions { Quant = parse.GetValue(quant), Engine = engine, MaxSequences = 1, ContextPerSequence = Math.Max(512, rows + stepCount + 8) };
+                using var talker = ModelSetLoader.LoadTalker(store, options, NullLogger.Instance, cancellationToken: cancellationToken);
+                var model = talker.Model;
+                if (bytes == 0)
+                {
+                    bytes = model.WeightBytes;
+                    output.WriteLine($"talker: {model.RuntimeGgufPath} ({bytes / 1e9:F3} GB); a {rows}-row prompt, then {stepCount} single-row steps");
+                    output.WriteLine($"  {"engine",-10} {"thr",3}   {"prompt ms",9}   {"step ms",8}   {"best",6}   {"cpu ms",7}   {"x floor",7}   floor");
+                }
+                await using var session = await model.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var n in counts)
                 {
-                    timings.Add(await model.TimeLlamaAsync(session, rows, stepCount, n, cancellationToken).ConfigureAwait(false));
+                    timings.Add(await model.TimeStackAsync(session, rows, stepCount, n, cancellationToken).ConfigureAwait(false));
                     Print(timings[^1]);
                 }
             }
-            foreach (var n in counts)
-            {
-                timings.Add(TalkerStackBenchmark.RunManaged(model.RuntimeGgufPath, n, rows, stepCount));
-                Print(timings[^1]);
-            }
-            output.WriteLine("  llama.cpp's prompt runs on its prompt threads in every row; floor: the stack's bytes over the bandwidth on as many threads.");
-            output.WriteLine("  The managed engine is the predictor's; serving runs the talker on llama.cpp.");
+            output.WriteLine("  The prompt runs on each stack's prompt threads in every row (llama.cpp: every core; managed: its row workers);");
+            output.WriteLine($"  floor: the stack's bytes over the bandwidth on as many threads. Serving runs {new TalkerOptions().Engine.Name()} unless talker.engine says otherwise.");
             return 0;
 
             void Print(TalkerStackTiming t)

@@ -18,6 +18,7 @@ internal static class ServeCommand
         var config = new Option<string?>("--config", "-c") { Description = "cluster.json for cluster ids, ports, model and gateway settings (default: ./cluster.json if present)" };
         var models = ModelsListCommand.ModelsDirectoryOption();
         var vocoder = ModelsListCommand.VocoderOption();
+        var talkerEngine = TalkerEngineOption.Create();
         var quant = SiloCommand.QuantOverride();
         var eos = SiloCommand.EosOverride();
         var siloPort = SiloCommand.SiloPortOption();
@@ -26,7 +27,7 @@ internal static class ServeCommand
         var command = new Command("serve",
             "Run the OpenAI-compatible speech server on this machine (POST /v1/audio/speech, a web page at /, /dashboard), every model in this process, until Ctrl-C")
         {
-            port, host, config, models, voices, vocoder, quant, eos, siloPort, gatewayPort,
+            port, host, config, models, voices, vocoder, talkerEngine, quant, eos, siloPort, gatewayPort,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -35,6 +36,7 @@ internal static class ServeCommand
             SiloCommand.Add(args, "--models", parse.GetValue(models) is { } directory ? ModelsListCommand.ModelsDirectory(directory) : null);
             SiloCommand.Add(args, "--voices", parse.GetValue(voices));
             SiloCommand.Add(args, "--vocoder", SiloCommand.VocoderArgument(parse.GetValue(vocoder)));
+            SiloCommand.Add(args, "--talker-engine", TalkerEngineOption.Argument(parse.GetValue(talkerEngine)));
             SiloCommand.Add(args, "--quant", SiloCommand.QuantArgument(parse.GetValue(quant)));
             SiloCommand.Add(args, "--eos", SiloCommand.EosArgument(parse.GetValue(eos)));
             SiloCommand.Add(args, "--roles", string.Join(',', GrainRoles.Talker, GrainRoles.Predictor, GrainRoles.Vocoder, GrainRoles.Gateway));

@@ -20,12 +20,13 @@ internal static class SiloCommand
         var siloPort = SiloPortOption();
         var gatewayPort = GatewayPortOption();
         var vocoder = ModelsListCommand.VocoderOption();
+        var talkerEngine = TalkerEngineOption.Create();
         var quant = QuantOverride();
         var eos = EosOverride();
         var command = new Command("silo",
             "Start one silo of a cluster with the given roles and run until Ctrl-C; it loads only its roles' models, and a silo with the gateway role serves the HTTP API and /dashboard")
         {
-            roles, config, silo, models, port, vocoder, quant, eos, host, siloPort, gatewayPort,
+            roles, config, silo, models, port, vocoder, talkerEngine, quant, eos, host, siloPort, gatewayPort,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -36,6 +37,7 @@ internal static class SiloCommand
             Add(args, "--models", parse.GetValue(models) is { } directory ? ModelsListCommand.ModelsDirectory(directory) : null);
             Add(args, "--port", parse.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Add(args, "--vocoder", VocoderArgument(parse.GetValue(vocoder)));
+            Add(args, "--talker-engine", TalkerEngineOption.Argument(parse.GetValue(talkerEngine)));
             Add(args, "--quant", QuantArgument(parse.GetValue(quant)));
             Add(args, "--eos", EosArgument(parse.GetValue(eos)));
             Add(args, "--host", parse.GetValue(host));

@@ -31,11 +31,12 @@ internal static class SpeakCommand
         var maxFrames = new Option<int?>("--max-frames") { Description = "Hard cap on generated frames (12.5 per second of audio; default: the model's max_new_tokens)" };
         var cluster = Speech.SpeechBackends.ClusterOption();
         var vocoder = ModelsListCommand.VocoderOption();
+        var talkerEngine = TalkerEngineOption.Create();
         var stream = new Option<bool>("--stream") { Description = "Write audio as it is generated (to stdout: WAV with unknown-size header, or raw PCM with --format RawPcm16)" };
 
         var command = new Command("speak", "Synthesize speech from text into an audio file (wav, mp3, opus, flac, aac, pcm) or stdout")
         {
-            text, output, language, models, seed, sampling, layout, convention, voice, voices, speed, instructions, eos, quant, format, maxFrames, stream, codesOut, teacherCodes, cluster, vocoder,
+            text, output, language, models, seed, sampling, layout, convention, voice, voices, speed, instructions, eos, quant, format, maxFrames, stream, codesOut, teacherCodes, cluster, vocoder, talkerEngine,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -59,6 +60,7 @@ internal static class SpeakCommand
                 Stream = parse.GetValue(stream),
                 ClusterConfig = Speech.SpeechBackends.ClusterConfig(parse.GetValue(cluster)),
                 Vocoder = ModelsListCommand.VocoderEngine(parse.GetValue(vocoder)),
+                TalkerEngine = TalkerEngineOption.Parse(parse.GetValue(talkerEngine)),
             };
             using var logging = CliLogging.Create(parse, LogLevel.Warning);
             return await SpeakJob.RunAsync(settings, parse.InvocationConfiguration.Error, logging, ct);

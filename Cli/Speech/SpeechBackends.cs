@@ -35,13 +35,14 @@ internal static class SpeechBackends
     /// layers), 458 MB at 4096 positions, and llama.cpp clears (touches) the whole cache at load.
     /// </param>
     public static async Task<ISpeechBackend> OpenAsync(string? clusterConfig, string? modelsDirectory, ILoggerFactory logging, CancellationToken cancellationToken,
-        WeightPrecision quant = WeightPrecisionNames.Default, TextWriter? progressTo = null, VocoderEngine vocoder = VocoderEngine.Native, bool oneRequestAtATime = false)
+        WeightPrecision quant = WeightPrecisionNames.Default, TextWriter? progressTo = null, VocoderEngine vocoder = VocoderEngine.Native, bool oneRequestAtATime = false,
+        TalkerBackend talkerEngine = TalkerBackend.Managed)
     {
         if (clusterConfig is null)
         {
             var directory = Commands.ModelsListCommand.ModelsDirectory(modelsDirectory);
             var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = directory, Vocoder = vocoder });
-            var talker = new TalkerOptions { Quant = quant };
+            var talker = new TalkerOptions { Quant = quant, Engine = talkerEngine };
             if (oneRequestAtATime)
             {
                 talker.MaxSequences = 1;

@@ -73,12 +73,15 @@ internal sealed class CausalAttention(Qwen3DecoderConfig config) : IRowRangeWork
         }
     }
 
-    /// <summary>This thread's score scratch: grown to the longest span it has seen, then reused (nothing per call).</summary>
+    /// <summary>
+    /// This thread's score scratch, reused: it doubles when a span outgrows it, so a talker whose span grows by one position
+    /// a step reallocates a handful of times in a sequence's life, not at every step (183 bytes a frame on average before).
+    /// </summary>
     private static Span<float> Scores(int span)
     {
         if (t_scores is null || t_scores.Length < span)
         {
-            t_scores = new float[Math.Max(span, 64)];
+            t_scores = new float[Math.Max(span, Math.Max(256, 2 * (t_scores?.Length ?? 0)))];
         }
         return t_scores.AsSpan(0, span);
     }

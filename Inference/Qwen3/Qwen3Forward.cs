@@ -69,7 +69,8 @@ public sealed class Qwen3Forward
     public int MaxPositions { get; }
 
     /// <summary>A cache sized for this engine's positions.</summary>
-    public Qwen3KvCache CreateCache() => new(_config, MaxPositions);
+    /// <param name="reserve">Positions allocated up front (0 = all; the rest on demand, <see cref="Qwen3KvCache"/>).</param>
+    public Qwen3KvCache CreateCache(int reserve = 0) => new(_config, MaxPositions, reserve);
 
     /// <summary>
     /// Runs n consecutive tokens of one sequence at positions startPosition.. (the cache is truncated to
@@ -133,16 +134,45 @@ public sealed class Qwen3Forward
     /// <param name="hiddenOut">n x hidden: the final-normed hidden state of each sequence's last token.</param>
     public void ForwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<Qwen3KvCache> caches, Span<float> hiddenOut, int tokensPerSequence = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tokensPerSequence, 1);
+        if (caches.Length > MaxTokens)
+        {
+            throw new ArgumentOutOfRangeException(nameof(caches), caches.Length, $"at most {MaxTokens} sequences (this engine's maxTokens) fit one call.");
+        }
+        Span<int> counts = stackalloc int[caches.Length];
+        counts.Fill(tokensPerSequence);
+        ForwardSegments(inputs, caches, counts, hiddenOut);
+    }
+
+    /// <summary>
+    /// Advances n independent sequences by their own number of tokens: sequence i's rowCounts[i] rows follow
+    /// sequence i-1's in <paramref name="inputs"/> and are appended to caches[i] from position caches[i].Length on
+    /// (causal within the sequence), so one call can carry a prompt of one request beside the single-row steps of
+    /// others. Every weight row is read once for all rows, and each row's result is bit-identical to running its
+    /// sequence alone (each row is quantized, multiplied and attended by itself; only the weight reads are shared).
+    /// </summary>
+    /// <param name="inputs">(sum of rowCounts) x hidden input embeddings, sequence after sequence.</param>
+    /// <param name="hiddenOut">n x hidden: the final-normed hidden state of each sequence's last token.</param>
+    public void ForwardSegments(ReadOnlySpan<float> inputs, ReadOnlySpan<Qwen3KvCache> caches, ReadOnlySpan<int> rowCounts, Span<float> hiddenOut)
+    {
         var n = caches.Length;
-        var t = tokensPerSequence;
-        ArgumentOutOfRangeException.ThrowIfLessThan(t, 1);
-        CheckRowCount(n * t, inputs.Length);
+        if (rowCounts.Length != n)
+        {
+            throw new ArgumentException($"{n} caches need {n} row counts, got {rowCounts.Length}.", nameof(rowCounts));
+        }
+        var rows = 0;
+        foreach (var count in rowCounts)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(rowCounts));
+            rows += count;
+        }
+        CheckRowCount(rows, inputs.Length);
         var hidden = _config.HiddenSize;
         if (hiddenOut.Length != n * hidden)
         {
             throw new ArgumentException($"hiddenOut needs {n * hidden} values, got {hiddenOut.Length}.", nameof(hiddenOut));
         }
-        for (var i = 0; i < n; i++)
+        for (int i = 0, row = 0; i < n; i++)
         {
             var cache = caches[i] ?? throw new ArgumentNullException(nameof(caches), $"cache {i} is null.");
             CheckCache(cache, nameof(caches));
@@ -150,22 +180,24 @@ public sealed class Qwen3Forward
             {
                 if (ReferenceEquals(caches[j], cache))
                 {
-                    throw new ArgumentException($"caches {j} and {i} are the same object; each batch row needs its own sequence.", nameof(caches));
+                    throw new ArgumentException($"caches {j} and {i} are the same object; each sequence needs its own.", nameof(caches));
                 }
             }
+            var t = rowCounts[i];
             CheckPositions(cache.Length + t);
             CheckCacheCapacity(cache, cache.Length + t);
-            for (var k = 0; k < t; k++)
+            for (var k = 0; k < t; k++, row++)
             {
-                _rowCaches[i * t + k] = cache;
-                _rowPositions[i * t + k] = cache.Length + k;
+                _rowCaches[row] = cache;
+                _rowPositions[row] = cache.Length + k;
             }
         }
-        Run(inputs, n * t);
-        for (var i = 0; i < n; i++)
+        Run(inputs, rows);
+        for (int i = 0, end = 0; i < n; i++)
         {
-            caches[i].Length += t;
-            Qwen3Math.RmsNorm(_residual.AsSpan((i * t + t - 1) * hidden, hidden), _weights.OutputNorm, _config.RmsNormEpsilon, hiddenOut.Slice(i * hidden, hidden));
+            end += rowCounts[i];
+            caches[i].Length += rowCounts[i];
+            Qwen3Math.RmsNorm(_residual.AsSpan((end - 1) * hidden, hidden), _weights.OutputNorm, _config.RmsNormEpsilon, hiddenOut.Slice(i * hidden, hidden));
         }
         Array.Clear(_rowCaches);
     }
@@ -269,11 +301,6 @@ public sealed class Qwen3Forward
         }
     }
 
-    private static void CheckCacheCapacity(Qwen3KvCache cache, int end)
-    {
-        if (end > cache.Capacity)
-        {
-            throw new ArgumentException($"cache holds {cache.Capacity} positions; {end} are needed.", "cache");
-        }
-    }
+    /// <summary>Throws when the cache cannot hold positions up to <paramref name="end"/>; grows its buffers when they are shorter.</summary>
+    private static void CheckCacheCapacity(Qwen3KvCache cache, int end) => cache.EnsureRoom(end);
 }

@@ -15,14 +15,23 @@ public sealed class TalkerOptions
     /// </summary>
     public int ContextPerSequence { get; set; } = 2048;
 
+    /// <summary>
+    /// What runs the layer stack: <see cref="TalkerBackend.Managed"/> (default) or <see cref="TalkerBackend.Llama"/>. Both read
+    /// the same runtime GGUF; the codec head, the prompt and the sampling are the same code either way.
+    /// </summary>
+    public TalkerBackend Engine { get; set; } = TalkerBackend.Managed;
+
     /// <summary>Requests that can hold a KV sequence at the same time (llama.cpp n_seq_max).</summary>
     public int MaxSequences { get; set; } = 4;
 
-    /// <summary>Threads for llama.cpp; 0 = the process thread budget's share (<see cref="Threading.ThreadBudget"/>).</summary>
+    /// <summary>
+    /// Threads of a step. llama.cpp: 0 = the process thread budget's talker share (<see cref="Threading.ThreadBudget"/>).
+    /// Managed: 0 = the predictor's row workers (the budget's predictor share), more than 0 = row workers of its own.
+    /// </summary>
     public int Threads { get; set; }
 
     /// <summary>
-    /// Threads for decodes that carry a prompt (several rows of one request); 0 = every core of the process thread
+    /// llama.cpp: threads for decodes that carry a prompt (several rows of one request); 0 = every core of the process thread
     /// budget. A prefill is compute-bound and runs while the request's other stages wait for it, so the cores the
     /// single-row steps leave to the predictor and decoder are its to use (0.6B, 21 rows: 583 ms on 1 thread).
     /// </summary>
@@ -45,12 +54,12 @@ public sealed class TalkerOptions
     /// </summary>
     public int GatherMicroseconds { get; set; } = 30_000;
 
-    /// <summary>Rows per llama.cpp batch (prefill is split into chunks of this size).</summary>
+    /// <summary>Rows per llama.cpp batch (prefill is split into chunks of this size; the managed stack runs passes of 64).</summary>
     public int BatchSize { get; set; } = 512;
 
     /// <summary>
-    /// Keep the KV cache in f32. f16 halves KV memory; f32 reproduces a plain f32 forward to ~1e-6
-    /// (stack-notes §F), which the engine tests rely on.
+    /// Keep llama.cpp's KV cache in f32. f16 halves KV memory; f32 reproduces a plain f32 forward to ~1e-6
+    /// (stack-notes §F), which the engine tests rely on. The managed stack always keeps f32.
     /// </summary>
     public bool FullPrecisionKvCache { get; set; }
 

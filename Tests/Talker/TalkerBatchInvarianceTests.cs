@@ -12,14 +12,14 @@ namespace Qwen3Tts.Tests.Talker;
 /// </summary>
 public sealed class TalkerBatchInvarianceTests(TinyModelsFixture fixture, ITestOutputHelper output) : IClassFixture<TinyModelsFixture>
 {
-    private const int LongPrompt = 700; // above the 512-row batch: the prefill is decoded in two llama.cpp batches
+    private const int LongPrompt = 700; // above the 512-row batch: the prefill is decoded in two llama.cpp batches (11 managed passes)
 
     /// <summary>The tiny set, or the talker of <c>QWEN3_TTS_INVARIANCE_MODELS</c> (e.g. a 0.6b synthetic set: the real kernels' shapes).</summary>
-    private TalkerModel Load()
+    private TalkerModel Load(TalkerBackend engine)
     {
         var store = fixture.Store(Environment.GetEnvironmentVariable("QWEN3_TTS_INVARIANCE_MODELS"));
         var files = store.ResolveTalker();
-        return TalkerModel.Load(TalkerRuntimeGguf.Prepare(files.Gguf, files.CodecHead), new TalkerOptions { MaxSequences = 4, ContextPerSequence = 2048, Threads = 1 });
+        return TalkerModel.Load(TalkerRuntimeGguf.Prepare(files.Gguf, files.CodecHead), new TalkerOptions { Engine = engine, MaxSequences = 4, ContextPerSequence = 2048, Threads = 1 });
     }
 
     private static float[] Rows(int count, int hidden, int seed) => RandomRows.Of(count, hidden, seed);
@@ -36,10 +36,12 @@ public sealed class TalkerBatchInvarianceTests(TinyModelsFixture fixture, ITestO
         return (session.Output.Hidden.ToArray(), session.Output.Logits.ToArray());
     }
 
-    [Fact]
-    public async Task ALongPrefillDecodedBesideOtherSequencesEqualsItDecodedAlone()
+    [Theory]
+    [InlineData(TalkerBackend.Llama)]
+    [InlineData(TalkerBackend.Managed)]
+    public async Task ALongPrefillDecodedBesideOtherSequencesEqualsItDecodedAlone(TalkerBackend engine)
     {
-        using var model = Load();
+        using var model = Load(engine);
         var hidden = model.HiddenSize;
         var prompt = Rows(LongPrompt, hidden, seed: 1);
         var steps = Rows(8, hidden, seed: 2);
@@ -58,16 +60,18 @@ public sealed class TalkerBatchInvarianceTests(TinyModelsFixture fixture, ITestO
         AssertSame(alone, session.Output, "beside another sequence");
     }
 
-    [Fact]
-    public async Task APrefillOnAReusedSequenceEqualsItOnAFreshTalker()
+    [Theory]
+    [InlineData(TalkerBackend.Llama)]
+    [InlineData(TalkerBackend.Managed)]
+    public async Task APrefillOnAReusedSequenceEqualsItOnAFreshTalker(TalkerBackend engine)
     {
-        using var fresh = Load();
+        using var fresh = Load(engine);
         var hidden = fresh.HiddenSize;
         var prompt = Rows(LongPrompt, hidden, seed: 5);
         var steps = Rows(8, hidden, seed: 6);
         var expected = await AloneAsync(fresh, prompt, LongPrompt, steps);
 
-        using var used = Load();
+        using var used = Load(engine);
         // Earlier requests of other lengths took and gave back every sequence, some of them twice.
         for (var round = 0; round < 2; round++)
         {

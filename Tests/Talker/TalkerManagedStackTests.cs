@@ -19,7 +19,7 @@ public sealed class TalkerManagedStackTests(TinyModelsFixture fixture) : IClassF
     {
         var files = fixture.Store(null).ResolveTalker();
         var runtime = TalkerRuntimeGguf.Prepare(files.Gguf, files.CodecHead);
-        using var model = TalkerModel.Load(runtime, new TalkerOptions { MaxSequences = 1, ContextPerSequence = 256, Threads = 1, FullPrecisionKvCache = true });
+        using var model = TalkerModel.Load(runtime, new TalkerOptions { Engine = TalkerBackend.Llama, MaxSequences = 1, ContextPerSequence = 256, Threads = 1, FullPrecisionKvCache = true });
         using var gguf = GgufFile.Open(runtime);
         var config = Qwen3GgufLayout.ReadConfig(gguf, "qwen3");
         var forward = new Qwen3Forward(Qwen3GgufStack.Load(gguf, "blk", "output_norm.weight", config), 8, 64, RowParallelism.Sequential);

@@ -9,15 +9,27 @@ using Qwen3Tts.Tests.Oracle;
 
 namespace Qwen3Tts.Tests.Talker;
 
+/// <summary>The llama.cpp stack against the reference forward.</summary>
+public sealed class LlamaTalkerOracleTests : TalkerOracleTests
+{
+    protected override TalkerBackend Engine => TalkerBackend.Llama;
+}
+
+/// <summary>The managed stack against the reference forward.</summary>
+public sealed class ManagedTalkerOracleTests : TalkerOracleTests
+{
+    protected override TalkerBackend Engine => TalkerBackend.Managed;
+}
+
 /// <summary>
-/// The llama.cpp talker against the plain reference forward on the tiny synthetic talker: a 12-row
-/// prefill, then 20 single-row steps. llama.cpp quantizes activations to Q8_0 for its Q8_0 matmuls
-/// while the oracle keeps them f32 (on the same dequantized weights), so the two agree to the
+/// Each talker stack against the plain reference forward on the tiny synthetic talker: a 12-row
+/// prefill, then 20 single-row steps. Both stacks quantize activations to Q8_0 for their Q8_0 matmuls
+/// while the oracle keeps them f32 (on the same dequantized weights), so they agree to the
 /// activation-quantization error, not to float rounding: over these 32 positions the measured worst
 /// case was max |diff| 0.041 and relative RMS 1.8 % (x86-64 AVX2 build of llama.cpp); the bounds
 /// leave about 3x headroom, while a wrong RoPE, norm or head layout gives errors of order 1.
 /// </summary>
-public sealed class TalkerOracleTests : IAsyncLifetime
+public abstract class TalkerOracleTests : IAsyncLifetime
 {
     private const int PrefillRows = 12;
     private const int Steps = 20;
@@ -26,6 +38,9 @@ public sealed class TalkerOracleTests : IAsyncLifetime
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"qwen3-talker-oracle-{Guid.NewGuid():N}");
     private TalkerFiles? _files;
+
+    protected abstract TalkerBackend Engine { get; }
+
     private TalkerModel? _model;
     private Qwen3ReferenceForward? _oracle;
     private float[]? _codecHead;
@@ -36,7 +51,7 @@ public sealed class TalkerOracleTests : IAsyncLifetime
         await SyntheticModelKit.WriteAsync(_dir, SyntheticPreset.Tiny, seed: 77);
         _files = new ModelStore(new ModelStoreOptions { ModelsDirectory = _dir }).ResolveTalker();
         var runtime = TalkerRuntimeGguf.Prepare(_files.Gguf, _files.CodecHead);
-        _model = TalkerModel.Load(runtime, new TalkerOptions { FullPrecisionKvCache = true, MaxSequences = 2, ContextPerSequence = 64 });
+        _model = TalkerModel.Load(runtime, new TalkerOptions { Engine = Engine, FullPrecisionKvCache = true, MaxSequences = 2, ContextPerSequence = 64 });
         using var gguf = GgufFile.Open(_files.Gguf);
         var config = Qwen3GgufLayout.ReadConfig(gguf, "qwen3");
         _oracle = new Qwen3ReferenceForward(Qwen3GgufStack.Load(gguf, "blk", "output_norm.weight", config));
@@ -106,7 +121,7 @@ public sealed class TalkerOracleTests : IAsyncLifetime
         for (var i = 0; i < _hidden; i++)
         {
             var d = output.Hidden[i] - expected[i];
-            Assert.True(MathF.Abs(d) < MaxAbs, $"position {length - 1}, hidden[{i}]: llama.cpp {output.Hidden[i]}, reference {expected[i]}");
+            Assert.True(MathF.Abs(d) < MaxAbs, $"position {length - 1}, hidden[{i}]: {Engine} {output.Hidden[i]}, reference {expected[i]}");
             error += d * d;
             norm += expected[i] * (double)expected[i];
         }

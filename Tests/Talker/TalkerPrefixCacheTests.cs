@@ -16,11 +16,11 @@ public sealed class TalkerPrefixCacheTests(TinyModelsFixture fixture) : IClassFi
     private const int Prefix = 11;
 
     /// <summary>The tiny set, or the talker of <c>QWEN3_TTS_INVARIANCE_MODELS</c> (e.g. a 0.6b synthetic set: the real kernels' shapes).</summary>
-    private TalkerModel Load(int cacheMegabytes)
+    private TalkerModel Load(int cacheMegabytes, TalkerBackend engine)
     {
         var files = fixture.Store(Environment.GetEnvironmentVariable("QWEN3_TTS_INVARIANCE_MODELS")).ResolveTalker();
         return TalkerModel.Load(TalkerRuntimeGguf.Prepare(files.Gguf, files.CodecHead),
-            new TalkerOptions { MaxSequences = 2, ContextPerSequence = 256, PrefixCacheMegabytes = cacheMegabytes });
+            new TalkerOptions { Engine = engine, MaxSequences = 2, ContextPerSequence = 256, PrefixCacheMegabytes = cacheMegabytes });
     }
 
     private static float[] Rows(int count, int hidden, int seed) => RandomRows.Of(count, hidden, seed);
@@ -38,17 +38,19 @@ public sealed class TalkerPrefixCacheTests(TinyModelsFixture fixture) : IClassFi
         return ([.. session.Output.Hidden, .. firstLogits], session.Output.Logits.ToArray());
     }
 
-    [Fact]
-    public async Task APrefillFromACachedPrefixEqualsOneWithoutTheCacheBitForBit()
+    [Theory]
+    [InlineData(TalkerBackend.Llama)]
+    [InlineData(TalkerBackend.Managed)]
+    public async Task APrefillFromACachedPrefixEqualsOneWithoutTheCacheBitForBit(TalkerBackend engine)
     {
-        using var plain = Load(cacheMegabytes: 0);
+        using var plain = Load(cacheMegabytes: 0, engine);
         var hidden = plain.HiddenSize;
         var prompt = Rows(PromptRows, hidden, seed: 1);
         var steps = Rows(5, hidden, seed: 2);
         var expected = await RunAsync(plain, prompt, steps);
         Assert.Equal((0, 0), plain.PrefixCacheCounts);
 
-        using var cached = Load(cacheMegabytes: 16);
+        using var cached = Load(cacheMegabytes: 16, engine);
         var miss = await RunAsync(cached, prompt, steps);
         Assert.Equal((0L, 1L), cached.PrefixCacheCounts);
         // Another text after the same prefix: only its text rows differ.
@@ -66,11 +68,13 @@ public sealed class TalkerPrefixCacheTests(TinyModelsFixture fixture) : IClassFi
         Assert.Equal(0, cached.SequencesInUse);
     }
 
-    [Fact]
-    public async Task APrefixThatDiffersInOneBitIsNotServedTheCachedState()
+    [Theory]
+    [InlineData(TalkerBackend.Llama)]
+    [InlineData(TalkerBackend.Managed)]
+    public async Task APrefixThatDiffersInOneBitIsNotServedTheCachedState(TalkerBackend engine)
     {
-        using var plain = Load(cacheMegabytes: 0);
-        using var cached = Load(cacheMegabytes: 16);
+        using var plain = Load(cacheMegabytes: 0, engine);
+        using var cached = Load(cacheMegabytes: 16, engine);
         var hidden = plain.HiddenSize;
         var prompt = Rows(PromptRows, hidden, seed: 4);
         var steps = Rows(2, hidden, seed: 5);

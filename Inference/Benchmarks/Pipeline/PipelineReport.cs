@@ -21,7 +21,7 @@ public sealed record SurfaceFigures(StreamRun Single, IReadOnlyList<ConcurrencyR
 }
 
 /// <summary>Resident memory, MB: after loading, peak of one stream, peak with the most concurrent streams.</summary>
-/// <param name="KvCacheMb">llama.cpp's KV cache, all of it resident from the load (<see cref="KvSequences"/> sequences).</param>
+/// <param name="KvCacheMb">The talker's KV cache at the end (<see cref="KvSequences"/> sequences): llama.cpp's is all resident from the load, the managed stack's holds what the runs grew it to.</param>
 public sealed record RssFigures(double AfterLoadMb, double PeakSingleMb, double PeakConcurrentMb, int ConcurrentStreams, bool PeakWasReset, double KvCacheMb = 0, int KvSequences = 0);
 
 /// <summary>

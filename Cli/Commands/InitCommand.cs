@@ -136,6 +136,7 @@ internal static class InitCommand
             ["models"] = models,
             ["talker"] = new JsonObject
             {
+                ["engine"] = talker.Engine.Name(),
                 ["contextPerSequence"] = talker.ContextPerSequence,
                 ["maxSequences"] = talker.MaxSequences,
                 ["threads"] = talker.Threads,

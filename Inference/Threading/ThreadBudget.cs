@@ -6,7 +6,9 @@ namespace Qwen3Tts.Inference.Threading;
 /// so each may use the cores the others leave idle; none of our pools spin while idle (the predictor's
 /// row workers block on a semaphore), so their threads cost nothing between steps. llama.cpp's do spin
 /// at every barrier inside a decode, and a decode on 2 threads whose second core is busy cost 331
-/// CPU-ms against 75 on 1 thread (issue 12, 2-core box under load) — so on 2 cores the talker gets 1.
+/// CPU-ms against 75 on 1 thread (issue 12, 2-core box under load) — so on 2 cores llama.cpp's talker gets 1.
+/// The managed talker stack (the default) runs on the predictor's row workers instead: a request's talker step and
+/// predictor pass never overlap, so the two share <see cref="Predictor"/> threads.
 /// An explicit per-engine setting (talker.threads, predictor.threads, vocoder.intraOpThreads) wins.
 /// </summary>
 public sealed record ThreadBudget(int Cores, int Talker, int Predictor, int Decoder)

@@ -27,6 +27,8 @@ public sealed class InitCommandTests : IDisposable
         Assert.Equal("adonet", settings.Cluster.Clustering);
         Assert.Equal("Host=db;Database=qwen3tts", settings.Cluster.AdoNet.ResolveConnectionString());
         Assert.Equal("/opt/models", settings.Models.Directory);
+        Assert.Equal(Inference.Talker.TalkerBackend.Managed, settings.Talker.Engine);
+        Assert.Contains("\"engine\": \"managed\"", File.ReadAllText(ConfigPath));
         Assert.Equal(["talker-gateway", "predictor-vocoder"], settings.Silos.Select(s => s.Name));
 
         var talker = Resolve("talker-gateway");

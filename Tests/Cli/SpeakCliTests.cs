@@ -50,6 +50,24 @@ public sealed partial class SpeakCliTests(TinyModelsFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task EachTalkerEngineSpeaksReproduciblyAndAnUnknownOneIsAUsageError()
+    {
+        string[] Args(string file, string engine) =>
+            ["speak", "Either engine.", "-o", PathIn(file), "--models", fixture.Directory, "--seed", "5", "--talker-engine", engine];
+
+        foreach (var engine in new[] { "llama", "managed" })
+        {
+            Assert.Equal(0, (await CliHarness.RunAsync(Args($"{engine}-1.wav", engine))).ExitCode);
+            Assert.Equal(0, (await CliHarness.RunAsync(Args($"{engine}-2.wav", engine))).ExitCode);
+            Assert.Equal(await File.ReadAllBytesAsync(PathIn($"{engine}-1.wav")), await File.ReadAllBytesAsync(PathIn($"{engine}-2.wav")));
+        }
+        var bad = await CliHarness.RunAsync(Args("bad.wav", "onnx"));
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("--talker-engine 'onnx' is not a talker engine; use managed or llama", bad.Error);
+        Assert.False(File.Exists(PathIn("bad.wav")));
+    }
+
+    [Fact]
     public async Task RootTextFormWritesOutputWavInTheCurrentDirectory()
     {
         var previous = Environment.CurrentDirectory;

@@ -57,6 +57,15 @@ public sealed class ClusterSettingsTests
     }
 
     [Fact]
+    public void The_talker_engine_comes_from_cluster_json_or_the_command_line()
+    {
+        Assert.Equal(Inference.Talker.TalkerBackend.Managed, Load().Talker.Engine);
+        Assert.Equal(Inference.Talker.TalkerBackend.Llama, Load("--talker-engine", "Llama").Talker.Engine);
+        var error = Assert.ThrowsAny<Exception>(() => Load("--talker-engine", "onnx"));
+        Assert.Contains("talker:engine", error.Message + error.InnerException?.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void An_entry_has_exactly_the_roles_cluster_json_lists_and_every_role_when_it_lists_none()
     {
         Assert.Equal(["predictor", "vocoder"], Load("--silo", "board-2").ResolveSilo().Roles);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -125,5 +126,9 @@ public static class PipelineReportJson
         })];
 
     /// <summary>JSON has no NaN or infinity: an unmeasurable figure is null.</summary>
-    private static JsonNode? Num(double? value) => value is { } v && double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 3)) : null;
+    /// <summary>Three decimals, or six significant digits for a figure under 1 (a tiny model's floor is a fraction of a microsecond).</summary>
+    private static JsonNode? Num(double? value) =>
+        value is { } v && double.IsFinite(v)
+            ? JsonValue.Create(Math.Abs(v) >= 1 || v == 0 ? Math.Round(v, 3) : double.Parse(v.ToString("G6", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture))
+            : null;
 }

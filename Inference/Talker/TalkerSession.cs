@@ -35,7 +35,7 @@ public sealed class TalkerSession : IAsyncDisposable
     /// Decodes the prompt rows (row-major [rowCount, hidden]). The first <paramref name="prefixRows"/> rows do not
     /// depend on the text (<see cref="Prompt.TalkerPrompt.PrefixRowCount"/>): their KV state comes from the model's
     /// prefix cache when it has them, and goes into it when it does not, so only the text rows are computed on a hit.
-    /// A restored state holds the same bits the decode wrote (llama.cpp copies the KV cells), so the outputs are equal.
+    /// A restored state holds the same bits the decode wrote (either stack copies its K/V cells), so the outputs are equal.
     /// </summary>
     public async Task<TalkerOutput> PrefillAsync(ReadOnlyMemory<float> rows, int rowCount, int prefixRows = 0, CancellationToken cancellationToken = default)
     {

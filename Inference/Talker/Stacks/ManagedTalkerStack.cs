@@ -26,6 +26,9 @@ internal sealed class ManagedTalkerStack : ITalkerStack
     /// <summary>Positions a new sequence's cache holds before it first grows (a short request's prompt and frames).</summary>
     private const int ReservedPositions = 256;
 
+    /// <summary>Positions a released sequence's cache may keep for the next request (117 MB at 0.6B); a larger one is dropped.</summary>
+    private const int KeptPositions = 2 * ReservedPositions;
+
     private readonly Qwen3StackWeights _weights;
     private readonly Qwen3Forward _forward;
     private readonly RowParallelism _parallelism;
@@ -157,7 +160,23 @@ internal sealed class ManagedTalkerStack : ITalkerStack
         return true;
     }
 
-    public void ClearSequence(int sequence) => _caches[sequence]?.Clear();
+    /// <summary>
+    /// Forgets the sequence's positions. A cache a long request grew past <see cref="KeptPositions"/> is dropped rather than
+    /// kept for the next request, so an idle talker holds ~60 MB per sequence, not what its longest request ever needed
+    /// (up to 459 MB at 2048 positions); the next request regrows it in a few doublings.
+    /// </summary>
+    public void ClearSequence(int sequence)
+    {
+        if (_caches[sequence] is not { } cache)
+        {
+            return;
+        }
+        cache.Clear();
+        if (cache.Allocated > KeptPositions)
+        {
+            _caches[sequence] = null;
+        }
+    }
 
     public (double PromptMs, double StepsCpuMs) TimeBareDecodes(int sequence, int promptRows, int steps, int threads, StageClock? clock, double[]? samples)
     {

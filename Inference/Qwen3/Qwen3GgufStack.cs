@@ -1,3 +1,4 @@
+using System.Buffers;
 using Qwen3Tts.Inference.Formats.Gguf;
 using Qwen3Tts.Inference.Models;
 
@@ -42,8 +43,25 @@ public static class Qwen3GgufStack
         }
         int cols = checked((int)t.Dimensions[0]), rows = checked((int)t.Dimensions[1]);
         // Formats with a kernel keep their bytes; other quantizations are re-quantized to Q8_0.
-        return WeightFormats.TryFromGgml(t.Type, out var format) && (!WeightFormats.IsBlock(format) || cols % Q8Blocks.BlockSize == 0)
-            ? QuantizedMatrix.FromGgml(format, gguf.GetTensorBytes(t), rows, cols)
-            : QuantizedMatrix.QuantizeToQ8_0(gguf.ReadFloat32(name), rows, cols);
+        if (!WeightFormats.TryFromGgml(t.Type, out var format) || (WeightFormats.IsBlock(format) && cols % Q8Blocks.BlockSize != 0))
+        {
+            return QuantizedMatrix.QuantizeToQ8_0(gguf.ReadFloat32(name), rows, cols);
+        }
+        if (t.ByteSize > Array.MaxLength)
+        {
+            throw new ModelFormatException($"is {t.ByteSize} bytes; tensors over 2 GB cannot be read in one piece", gguf.Path, name);
+        }
+        // Read, not mapped: the packed copy is what stays, so the file's pages need not be resident beside it.
+        var bytes = ArrayPool<byte>.Shared.Rent(checked((int)t.ByteSize));
+        try
+        {
+            var view = bytes.AsSpan(0, (int)t.ByteSize);
+            gguf.ReadTensorBytes(t, view);
+            return QuantizedMatrix.FromGgml(format, view, rows, cols);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 }

@@ -75,4 +75,19 @@ public sealed class GgufGgmlWrittenFileTests : IDisposable
         GgmlQuantization.Quantize(GgmlType.Q4_0, Source().AsSpan(0, 32), q4);
         Assert.Equal(file.GetTensorBytes(file.GetTensor("q4.weight")).ToArray(), q4);
     }
+
+    [Fact]
+    public void ReadingATensorsBytesGivesWhatTheMapHoldsAndNeedsItsExactSize()
+    {
+        using var file = Open();
+        foreach (var tensor in file.Tensors)
+        {
+            var read = new byte[tensor.ByteSize];
+            file.ReadTensorBytes(tensor, read);
+            Assert.Equal(file.GetTensorBytes(tensor).ToArray(), read);
+        }
+        var q8 = file.GetTensor("q8.weight");
+        var error = Assert.Throws<ArgumentException>(() => file.ReadTensorBytes(q8, new byte[q8.ByteSize + 1]));
+        Assert.Contains("q8.weight", error.Message);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -124,12 +125,22 @@ public static class TalkerGgufConverter
         }, cancellationToken);
     }
 
+    /// <summary>Rows read with pread into a pooled buffer, not through the map (<see cref="SafetensorsFile.ReadTensorBytes"/>).</summary>
     private static void ReadRows(SafetensorsFile file, SafetensorsTensorInfo info, long first, int count, int rowLength, Span<float> destination)
     {
         var item = SafetensorsDTypes.ItemSize(info.DType);
-        var bytes = file.GetTensorBytes(info).Slice(checked((int)(first * rowLength * item)), count * rowLength * item);
-        var target = destination[..(count * rowLength)];
-        SafetensorsDTypes.ToFloat32(info.DType, bytes, target);
+        var length = checked(count * rowLength * item);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var bytes = buffer.AsSpan(0, length);
+            file.ReadTensorBytes(info, first * rowLength * item, bytes);
+            SafetensorsDTypes.ToFloat32(info.DType, bytes, destination[..(count * rowLength)]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     // llama_ftype: ALL_F32 0, MOSTLY_F16 1, MOSTLY_Q4_0 2, MOSTLY_Q8_0 7, MOSTLY_BF16 32.

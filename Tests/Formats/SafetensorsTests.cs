@@ -50,6 +50,13 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Equal([-9L], f.ReadInt64("ids"));
         f.ExpectShape("a", 1, 3);
         Assert.False(f.TryGetTensor("zzz", out _));
+
+        // Read with pread, a part of a tensor at a time: the same bytes as the map's, and nothing outside the tensor.
+        var part = new byte[8];
+        f.ReadTensorBytes(a, 4, part);
+        Assert.Equal(f.GetTensorBytes(a)[4..].ToArray(), part);
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.ReadTensorBytes(a, 8, part));
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.ReadTensorBytes(a, -1, part));
     }
 
     [Theory]

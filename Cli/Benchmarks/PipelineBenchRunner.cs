@@ -91,7 +91,7 @@ internal static class PipelineBenchRunner
             bandwidth[1], bandwidth[cores], LoadAverage());
     }
 
-    /// <summary>What a bare-decode run is set beside: the talker step (its own stack), the floor (every core), or the step on llama.cpp.</summary>
+    /// <summary>What a bare-decode run is set beside: the talker step (its own managed stack), the floor (every core), or the step's target (llama.cpp's decode).</summary>
     private enum BareDecodeRole
     {
         StepOverhead,
@@ -118,7 +118,10 @@ internal static class PipelineBenchRunner
             {
                 var clock = new StageClock();
                 await model.TimeRawDecodesAsync(session, promptRows, Math.Max(steps, 1), threads, clock, cancellationToken).ConfigureAwait(false);
-                runs.Add(new BareDecodeRun(model.StackName, threads, clock, threads == model.StepThreads ? BareDecodeRole.StepOverhead : BareDecodeRole.AllCores));
+                var role = threads != model.StepThreads ? BareDecodeRole.AllCores
+                    : model.Options.Engine == TalkerBackend.Llama ? BareDecodeRole.Llama
+                    : BareDecodeRole.StepOverhead;
+                runs.Add(new BareDecodeRun(model.StackName, threads, clock, role));
             }
         }
         if (model.Options.Engine != TalkerBackend.Llama)
@@ -165,7 +168,7 @@ internal static class PipelineBenchRunner
             return Inference.Benchmarks.Pipeline.StageFigures.Of(name, run.Clock, steps, floorMs, null, "the talker's floor (a talker with every core to itself)");
         }
         var ratio = t.Talker.WallMs / Math.Max(t.Frames - 1, 1) / bareMs;
-        var note = run.Role == BareDecodeRole.Llama || run.Stack == "llama.cpp"
+        var note = run.Role == BareDecodeRole.Llama
             ? $"the talker step is x{ratio:F2} of it (limit x{PipelineTargets.TalkerOverLlamaDecode:F2}, {(ratio <= PipelineTargets.TalkerOverLlamaDecode ? "met" : "not met")})"
             : $"the talker step is x{ratio:F2} of its bare stack (queue, embeddings, codec head)";
         return Inference.Benchmarks.Pipeline.StageFigures.Of(name, run.Clock, steps, null, null, note);

@@ -51,33 +51,38 @@ internal static class BenchTalkerCommand
             var bandwidth = ReadBandwidth.MeasureEach(counts.ToArray());
             output.WriteLine($"machine: {BenchMachine.Describe()}");
             output.WriteLine($"read bandwidth: {string.Join(", ", counts.Select(n => $"{bandwidth[n]:F1} GB/s on {n} thread{(n == 1 ? "" : "s")}"))}");
-            var timings = new List<TalkerStackTiming>();
-            long bytes = 0;
-            foreach (var engine in new[] { TalkerBackend.Managed, TalkerBackend.Llama })
+            TalkerOptions Options(TalkerBackend engine) =>
+                new() { Quant = parse.GetValue(quant), Engine = engine, MaxSequences = 1, ContextPerSequence = Math.Max(512, rows + stepCount + 8) };
+            // The managed stack first, so llama.cpp's OpenMP threads, which outlive its model, are not yet there to share the
+            // cores with it; llama.cpp's then runs on the runtime GGUF that load prepared, without the talker's other tables.
+            string runtime;
+            long bytes;
+            using (var talker = ModelSetLoader.LoadTalker(store, Options(TalkerBackend.Managed), NullLogger.Instance, cancellationToken: cancellationToken))
             {
-                // One stack loaded at a time, each in the configuration serving gives it; the managed one first, so llama.cpp's
-                // OpenMP threads, which outlive its model, are not yet there to share the cores with it.
-                var options = new TalkerOptions { Quant = parse.GetValue(quant), Engine = engine, MaxSequences = 1, ContextPerSequence = Math.Max(512, rows + stepCount + 8) };
-                using var talker = ModelSetLoader.LoadTalker(store, options, NullLogger.Instance, cancellationToken: cancellationToken);
-                var model = talker.Model;
-                if (bytes == 0)
-                {
-                    bytes = model.WeightBytes;
-                    output.WriteLine($"talker: {model.RuntimeGgufPath} ({bytes / 1e9:F3} GB); a {rows}-row prompt, then {stepCount} single-row steps");
-                    output.WriteLine($"  {"engine",-10} {"thr",3}   {"prompt ms",9}   {"step ms",8}   {"best",6}   {"cpu ms",7}   {"x floor",7}   floor");
-                }
+                runtime = talker.Model.RuntimeGgufPath;
+                bytes = talker.Model.WeightBytes;
+                output.WriteLine($"talker: {runtime} ({bytes / 1e9:F3} GB); a {rows}-row prompt, then {stepCount} single-row steps");
+                output.WriteLine($"  {"engine",-10} {"thr",3}   {"prompt ms",9}   {"step ms",8}   {"best",6}   {"cpu ms",7}   {"x floor",7}   floor");
+                await TimeAsync(talker.Model).ConfigureAwait(false);
+            }
+            using (var llama = TalkerModel.Load(runtime, Options(TalkerBackend.Llama)))
+            {
+                await TimeAsync(llama).ConfigureAwait(false);
+            }
+            output.WriteLine("  The prompt runs on each stack's prompt threads in every row (llama.cpp: every core; managed: its row workers);");
+            output.WriteLine($"  floor: the stack's bytes over the bandwidth on as many threads. Serving runs {new TalkerOptions().Engine.Name()} unless talker.engine says otherwise.");
+            return 0;
+
+            async Task TimeAsync(TalkerModel model)
+            {
                 await using var session = await model.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
                 // Untimed: the JIT's final code and the first graphs are not the stack's cost.
                 await model.TimeStackAsync(session, Math.Min(rows, 8), 2, 0, cancellationToken).ConfigureAwait(false);
                 foreach (var n in counts)
                 {
-                    timings.Add(await model.TimeStackAsync(session, rows, stepCount, n, cancellationToken).ConfigureAwait(false));
-                    Print(timings[^1]);
+                    Print(await model.TimeStackAsync(session, rows, stepCount, n, cancellationToken).ConfigureAwait(false));
                 }
             }
-            output.WriteLine("  The prompt runs on each stack's prompt threads in every row (llama.cpp: every core; managed: its row workers);");
-            output.WriteLine($"  floor: the stack's bytes over the bandwidth on as many threads. Serving runs {new TalkerOptions().Engine.Name()} unless talker.engine says otherwise.");
-            return 0;
 
             void Print(TalkerStackTiming t)
             {

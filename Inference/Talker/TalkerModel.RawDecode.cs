@@ -32,6 +32,17 @@ public sealed partial class TalkerModel
         return new TalkerStackTiming(_stack.Name, threads == 0 ? StepThreads : threads, promptMs, samples[steps / 2], samples[0], stepsCpuMs / steps);
     }
 
+    /// <summary>Small values, like a real row's scale; what they are does not change the cost of a decode.</summary>
+    private static float[] BenchRow(int width)
+    {
+        var row = new float[width];
+        for (var i = 0; i < row.Length; i++)
+        {
+            row[i] = ((i * 7919) % 201 - 100) * 1e-3f;
+        }
+        return row;
+    }
+
     private async Task<(double PromptMs, double StepsCpuMs)> RawDecodesAsync(TalkerSession session, int promptRows, int steps, int threads, StageClock? clock, double[]? samples,
         CancellationToken cancellationToken)
     {
@@ -44,7 +55,8 @@ public sealed partial class TalkerModel
         try
         {
             var stepThreads = threads == 0 ? StepThreads : threads;
-            return await Task.Run(() => _stack.TimeBareDecodes(session.Sequence, promptRows, steps, stepThreads, clock, samples), cancellationToken).ConfigureAwait(false);
+            var row = BenchRow(HiddenSize);
+            return await Task.Run(() => _stack.TimeBareDecodes(row, session.Sequence, promptRows, steps, stepThreads, clock, samples), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

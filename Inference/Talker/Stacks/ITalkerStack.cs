@@ -41,9 +41,9 @@ internal interface ITalkerStack : IDisposable
     void ClearSequence(int sequence);
 
     /// <summary>
-    /// For `bench`: a prompt of <paramref name="promptRows"/> rows on the prompt threads (its wall time), then <paramref name="steps"/>
+    /// For `bench`: a prompt of <paramref name="promptRows"/> copies of <paramref name="row"/> on the prompt threads (its wall time), then <paramref name="steps"/>
     /// bare one-row decodes on <paramref name="threads"/> threads (their process CPU time; each step's wall time in
     /// <paramref name="samples"/> and <paramref name="clock"/> when given), on <paramref name="sequence"/>, which is emptied after.
     /// </summary>
-    (double PromptMs, double StepsCpuMs) TimeBareDecodes(int sequence, int promptRows, int steps, int threads, StageClock? clock, double[]? samples);
+    (double PromptMs, double StepsCpuMs) TimeBareDecodes(ReadOnlySpan<float> row, int sequence, int promptRows, int steps, int threads, StageClock? clock, double[]? samples);
 }

@@ -214,11 +214,10 @@ internal sealed class LlamaTalkerStack : ITalkerStack
 
     public void ClearSequence(int sequence) => _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)sequence, -1, -1);
 
-    public (double PromptMs, double StepsCpuMs) TimeBareDecodes(int sequence, int promptRows, int steps, int threads, StageClock? clock, double[]? samples)
+    public (double PromptMs, double StepsCpuMs) TimeBareDecodes(ReadOnlySpan<float> row, int sequence, int promptRows, int steps, int threads, StageClock? clock, double[]? samples)
     {
         try
         {
-            var row = BenchRow(HiddenSize);
             _context.NativeHandle.BatchThreads = _prefillThreads;
             var start = Stopwatch.GetTimestamp();
             var position = 0;
@@ -255,17 +254,6 @@ internal sealed class LlamaTalkerStack : ITalkerStack
             _context.NativeHandle.GenerationThreads = _stepThreads;
             ClearSequence(sequence);
         }
-    }
-
-    /// <summary>Small values, like a real row's scale; what they are does not change the cost of a decode.</summary>
-    internal static float[] BenchRow(int width)
-    {
-        var row = new float[width];
-        for (var i = 0; i < row.Length; i++)
-        {
-            row[i] = ((i * 7919) % 201 - 100) * 1e-3f;
-        }
-        return row;
     }
 
     private static void Check(DecodeResult result)

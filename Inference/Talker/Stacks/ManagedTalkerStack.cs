@@ -178,14 +178,13 @@ internal sealed class ManagedTalkerStack : ITalkerStack
         }
     }
 
-    public (double PromptMs, double StepsCpuMs) TimeBareDecodes(int sequence, int promptRows, int steps, int threads, StageClock? clock, double[]? samples)
+    public (double PromptMs, double StepsCpuMs) TimeBareDecodes(ReadOnlySpan<float> row, int sequence, int promptRows, int steps, int threads, StageClock? clock, double[]? samples)
     {
         var cache = Cache(sequence);
         var other = threads == _parallelism.WorkerCount ? null : new RowParallelism(threads);
         try
         {
             var forward = other is null ? _forward : new Qwen3Forward(_weights, PassRows, _forward.MaxPositions, other);
-            var row = LlamaTalkerStack.BenchRow(HiddenSize);
             var rows = new float[PassRows * HiddenSize];
             for (var r = 0; r < PassRows; r++)
             {

@@ -1,3 +1,4 @@
+using Qwen3Tts.Inference.Kernels.Attention;
 using Qwen3Tts.Inference.Kernels.Float;
 using Qwen3Tts.Inference.Qwen3;
 
@@ -28,6 +29,7 @@ internal static class FloatKernelEquality
         var transposed = PackedConv.Transposed(Random(random, 24 * 40 * 10), Random(random, 40), 24, 40, 10, 5);
         failures += Compare(log, "transposed conv 24 -> 40 k 10 s 5", transposed, 11, random, paths, twoWorkers);
         failures += Snake(log, random, paths);
+        failures += Attention(log, random, paths);
         log.WriteLine($"float kernels: {paths.Length} SIMD paths checked against Generic");
         return failures;
     }
@@ -92,6 +94,47 @@ internal static class FloatKernelEquality
                 {
                     failures++;
                     log.WriteLine($"MISMATCH {path} SnakeBeta row {r}: channel {at}");
+                }
+            }
+        }
+        return failures;
+    }
+
+    /// <summary>The attention loops (scores and the value mix) over head widths with a tail past 16 lanes and odd spans.</summary>
+    private static unsafe int Attention(TextWriter log, Random random, FloatKernelPath[] paths)
+    {
+        var failures = 0;
+        foreach (var (headDim, stride, span) in new[] { (16, 32, 7), (20, 24, 3), (128, 1024, 301), (136, 272, 5) })
+        {
+            var query = Random(random, headDim);
+            var cache = Random(random, span * stride);
+            var weights = Random(random, span);
+            float[] Run(FloatKernelPath path, bool mix)
+            {
+                var result = new float[mix ? headDim : span];
+                fixed (float* q = query, c = cache, w = weights, r = result)
+                {
+                    if (mix)
+                    {
+                        AttentionKernels.Mix(path, w, c + (stride - headDim), stride, span, headDim, r);
+                    }
+                    else
+                    {
+                        AttentionKernels.Scores(path, q, c + (stride - headDim), stride, span, headDim, 0.125f, r);
+                    }
+                }
+                return result;
+            }
+            foreach (var mix in new[] { false, true })
+            {
+                var expected = Run(FloatKernelPath.Generic, mix);
+                foreach (var path in paths)
+                {
+                    if (FirstMismatch(expected, Run(path, mix)) is { } at)
+                    {
+                        failures++;
+                        log.WriteLine($"MISMATCH {path} attention {(mix ? "mix" : "scores")} head {headDim} span {span}: {at}");
+                    }
                 }
             }
         }

@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using Qwen3Tts.Inference.Kernels.Attention;
+using Qwen3Tts.Inference.Kernels.Float;
 using Qwen3Tts.Inference.Models;
 
 namespace Qwen3Tts.Inference.Qwen3;
@@ -9,9 +10,10 @@ namespace Qwen3Tts.Inference.Qwen3;
 /// independent, so they go to the row workers as "rows" of an <see cref="IRowRangeWork"/> when the work is large enough
 /// to pay for the fan-out (a talker step at a few hundred positions; never the predictor's at most 16). Each pair is
 /// computed the same way on whichever thread runs it, so the result does not depend on the split.
-/// One per <see cref="Qwen3Forward"/>; set for a call, run, cleared.
+/// One per <see cref="Qwen3Forward"/>; set for a call, run, cleared. The loops over positions are
+/// <see cref="AttentionKernels"/>, which give the same bits on every path.
 /// </summary>
-internal sealed class CausalAttention(Qwen3DecoderConfig config) : IRowRangeWork
+internal sealed unsafe class CausalAttention(Qwen3DecoderConfig config, FloatKernelPath path) : IRowRangeWork
 {
     private readonly float _scale = 1f / MathF.Sqrt(config.HeadDim);
     private readonly int _group = config.HeadCount / config.KeyValueHeadCount;
@@ -54,21 +56,14 @@ internal sealed class CausalAttention(Qwen3DecoderConfig config) : IRowRangeWork
             int i = pair / config.HeadCount, h = pair % config.HeadCount;
             var cache = _caches![i];
             var span = _positions![i] + 1;
-            var keys = cache.Keys(_layer, 0, span);
-            var values = cache.Values(_layer, 0, span);
             var scores = Scores(span);
             var kvOffset = h / _group * headDim;
-            ReadOnlySpan<float> query = _q.AsSpan(i * queryWidth + h * headDim, headDim);
-            for (var t = 0; t < span; t++)
+            fixed (float* keys = cache.Keys(_layer, 0, span), values = cache.Values(_layer, 0, span), query = _q.AsSpan(i * queryWidth + h * headDim, headDim))
+            fixed (float* output = _output.AsSpan(i * queryWidth + h * headDim, headDim), weights = scores)
             {
-                scores[t] = TensorPrimitives.Dot(query, keys.Slice(t * kvWidth + kvOffset, headDim)) * _scale;
-            }
-            Qwen3Math.Softmax(scores);
-            var output = _output.AsSpan(i * queryWidth + h * headDim, headDim);
-            output.Clear();
-            for (var t = 0; t < span; t++)
-            {
-                TensorPrimitives.MultiplyAdd(values.Slice(t * kvWidth + kvOffset, headDim), scores[t], output, output);
+                AttentionKernels.Scores(path, query, keys + kvOffset, kvWidth, span, headDim, _scale, weights);
+                Qwen3Math.Softmax(scores);
+                AttentionKernels.Mix(path, weights, values + kvOffset, kvWidth, span, headDim, output);
             }
         }
     }

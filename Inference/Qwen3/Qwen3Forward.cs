@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Qwen3Tts.Inference.Kernels.Float;
 using Qwen3Tts.Inference.Models;
 
 namespace Qwen3Tts.Inference.Qwen3;
@@ -32,7 +33,8 @@ public sealed class Qwen3Forward
     /// <param name="maxTokens">Most rows one call may process (prefill length, or batch size).</param>
     /// <param name="maxPositions">Highest position + 1 any cache will reach; sizes the RoPE table.</param>
     /// <param name="parallelism">Row splitting for the matrix products; null = <see cref="RowParallelism.Shared"/>.</param>
-    public Qwen3Forward(Qwen3StackWeights weights, int maxTokens, int maxPositions, RowParallelism? parallelism = null)
+    /// <param name="attentionPath">Which attention kernels run (null: this CPU's best); every path gives the same bits.</param>
+    public Qwen3Forward(Qwen3StackWeights weights, int maxTokens, int maxPositions, RowParallelism? parallelism = null, FloatKernelPath? attentionPath = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 1);
@@ -54,7 +56,7 @@ public sealed class Qwen3Forward
         _projected = new float[maxTokens * hidden];
         _gate = new float[maxTokens * _config.FeedForwardSize];
         _up = new float[maxTokens * _config.FeedForwardSize];
-        _causal = new CausalAttention(_config);
+        _causal = new CausalAttention(_config, attentionPath ?? FloatKernelPaths.Best);
         _rowCaches = new Qwen3KvCache[maxTokens];
         _rowPositions = new int[maxTokens];
     }

@@ -57,7 +57,7 @@ internal static class PipelineBenchRunner
             peakSingle = ProcessMemory.PeakRssMb();
             firstAudio = await FirstAudioRuns.MeasureAsync(models, embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             prefixCache = await PrefixCacheRuns.MeasureAsync(models.Talker, embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
-            var concurrent = await ConcurrencyAsync(embedded.StreamAsync, request, settings.Concurrency, cancellationToken, models.PredictorQueue).ConfigureAwait(false);
+            var concurrent = await ConcurrencyAsync(embedded.StreamAsync, request, settings.Concurrency, cancellationToken, models.PredictorQueue, models.Talker.Model).ConfigureAwait(false);
             peakConcurrent = ProcessMemory.PeakRssMb();
             inProcess = new SurfaceFigures(single, concurrent);
             // After the memory figures: beside the managed stack this loads llama.cpp's for the comparison.
@@ -175,12 +175,12 @@ internal static class PipelineBenchRunner
     }
 
     private static async Task<IReadOnlyList<ConcurrencyRun>> ConcurrencyAsync(SpeechSource speak, SynthesisRequest request, IReadOnlyList<int> levels, CancellationToken cancellationToken,
-        Inference.Predictor.CodePredictorQueue? predictor = null)
+        Inference.Predictor.CodePredictorQueue? predictor = null, TalkerModel? talker = null)
     {
         var runs = new List<ConcurrencyRun>();
         foreach (var streams in levels)
         {
-            runs.Add(await ConcurrencyRun.MeasureAsync(speak, request, streams, cancellationToken, predictor).ConfigureAwait(false));
+            runs.Add(await ConcurrencyRun.MeasureAsync(speak, request, streams, cancellationToken, predictor, talker).ConfigureAwait(false));
         }
         return runs;
     }

@@ -65,7 +65,8 @@ internal static class PipelineReportPrinter
             var gain = surface.Gain(run);
             var target = run.Streams == PipelineTargets.ConcurrencyGainStreams ? $"   target >= x{PipelineTargets.ConcurrencyGain:F1} ({(gain >= PipelineTargets.ConcurrencyGain ? "met" : "not met")})" : "";
             output.WriteLine($"  {run.Streams} at once: {run.FramesPerSecond,8:F2} frames/s aggregate, x{gain:F2} one stream, {run.CpuMs / Math.Max(run.Frames, 1):F1} CPU-ms per frame, slowest first audio {run.MaxFirstAudioMs:F0} ms"
-                + (run.PredictorFramesPerPass is { } perPass && run.Streams > 1 ? $", {perPass:F2} frames per predictor pass" : "") + target);
+                + (run.PredictorFramesPerPass is { } perPass && run.Streams > 1 ? $", {perPass:F2} frames per predictor pass" : "")
+                + (run.TalkerItemsPerDecode is { } perDecode && run.Streams > 1 ? $", {perDecode:F2} requests per talker decode" : "") + target);
         }
     }
 

@@ -123,6 +123,7 @@ public static class PipelineReportJson
             ["cpu_ms_per_frame"] = Num(c.Frames > 0 ? c.CpuMs / c.Frames : null),
             ["max_first_audio_ms"] = Num(c.MaxFirstAudioMs),
             ["predictor_frames_per_pass"] = Num(c.PredictorFramesPerPass),
+            ["talker_requests_per_decode"] = Num(c.TalkerItemsPerDecode),
         })];
 
     /// <summary>JSON has no NaN or infinity: an unmeasurable figure is null.</summary>

@@ -84,15 +84,18 @@ public sealed record LoopAllocation(long Bytes, int Frames);
 
 /// <summary><see cref="Streams"/> utterances started together; frames/s counts all of them over the common wall time.</summary>
 /// <param name="PredictorFramesPerPass">Mean frames per code-predictor pass (1 = never batched, Streams = always all of them), when the queue was visible.</param>
-public sealed record ConcurrencyRun(int Streams, int Frames, double WallMs, double CpuMs, double MaxFirstAudioMs, double? PredictorFramesPerPass = null)
+/// <param name="TalkerItemsPerDecode">Mean requests per talker decode (steps and prompts carried by one pass), when the talker was visible.</param>
+public sealed record ConcurrencyRun(int Streams, int Frames, double WallMs, double CpuMs, double MaxFirstAudioMs, double? PredictorFramesPerPass = null,
+    double? TalkerItemsPerDecode = null)
 {
     public double FramesPerSecond => WallMs > 0 ? Frames * 1000.0 / WallMs : double.NaN;
 
     /// <summary>Each request gets its own seed, as concurrent users' requests would.</summary>
     public static async Task<ConcurrencyRun> MeasureAsync(SpeechSource speak, SynthesisRequest request, int streams, CancellationToken cancellationToken,
-        Predictor.CodePredictorQueue? predictor = null)
+        Predictor.CodePredictorQueue? predictor = null, Talker.TalkerModel? talker = null)
     {
         var (framesBefore, passesBefore) = (predictor?.FramesRun ?? 0, predictor?.PassesRun ?? 0);
+        var (itemsBefore, decodesBefore) = (talker?.DecodedItems ?? 0, talker?.Decodes ?? 0);
         var cpu = Environment.CpuUsage.TotalTime;
         var start = Stopwatch.GetTimestamp();
         var runs = await Task.WhenAll(Enumerable.Range(0, streams).Select(i =>
@@ -101,6 +104,9 @@ public sealed record ConcurrencyRun(int Streams, int Frames, double WallMs, doub
         double? perPass = predictor is null || predictor.PassesRun == passesBefore
             ? null
             : (predictor.FramesRun - framesBefore) / (double)(predictor.PassesRun - passesBefore);
-        return new ConcurrencyRun(streams, runs.Sum(r => r.Frames), wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds, runs.Max(r => r.FirstAudioMs), perPass);
+        double? perDecode = talker is null || talker.Decodes == decodesBefore
+            ? null
+            : (talker.DecodedItems - itemsBefore) / (double)(talker.Decodes - decodesBefore);
+        return new ConcurrencyRun(streams, runs.Sum(r => r.Frames), wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds, runs.Max(r => r.FirstAudioMs), perPass, perDecode);
     }
 }

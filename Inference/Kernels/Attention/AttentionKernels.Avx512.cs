@@ -5,7 +5,7 @@ namespace Qwen3Tts.Inference.Kernels.Attention;
 
 /// <summary>
 /// The attention loops on AVX-512: a score's 16 lanes are one register, four positions at a time (four independent
-/// chains hide the fused multiply-add latency); the value mix keeps 64 output columns in four registers across all positions.
+/// chains hide the fused multiply-add latency); the value mix keeps 128 output columns (a Qwen3 head) in eight registers across all positions.
 /// </summary>
 internal static unsafe class AttentionKernelsAvx512
 {
@@ -50,6 +50,32 @@ internal static unsafe class AttentionKernelsAvx512
     public static void Mix(float* weights, float* values, int valueStride, int span, int headDim, float* output)
     {
         var d = 0;
+        for (; d + 128 <= headDim; d += 128)
+        {
+            // A whole 128-wide head in eight registers: eight independent chains per position, each value row read once.
+            Vector512<float> o0 = default, o1 = default, o2 = default, o3 = default, o4 = default, o5 = default, o6 = default, o7 = default;
+            var v = values + d;
+            for (var t = 0; t < span; t++, v += valueStride)
+            {
+                var w = Vector512.Create(weights[t]);
+                o0 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v), o0);
+                o1 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 16), o1);
+                o2 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 32), o2);
+                o3 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 48), o3);
+                o4 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 64), o4);
+                o5 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 80), o5);
+                o6 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 96), o6);
+                o7 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 112), o7);
+            }
+            o0.Store(output + d);
+            o1.Store(output + d + 16);
+            o2.Store(output + d + 32);
+            o3.Store(output + d + 48);
+            o4.Store(output + d + 64);
+            o5.Store(output + d + 80);
+            o6.Store(output + d + 96);
+            o7.Store(output + d + 112);
+        }
         for (; d + 64 <= headDim; d += 64)
         {
             Vector512<float> o0 = default, o1 = default, o2 = default, o3 = default;

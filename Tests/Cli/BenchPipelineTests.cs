@@ -48,6 +48,13 @@ public sealed class BenchPipelineTests(TinyModelsFixture models) : IClassFixture
         Assert.Equal(400, (double)root["ttfa_ms"]!["target"]!);
 
         AssertConcurrency(root["concurrency"]!.AsArray());
+        // In-process the bench sees the talker and the predictor queue: one stream is never batched, two at most in pairs.
+        foreach (var key in new[] { "talker_requests_per_decode", "predictor_frames_per_pass" })
+        {
+            var perPass = root["concurrency"]!.AsArray().Select(c => (double)c![key]!).ToArray();
+            Assert.Equal(1.0, perPass[0], 6);
+            Assert.InRange(perPass[1], 1.0, 2.0);
+        }
         var rss = root["rss_mb"]!;
         Assert.True((double)rss["after_load"]! > 0);
         Assert.True((double)rss["peak_single"]! >= (double)rss["after_load"]! * 0.5);

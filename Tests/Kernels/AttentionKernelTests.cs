@@ -24,10 +24,7 @@ public sealed unsafe class AttentionKernelTests
         var random = new Random(11);
         foreach (var (headDim, stride, span) in Shapes)
         {
-            var query = RandomArray(random, headDim);
-            var cache = RandomArray(random, span * stride);
-            var weights = RandomArray(random, span);
-            var offset = stride - headDim;
+            var (query, cache, weights, offset) = Inputs(random, headDim, stride, span);
             Assert.Equal(Bits(Scores(FloatKernelPath.Generic, query, cache, offset, stride, span, headDim)), Bits(Scores(path, query, cache, offset, stride, span, headDim)));
             Assert.Equal(Bits(Mix(FloatKernelPath.Generic, weights, cache, offset, stride, span, headDim)), Bits(Mix(path, weights, cache, offset, stride, span, headDim)));
         }
@@ -39,10 +36,7 @@ public sealed unsafe class AttentionKernelTests
         var random = new Random(12);
         foreach (var (headDim, stride, span) in Shapes)
         {
-            var query = RandomArray(random, headDim);
-            var cache = RandomArray(random, span * stride);
-            var weights = RandomArray(random, span);
-            var offset = stride - headDim;
+            var (query, cache, weights, offset) = Inputs(random, headDim, stride, span);
             var scores = Scores(FloatKernelPath.Generic, query, cache, offset, stride, span, headDim);
             var mixed = Mix(FloatKernelPath.Generic, weights, cache, offset, stride, span, headDim);
             for (var t = 0; t < span; t++)
@@ -86,6 +80,10 @@ public sealed unsafe class AttentionKernelTests
         }
         return output;
     }
+
+    /// <summary>A query, a cache of span rows (the head at the end of each, so an offset and a stride are exercised) and mix weights.</summary>
+    private static (float[] Query, float[] Cache, float[] Weights, int Offset) Inputs(Random random, int headDim, int stride, int span) =>
+        (RandomArray(random, headDim), RandomArray(random, span * stride), RandomArray(random, span), stride - headDim);
 
     private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 

@@ -11,7 +11,7 @@ namespace Qwen3Tts.Tests.Predictor;
 /// workers), attention, the 15 heads and the official sampler. Counted on the calling thread, over many
 /// frames, so it is not a timing test. Two windows of frames are counted after the warm-up and the quieter one must be
 /// 0: an allocation per frame shows in both, while one-off work on this thread shows in one at most (a full CI run once
-/// counted 3456 bytes in a single window that no run of the class alone reproduced; the runtime's, not the loop's).
+/// counted 3456 bytes in a single window that no run of the class alone reproduced).
 /// </summary>
 public class PredictorAllocationTests
 {

@@ -101,12 +101,11 @@ public sealed record ConcurrencyRun(int Streams, int Frames, double WallMs, doub
         var runs = await Task.WhenAll(Enumerable.Range(0, streams).Select(i =>
             Task.Run(() => StreamRun.MeasureAsync(speak, request with { Seed = (request.Seed ?? 1) + (ulong)i }, cancellationToken), cancellationToken))).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        double? perPass = predictor is null || predictor.PassesRun == passesBefore
-            ? null
-            : (predictor.FramesRun - framesBefore) / (double)(predictor.PassesRun - passesBefore);
-        double? perDecode = talker is null || talker.Decodes == decodesBefore
-            ? null
-            : (talker.DecodedItems - itemsBefore) / (double)(talker.Decodes - decodesBefore);
+        var perPass = predictor is null ? null : MeanPer(predictor.FramesRun - framesBefore, predictor.PassesRun - passesBefore);
+        var perDecode = talker is null ? null : MeanPer(talker.DecodedItems - itemsBefore, talker.Decodes - decodesBefore);
         return new ConcurrencyRun(streams, runs.Sum(r => r.Frames), wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds, runs.Max(r => r.FirstAudioMs), perPass, perDecode);
     }
+
+    /// <summary>Items per pass over a run (frames per predictor pass, requests per talker decode); null when no pass ran.</summary>
+    private static double? MeanPer(long items, long passes) => passes == 0 ? null : items / (double)passes;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Qwen3Tts.Inference.Kernels.Float;
 
 namespace Qwen3Tts.Inference.Kernels.Attention;
@@ -61,7 +62,9 @@ public static unsafe class AttentionKernels
         }
     }
 
-    /// <summary>The columns past the last full 16-lane block, fused onto <paramref name="sum"/> in order (every path).</summary>
+    /// <summary>The columns past the last full 16-lane block, fused onto <paramref name="sum"/> in order (every path).
+    /// Inlined: it runs once per score, and for a 128-wide head its loop is empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Tail(float sum, float* query, float* key, int from, int headDim)
     {
         for (var d = from; d < headDim; d++)

@@ -116,29 +116,46 @@ public static unsafe class LinearKernels
     /// The most inputs one block-kernel call of this path takes against a group (1, or 4 where the path has
     /// <see cref="BlockGroup2"/> / <see cref="BlockGroup4"/>); more inputs per call share each weight load.
     /// </summary>
-    internal static int BlockInputs(LinearKernelPath resolved) => resolved == LinearKernelPath.Avx512 ? 4 : 1;
+    internal static int BlockInputs(LinearKernelPath resolved) => resolved is LinearKernelPath.Avx512 or LinearKernelPath.AvxVnni or LinearKernelPath.Avx2 ? 4 : 1;
 
     /// <summary><see cref="BlockGroup"/> for two inputs on a path whose <see cref="BlockInputs"/> is at least 2; bit-identical to two calls.</summary>
     internal static void BlockGroup2(LinearKernelPath resolved, WeightFormat format, byte* group, int blocks, int scaleBytes,
         in QuantizedInput x0, in QuantizedInput x1, float* y0, float* y1)
     {
-        if (resolved != LinearKernelPath.Avx512)
+        var q8 = format == WeightFormat.Q8_0;
+        switch (resolved)
         {
-            throw new InvalidOperationException($"kernel path {resolved} has no two-input block kernel.");
+            case LinearKernelPath.Avx512:
+                if (q8) LinearKernelsAvx512.Q8x2(group, blocks, scaleBytes, x0, x1, y0, y1); else LinearKernelsAvx512.Q4x2(group, blocks, scaleBytes, x0, x1, y0, y1);
+                break;
+            case LinearKernelPath.AvxVnni or LinearKernelPath.Avx2:
+                var vnni = resolved == LinearKernelPath.AvxVnni;
+                if (q8) LinearKernelsAvx2.Q8x2(vnni, group, blocks, scaleBytes, x0, x1, y0, y1); else LinearKernelsAvx2.Q4x2(vnni, group, blocks, scaleBytes, x0, x1, y0, y1);
+                break;
+            default:
+                throw new InvalidOperationException($"kernel path {resolved} has no two-input block kernel.");
         }
-        if (format == WeightFormat.Q8_0) LinearKernelsAvx512.Q8x2(group, blocks, scaleBytes, x0, x1, y0, y1); else LinearKernelsAvx512.Q4x2(group, blocks, scaleBytes, x0, x1, y0, y1);
     }
 
     /// <summary><see cref="BlockGroup"/> for four inputs on a path whose <see cref="BlockInputs"/> is 4; bit-identical to four calls.</summary>
     internal static void BlockGroup4(LinearKernelPath resolved, WeightFormat format, byte* group, int blocks, int scaleBytes,
         in QuantizedInput x0, in QuantizedInput x1, in QuantizedInput x2, in QuantizedInput x3, float* y0, float* y1, float* y2, float* y3)
     {
-        if (resolved != LinearKernelPath.Avx512)
+        var q8 = format == WeightFormat.Q8_0;
+        switch (resolved)
         {
-            throw new InvalidOperationException($"kernel path {resolved} has no four-input block kernel.");
+            case LinearKernelPath.Avx512:
+                if (q8) LinearKernelsAvx512.Q8x4(group, blocks, scaleBytes, x0, x1, x2, x3, y0, y1, y2, y3);
+                else LinearKernelsAvx512.Q4x4(group, blocks, scaleBytes, x0, x1, x2, x3, y0, y1, y2, y3);
+                break;
+            case LinearKernelPath.AvxVnni or LinearKernelPath.Avx2:
+                var vnni = resolved == LinearKernelPath.AvxVnni;
+                if (q8) LinearKernelsAvx2.Q8x4(vnni, group, blocks, scaleBytes, x0, x1, x2, x3, y0, y1, y2, y3);
+                else LinearKernelsAvx2.Q4x4(vnni, group, blocks, scaleBytes, x0, x1, x2, x3, y0, y1, y2, y3);
+                break;
+            default:
+                throw new InvalidOperationException($"kernel path {resolved} has no four-input block kernel.");
         }
-        if (format == WeightFormat.Q8_0) LinearKernelsAvx512.Q8x4(group, blocks, scaleBytes, x0, x1, x2, x3, y0, y1, y2, y3);
-        else LinearKernelsAvx512.Q4x4(group, blocks, scaleBytes, x0, x1, x2, x3, y0, y1, y2, y3);
     }
 
     internal static void FloatGroup(LinearKernelPath resolved, WeightFormat format, byte* group, int columns, float* x, float* y)

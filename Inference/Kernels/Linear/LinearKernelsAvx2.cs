@@ -8,10 +8,11 @@ namespace Qwen3Tts.Inference.Kernels.Linear;
 /// x86 kernels on 256-bit registers: a row group is two registers (rows 0-7, rows 8-15).
 /// Int8: vpmaddubsw needs one unsigned operand, so Q8_0 moves the weight's sign onto the activation
 /// (|w| * (x * sign w) = w * x, pair sums at most 2 * 128 * 127, no saturation); with AVX-VNNI the
-/// pair sums and the widening add are one vpdpbusd. Q4_0 nibbles are unsigned already.
+/// pair sums and the widening add are one vpdpbusd. Q4_0 nibbles are unsigned already. The kernels
+/// for two and four inputs per call are in <c>LinearKernelsAvx2.Inputs.cs</c>.
 /// Results equal <see cref="LinearKernelsGeneric.Scalar"/> bit for bit (same integer block sums, same fma order).
 /// </summary>
-internal static unsafe class LinearKernelsAvx2
+internal static unsafe partial class LinearKernelsAvx2
 {
     private const int Rows = PackedLayout.GroupRows;
 
@@ -34,8 +35,8 @@ internal static unsafe class LinearKernelsAvx2
             for (var j = 0; j < 8; j++)
             {
                 var xq = Vector256.Create(*(int*)(xb + j * 4)).AsSByte();
-                a0 = TDot.SignedByteDot(a0, Avx.LoadVector256((sbyte*)block + j * 64), xq);
-                a1 = TDot.SignedByteDot(a1, Avx.LoadVector256((sbyte*)block + j * 64 + 32), xq);
+                a0 = SignedByteDot<TDot>(a0, Avx.LoadVector256((sbyte*)block + j * 64), xq);
+                a1 = SignedByteDot<TDot>(a1, Avx.LoadVector256((sbyte*)block + j * 64 + 32), xq);
             }
             Step(ref f0, ref f1, a0, a1, scales + b * Rows, x.Scales[b]);
         }
@@ -43,37 +44,12 @@ internal static unsafe class LinearKernelsAvx2
         Avx.Store(y + 8, f1);
     }
 
-    public static void Q4(byte* group, int blocks, int scaleBytes, in QuantizedInput x, float* y)
-    {
-        var quants = group + scaleBytes;
-        var scales = (ushort*)group;
-        var mask = Vector256.Create((byte)0x0f);
-        var ones = Vector256.Create((short)1);
-        Vector256<float> f0 = default, f1 = default;
-        for (var b = 0; b < blocks; b++)
-        {
-            var block = quants + b * PackedLayout.Q4BlockBytes;
-            var xb = x.Values + b * PackedLayout.BlockSize;
-            X86Prefetch.Ahead(block, PackedLayout.Q4BlockBytes / 64);
-            // Each vpmaddubsw lane is at most 2 * 15 * 127 = 3810, so 8 of them still fit int16.
-            Vector256<short> p0 = default, p1 = default;
-            for (var u = 0; u < 4; u++)
-            {
-                var x0 = Vector256.Create(*(int*)(xb + u * 8)).AsSByte();
-                var x1 = Vector256.Create(*(int*)(xb + u * 8 + 4)).AsSByte();
-                var v0 = Avx.LoadVector256(block + u * 64);
-                var v1 = Avx.LoadVector256(block + u * 64 + 32);
-                p0 = Avx2.Add(p0, Avx2.Add(Avx2.MultiplyAddAdjacent(Avx2.And(v0, mask), x0), Avx2.MultiplyAddAdjacent(Avx2.And(Avx2.ShiftRightLogical(v0.AsUInt16(), 4).AsByte(), mask), x1)));
-                p1 = Avx2.Add(p1, Avx2.Add(Avx2.MultiplyAddAdjacent(Avx2.And(v1, mask), x0), Avx2.MultiplyAddAdjacent(Avx2.And(Avx2.ShiftRightLogical(v1.AsUInt16(), 4).AsByte(), mask), x1)));
-            }
-            var correction = Vector256.Create(8 * x.Sums[b]);
-            Step(ref f0, ref f1, Avx2.Subtract(Avx2.MultiplyAddAdjacent(p0, ones), correction), Avx2.Subtract(Avx2.MultiplyAddAdjacent(p1, ones), correction), scales + b * Rows, x.Scales[b]);
-        }
-        Avx.Store(y, f0);
-        Avx.Store(y + 8, f1);
-    }
+    public static void Q4(byte* group, int blocks, int scaleBytes, in QuantizedInput x, float* y) => Q4<PlainNibbles>(group, blocks, scaleBytes, x, y);
 
-    public static void Q4Vnni(byte* group, int blocks, int scaleBytes, in QuantizedInput x, float* y)
+    public static void Q4Vnni(byte* group, int blocks, int scaleBytes, in QuantizedInput x, float* y) => Q4<VnniNibbles>(group, blocks, scaleBytes, x, y);
+
+    private static void Q4<TNibbles>(byte* group, int blocks, int scaleBytes, in QuantizedInput x, float* y)
+        where TNibbles : struct, INibbleDot
     {
         var quants = group + scaleBytes;
         var scales = (ushort*)group;
@@ -91,15 +67,23 @@ internal static unsafe class LinearKernelsAvx2
                 var x1 = Vector256.Create(*(int*)(xb + u * 8 + 4)).AsSByte();
                 var v0 = Avx.LoadVector256(block + u * 64);
                 var v1 = Avx.LoadVector256(block + u * 64 + 32);
-                a0 = AvxVnni.MultiplyWideningAndAdd(AvxVnni.MultiplyWideningAndAdd(a0, Avx2.And(v0, mask), x0), Avx2.And(Avx2.ShiftRightLogical(v0.AsUInt16(), 4).AsByte(), mask), x1);
-                a1 = AvxVnni.MultiplyWideningAndAdd(AvxVnni.MultiplyWideningAndAdd(a1, Avx2.And(v1, mask), x0), Avx2.And(Avx2.ShiftRightLogical(v1.AsUInt16(), 4).AsByte(), mask), x1);
+                a0 = TNibbles.Add(a0, Low(v0, mask), High(v0, mask), x0, x1);
+                a1 = TNibbles.Add(a1, Low(v1, mask), High(v1, mask), x0, x1);
             }
             var correction = Vector256.Create(8 * x.Sums[b]);
-            Step(ref f0, ref f1, Avx2.Subtract(a0, correction), Avx2.Subtract(a1, correction), scales + b * Rows, x.Scales[b]);
+            Step(ref f0, ref f1, Avx2.Subtract(TNibbles.Finish(a0), correction), Avx2.Subtract(TNibbles.Finish(a1), correction), scales + b * Rows, x.Scales[b]);
         }
         Avx.Store(y, f0);
         Avx.Store(y + 8, f1);
     }
+
+    /// <summary>The low nibbles of a Q4_0 unit half: a Q8_0-shaped chunk of unsigned 0..15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Low(Vector256<byte> v, Vector256<byte> mask) => Avx2.And(v, mask);
+
+    /// <summary>The high nibbles of a Q4_0 unit half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> High(Vector256<byte> v, Vector256<byte> mask) => Avx2.And(Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte(), mask);
 
     /// <summary>The block's float step for 16 rows: f = fma((float)sum, d_w * d_x, f).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -157,26 +141,63 @@ internal static unsafe class LinearKernelsAvx2
     }
 
     /// <summary>Adds each row's 4 int8 products (w: 8 rows x 4 columns, x: 4 activations repeated) to its int32 lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> SignedByteDot<TDot>(Vector256<int> acc, Vector256<sbyte> w, Vector256<sbyte> x)
+        where TDot : struct, IDot => TDot.PairDot(acc, Avx2.Abs(w), Avx2.Sign(x, w));
+
+    /// <summary>
+    /// Adds the 4 products of unsigned bytes and signed bytes per int32 lane. Q8_0 passes |w| and x·sign(w) (vpmaddubsw
+    /// needs one unsigned operand; |w| x·sign(w) = w·x, pair sums at most 2 * 128 * 127, no saturation).
+    /// </summary>
     private interface IDot
     {
-        static abstract Vector256<int> SignedByteDot(Vector256<int> acc, Vector256<sbyte> w, Vector256<sbyte> x);
+        static abstract Vector256<int> PairDot(Vector256<int> acc, Vector256<byte> magnitudes, Vector256<sbyte> signed);
     }
 
     private readonly struct PlainDot : IDot
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<int> SignedByteDot(Vector256<int> acc, Vector256<sbyte> w, Vector256<sbyte> x)
-        {
-            var pairs = Avx2.MultiplyAddAdjacent(Avx2.Abs(w), Avx2.Sign(x, w));
-            return Avx2.Add(acc, Avx2.MultiplyAddAdjacent(pairs, Vector256.Create((short)1)));
-        }
+        public static Vector256<int> PairDot(Vector256<int> acc, Vector256<byte> magnitudes, Vector256<sbyte> signed) =>
+            Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitudes, signed), Vector256.Create((short)1)));
     }
 
     private readonly struct VnniDot : IDot
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<int> SignedByteDot(Vector256<int> acc, Vector256<sbyte> w, Vector256<sbyte> x) =>
-            AvxVnni.MultiplyWideningAndAdd(acc, Avx2.Abs(w), Avx2.Sign(x, w));
+        public static Vector256<int> PairDot(Vector256<int> acc, Vector256<byte> magnitudes, Vector256<sbyte> signed) =>
+            AvxVnni.MultiplyWideningAndAdd(acc, magnitudes, signed);
+    }
+
+    /// <summary>
+    /// A Q4_0 block's nibble products, accumulated in <c>acc</c> over its four units and widened to int32 per row by
+    /// <see cref="Finish"/>. Without VNNI the accumulator holds int16 lanes (each vpmaddubsw lane is at most
+    /// 2 * 15 * 127 = 3810, so a block's 8 of them still fit) and is widened once per block.
+    /// </summary>
+    private interface INibbleDot
+    {
+        static abstract Vector256<int> Add(Vector256<int> acc, Vector256<byte> low, Vector256<byte> high, Vector256<sbyte> x0, Vector256<sbyte> x1);
+
+        static abstract Vector256<int> Finish(Vector256<int> acc);
+    }
+
+    private readonly struct PlainNibbles : INibbleDot
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Add(Vector256<int> acc, Vector256<byte> low, Vector256<byte> high, Vector256<sbyte> x0, Vector256<sbyte> x1) =>
+            Avx2.Add(acc.AsInt16(), Avx2.Add(Avx2.MultiplyAddAdjacent(low, x0), Avx2.MultiplyAddAdjacent(high, x1))).AsInt32();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Finish(Vector256<int> acc) => Avx2.MultiplyAddAdjacent(acc.AsInt16(), Vector256.Create((short)1));
+    }
+
+    private readonly struct VnniNibbles : INibbleDot
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Add(Vector256<int> acc, Vector256<byte> low, Vector256<byte> high, Vector256<sbyte> x0, Vector256<sbyte> x1) =>
+            AvxVnni.MultiplyWideningAndAdd(AvxVnni.MultiplyWideningAndAdd(acc, low, x0), high, x1);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Finish(Vector256<int> acc) => acc;
     }
 
     /// <summary>Loads 8 rows (from <c>row</c>) of column k of a float-format group as f32.</summary>

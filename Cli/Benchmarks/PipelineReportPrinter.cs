@@ -38,7 +38,7 @@ internal static class PipelineReportPrinter
             output.WriteLine($"  prompt prefix cache: {p.PrefixRows} of {p.PromptRows} prompt rows cached; prefill {p.PrefillWarmMs:F1} ms ({p.PrefillWarmCpuMs:F0} CPU-ms) with it, "
                 + $"{p.PrefillColdMs:F1} ms ({p.PrefillColdCpuMs:F0} CPU-ms) cold, x{p.PrefillColdCpuMs / p.PrefillWarmCpuMs:F2} CPU; first audio of a voice's first request {p.FirstAudioColdMs:F1} ms");
         }
-        PrintConcurrency(r.InProcess, output);
+        PrintConcurrency(r.InProcess, r.Machine.Cores, output);
         var rss = r.Rss;
         output.WriteLine($"peak RSS: {rss.AfterLoadMb:F0} MB after load, {rss.PeakSingleMb:F0} MB one stream, {rss.PeakConcurrentMb:F0} MB at {rss.ConcurrentStreams} streams   "
             + $"target <= {PipelineTargets.SpeakPeakRssMb:F0} MB at q8_0 (x{rss.PeakSingleMb / PipelineTargets.SpeakPeakRssMb:F2})"
@@ -54,12 +54,13 @@ internal static class PipelineReportPrinter
             output.WriteLine($"cluster, 3 silos over loopback TCP ({PipelineBenchCluster.Layout}), one stream:");
             output.WriteLine($"  RTF {c.Rtf,8:F3}   first audio {c.FirstAudioMs:F1} ms   wall {c.WallMsPerFrame:F2} ms/frame");
             output.WriteLine($"  grain-call overhead {r.ClusterOverheadMsPerFrame,8:F2} ms/frame over in-process ({r.ClusterOverheadMsPerFrame / single.WallMsPerFrame * 100:F1} % of its frame; limit 0)");
-            PrintConcurrency(cluster, output);
+            PrintConcurrency(cluster, r.Machine.Cores, output);
         }
     }
 
-    private static void PrintConcurrency(SurfaceFigures surface, TextWriter output)
+    private static void PrintConcurrency(SurfaceFigures surface, int cores, TextWriter output)
     {
+        var one = surface.Concurrency.FirstOrDefault(c => c.Streams == 1);
         foreach (var run in surface.Concurrency)
         {
             var gain = surface.Gain(run);
@@ -67,6 +68,14 @@ internal static class PipelineReportPrinter
             output.WriteLine($"  {run.Streams} at once: {run.FramesPerSecond,8:F2} frames/s aggregate, x{gain:F2} one stream, {run.CpuMs / Math.Max(run.Frames, 1):F1} CPU-ms per frame, slowest first audio {run.MaxFirstAudioMs:F0} ms"
                 + (run.PredictorFramesPerPass is { } perPass && run.Streams > 1 ? $", {perPass:F2} frames per predictor pass" : "")
                 + (run.TalkerItemsPerDecode is { } perDecode && run.Streams > 1 ? $", {perDecode:F2} requests per talker decode" : "") + target);
+            if (run.Streams == 1)
+            {
+                output.WriteLine($"    one stream keeps {run.CoresBusy:F2} of the {cores} cores busy");
+            }
+            else if (surface.GainFactors(run) is { } f && one is not null)
+            {
+                output.WriteLine($"    = x{f.MoreCoresBusy:F2} cores busy (at most x{cores / one.CoresBusy:F2} on {cores} cores) * x{f.LessCpuPerFrame:F2} CPU per frame (one stream's over this run's: what batching saved)");
+            }
         }
     }
 

@@ -18,6 +18,16 @@ public sealed record SurfaceFigures(StreamRun Single, IReadOnlyList<ConcurrencyR
     /// <summary>Aggregate frames/s at <paramref name="run"/> over one stream's (the 1-stream concurrency run when there is one).</summary>
     public double Gain(ConcurrencyRun run) =>
         run.FramesPerSecond / (Concurrency.FirstOrDefault(c => c.Streams == 1)?.FramesPerSecond ?? Single.Frames * 1000.0 / Single.WallMs);
+
+    /// <summary>
+    /// <see cref="Gain"/> as its two factors: how many more cores the run kept busy than one stream did, and how much less CPU
+    /// it spent per frame (what batching saved). Their product is the gain; the first can reach at most cores / the one
+    /// stream's busy cores, so on a box one stream nearly fills, only the second can lift the gain. Null without a 1-stream run.
+    /// </summary>
+    public (double MoreCoresBusy, double LessCpuPerFrame)? GainFactors(ConcurrencyRun run) =>
+        Concurrency.FirstOrDefault(c => c.Streams == 1) is { } one && one.CpuMs > 0 && run.CpuMs > 0 && run.Frames > 0
+            ? (run.CoresBusy / one.CoresBusy, one.CpuMs / one.Frames / (run.CpuMs / run.Frames))
+            : null;
 }
 
 /// <summary>Resident memory, MB: after loading, peak of one stream, peak with the most concurrent streams.</summary>

@@ -124,6 +124,9 @@ public static class PipelineReportJson
             ["max_first_audio_ms"] = Num(c.MaxFirstAudioMs),
             ["predictor_frames_per_pass"] = Num(c.PredictorFramesPerPass),
             ["talker_requests_per_decode"] = Num(c.TalkerItemsPerDecode),
+            ["cores_busy"] = Num(c.CoresBusy),
+            ["x_cores_busy"] = Num(surface.GainFactors(c)?.MoreCoresBusy),
+            ["x_less_cpu_per_frame"] = Num(surface.GainFactors(c)?.LessCpuPerFrame),
         })];
 
     /// <summary>JSON has no NaN or infinity: an unmeasurable figure is null.</summary>

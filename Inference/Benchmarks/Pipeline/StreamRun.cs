@@ -90,6 +90,9 @@ public sealed record ConcurrencyRun(int Streams, int Frames, double WallMs, doub
 {
     public double FramesPerSecond => WallMs > 0 ? Frames * 1000.0 / WallMs : double.NaN;
 
+    /// <summary>The cores the process kept busy on average over the run (its CPU time over the wall time).</summary>
+    public double CoresBusy => WallMs > 0 ? CpuMs / WallMs : double.NaN;
+
     /// <summary>Each request gets its own seed, as concurrent users' requests would.</summary>
     public static async Task<ConcurrencyRun> MeasureAsync(SpeechSource speak, SynthesisRequest request, int streams, CancellationToken cancellationToken,
         Predictor.CodePredictorQueue? predictor = null, Talker.TalkerModel? talker = null)

@@ -8,6 +8,7 @@ using Qwen3Tts.Inference.Models.Store;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Sampling;
 using Qwen3Tts.Inference.Talker;
+using Qwen3Tts.Inference.Vocoder;
 
 namespace Qwen3Tts.Cli.Benchmarks;
 
@@ -24,7 +25,7 @@ internal static class PipelineBenchRunner
     {
         var machine = MeasureMachine();
         progress($"machine: {machine.Description}");
-        progress($"read bandwidth: {machine.ReadGBs1:F1} GB/s on 1 thread, {machine.ReadGBsN:F1} GB/s on {machine.Cores}; load average {machine.LoadAverage}");
+        progress($"read bandwidth: {machine.ReadGBs1:F1} GB/s on 1 thread, {machine.ReadGBsN:F1} GB/s on {machine.Cores}; fma peak {machine.FmaGflopsPerCore:F1} GFLOP per CPU-second of one core; load average {machine.LoadAverage}");
 
         var reset = ProcessMemory.ResetPeak();
         var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = settings.ModelsDirectory });
@@ -88,7 +89,7 @@ internal static class PipelineBenchRunner
         var cores = Environment.ProcessorCount;
         var bandwidth = ReadBandwidth.MeasureEach([1, cores]);
         return new MachineFigures(BenchMachine.Describe(), cores, Inference.Kernels.Linear.LinearKernels.Default.ToString().ToLowerInvariant(),
-            bandwidth[1], bandwidth[cores], LoadAverage());
+            bandwidth[1], bandwidth[cores], LoadAverage(), FmaPeak.PerCore(TimeSpan.FromMilliseconds(500)));
     }
 
     /// <summary>What a bare-decode run is set beside: the talker step (its own managed stack), the floor (every core), or the step's target (llama.cpp's decode).</summary>
@@ -149,9 +150,26 @@ internal static class PipelineBenchRunner
             .. bareDecode.Select(run => BareDecodeFigures(t, run, talkerBytes / bytesPerSecond * 1e3)),
             Inference.Benchmarks.Pipeline.StageFigures.Of("predictor", t.Predictor, t.Frames, predictorBytes / bytesPerSecond * 1e3, PipelineTargets.PredictorMsPerFrame(quant),
                 $"floor {predictorBytes / 1e9:F3} GB @ {machine.ReadGBsN:F1} GB/s"),
-            Inference.Benchmarks.Pipeline.StageFigures.Of("vocoder", t.Vocoder, t.Frames, null, PipelineTargets.VocoderWallMsPerFrame,
-                $"target {PipelineTargets.VocoderCpuMsPerFrame:F0} cpu-ms, {PipelineTargets.VocoderWallMsPerFrame:F0} wall-ms", PipelineTargets.VocoderCpuMsPerFrame),
+            VocoderFigures(t, models, machine),
         ];
+    }
+
+    /// <summary>
+    /// The native decoder against its compute floor (its multiply-adds per frame at the measured FMA peak, spread over every
+    /// core) and its targets; the ONNX window, whose work is not counted, against its targets only.
+    /// </summary>
+    private static StageFigures VocoderFigures(StageTimings t, LocalTtsModels models, MachineFigures machine)
+    {
+        var targets = $"target {PipelineTargets.VocoderCpuMsPerFrame:F0} cpu-ms, {PipelineTargets.VocoderWallMsPerFrame:F0} wall-ms";
+        if (models.Vocoder is not NativeVocoder native || machine.FmaGflopsPerCore <= 0)
+        {
+            return Inference.Benchmarks.Pipeline.StageFigures.Of("vocoder", t.Vocoder, t.Frames, null, PipelineTargets.VocoderWallMsPerFrame, targets, PipelineTargets.VocoderCpuMsPerFrame);
+        }
+        var gflop = native.Decoder.MultiplyAddsPerFrame * 2 / 1e9;
+        var cpuFloorMs = gflop / machine.FmaGflopsPerCore * 1e3;
+        return Inference.Benchmarks.Pipeline.StageFigures.Of("vocoder", t.Vocoder, t.Frames, cpuFloorMs / machine.Cores, PipelineTargets.VocoderWallMsPerFrame,
+            $"floor {gflop:F2} GFLOP @ {machine.FmaGflopsPerCore:F1} GFLOP/s per core x {machine.Cores} ({cpuFloorMs:F1} cpu-ms at the FMA peak); target {PipelineTargets.VocoderCpuMsPerFrame:F0} cpu-ms",
+            PipelineTargets.VocoderCpuMsPerFrame);
     }
 
     /// <summary>

@@ -38,6 +38,9 @@ public sealed class BenchPipelineTests(TinyModelsFixture models) : IClassFixture
         }
         Assert.True((double)root["stages"]!["talker"]!["floor_ms"]! > 0);
         Assert.True((double)root["stages"]!["predictor"]!["floor_ms"]! > 0);
+        // The native vocoder's floor is its multiply-adds at the measured FMA peak over every core.
+        Assert.True((double)root["machine"]!["fma_gflops_per_core"]! > 0);
+        Assert.True((double)root["stages"]!["vocoder"]!["floor_ms"]! > 0);
 
         // --eos never: exactly Frames frames of 1920 samples at 24 kHz.
         Assert.Equal(Frames * 0.08, (double)root["rtf"]!["audio_s"]!, 6);

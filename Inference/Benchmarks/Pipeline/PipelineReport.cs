@@ -1,7 +1,8 @@
 namespace Qwen3Tts.Inference.Benchmarks.Pipeline;
 
 /// <summary>The machine the figures belong to.</summary>
-public sealed record MachineFigures(string Description, int Cores, string Kernels, double ReadGBs1, double ReadGBsN, string LoadAverage);
+/// <param name="FmaGflopsPerCore">The float32 FMA peak of one core, measured (<see cref="FmaPeak"/>); 0 when not measured.</param>
+public sealed record MachineFigures(string Description, int Cores, string Kernels, double ReadGBs1, double ReadGBsN, string LoadAverage, double FmaGflopsPerCore = 0);
 
 /// <summary>One stage per frame, next to its limit (a bandwidth floor or a target), both in milliseconds.</summary>
 /// <param name="TargetMs">Wall ms per frame the issue asks for.</param>

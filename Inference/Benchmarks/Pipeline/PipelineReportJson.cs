@@ -23,6 +23,7 @@ public static class PipelineReportJson
                 ["read_gbs_1_thread"] = Num(m.ReadGBs1),
                 ["read_gbs_all_threads"] = Num(m.ReadGBsN),
                 ["load_average"] = m.LoadAverage,
+                ["fma_gflops_per_core"] = Num(m.FmaGflopsPerCore > 0 ? m.FmaGflopsPerCore : null),
             },
             ["models"] = report.Models,
             ["quant"] = report.Quant,

@@ -37,6 +37,15 @@ public sealed class McpFuzzTests(TinyModelsFixture models, ITestOutputHelper out
         using var process = Process.Start(start)!;
         var stderr = new StringBuilder();
         process.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
+        // The error reader may still append after the process exits, and an assertion message is built whether or not it
+        // fails: read the builder under its lock (an unlocked ToString() raced an append once and threw).
+        string Stderr()
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
         process.BeginErrorReadLine();
         var lines = new List<string>();
         var final = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -71,11 +80,14 @@ public sealed class McpFuzzTests(TinyModelsFixture models, ITestOutputHelper out
             await stdin.FlushAsync();
 
             await final.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            Assert.False(process.HasExited, "the server exited on the mutated lines: " + stderr);
+            Assert.False(process.HasExited, "the server exited on the mutated lines: " + Stderr());
             stdin.Close();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
             await reader;
-            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stderr}");
+            if (process.ExitCode != 0)
+            {
+                Assert.Fail($"exit {process.ExitCode}: {Stderr()}");
+            }
             List<string> answered;
             lock (lines)
             {

@@ -36,9 +36,12 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
             throw new ArgumentException("a prompt takes either a built-in speaker or a speaker embedding, not both", nameof(request));
         }
 
-        var pad = Projected(_ids.TtsPad);
-        var bos = Projected(_ids.TtsBos);
-        var eos = Projected(_ids.TtsEos);
+        IEnumerable<int> textIds = [_ids.TtsPad, _ids.TtsBos, _ids.TtsEos, .. official ? request.InstructTokens ?? [] : [],
+            .. request.RoleTokens ?? [_ids.ImStart, _ids.Assistant, _ids.Newline], .. request.TextTokens, .. request.ReferenceTextTokens ?? []];
+        var texts = new ProjectedTextRows(embeddings, textIds);
+        var pad = texts[_ids.TtsPad].ToArray();
+        var bos = texts[_ids.TtsBos].ToArray();
+        var eos = texts[_ids.TtsEos].ToArray();
         var rows = new RowBuffer(_h);
         var queue = new RowBuffer(_h);
 
@@ -47,14 +50,14 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
         {
             foreach (var id in request.InstructTokens ?? [])
             {
-                embeddings.AddProjectedText(id, rows.Append());
+                texts.AddTo(id, rows.Append());
             }
         }
 
         // Role: "<|im_start|>assistant\n", text only.
         foreach (var id in request.RoleTokens ?? [_ids.ImStart, _ids.Assistant, _ids.Newline])
         {
-            embeddings.AddProjectedText(id, rows.Append());
+            texts.AddTo(id, rows.Append());
         }
 
         // Control block: tts_pad over the codec control list, then tts_bos + codec_pad.
@@ -91,17 +94,17 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
         var prefix = rows.Count;
         if (request.Voice is not { FrameCount: > 0 })
         {
-            AppendStandardTail(request, rows, queue, pad, eos);
+            AppendStandardTail(request, texts, rows, queue, pad, eos);
         }
         else
         {
-            prefix += AppendInContextTail(request, request.Voice, rows, queue, pad, eos);
+            prefix += AppendInContextTail(request, texts, request.Voice, rows, queue, pad, eos);
         }
 
         return new TalkerPrompt(_h, rows.ToArray(), rows.Count, queue.ToArray(), queue.Count, pad, prefix);
     }
 
-    private void AppendStandardTail(PromptRequest request, RowBuffer rows, RowBuffer queue, float[] pad, float[] eos)
+    private void AppendStandardTail(PromptRequest request, ProjectedTextRows texts, RowBuffer rows, RowBuffer queue, float[] pad, float[] eos)
     {
         var text = request.TextTokens;
         if (request.Layout == PromptLayout.NonStreaming)
@@ -109,7 +112,7 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
             foreach (var t in text)
             {
                 var row = rows.Append();
-                embeddings.AddProjectedText(t, row);
+                texts.AddTo(t, row);
                 embeddings.AddCodec(_ids.CodecPad, row);
             }
             var end = rows.Append();
@@ -122,28 +125,28 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
         }
 
         var first = rows.Append();
-        embeddings.AddProjectedText(text[0], first);
+        texts.AddTo(text[0], first);
         embeddings.AddCodec(_ids.CodecBos, first);
         for (var i = 1; i < text.Count; i++)
         {
-            embeddings.AddProjectedText(text[i], queue.Append());
+            texts.AddTo(text[i], queue.Append());
         }
         eos.CopyTo(queue.Append());
     }
 
     /// <summary>Appends the in-context tail; returns how many of its leading rows depend only on the reference (not on the target text).</summary>
-    private int AppendInContextTail(PromptRequest request, VoiceReference voice, RowBuffer rows, RowBuffer queue, float[] pad, float[] eos)
+    private int AppendInContextTail(PromptRequest request, ProjectedTextRows texts, VoiceReference voice, RowBuffer rows, RowBuffer queue, float[] pad, float[] eos)
     {
         var referenceText = request.ReferenceTextTokens?.Count ?? 0;
         // X: reference text, target text, tts_eos. Y: codec_bos, then each reference frame's 16-codebook sum.
         var x = new RowBuffer(_h);
         foreach (var t in request.ReferenceTextTokens ?? [])
         {
-            embeddings.AddProjectedText(t, x.Append());
+            texts.AddTo(t, x.Append());
         }
         foreach (var t in request.TextTokens)
         {
-            embeddings.AddProjectedText(t, x.Append());
+            texts.AddTo(t, x.Append());
         }
         eos.CopyTo(x.Append());
 
@@ -222,13 +225,6 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
                 _ids.Speakers.Count == 0
                     ? $"unknown speaker '{name}': the loaded model has no built-in speakers"
                     : $"unknown speaker '{name}'; the loaded model has: {string.Join(", ", _ids.SpeakerNames)}", nameof(name));
-
-    private float[] Projected(int id)
-    {
-        var v = new float[_h];
-        embeddings.AddProjectedText(id, v);
-        return v;
-    }
 
     private static void Add(ReadOnlySpan<float> source, Span<float> destination)
         => System.Numerics.Tensors.TensorPrimitives.Add(destination, source, destination);

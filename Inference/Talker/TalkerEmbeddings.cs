@@ -127,14 +127,36 @@ public sealed class TalkerEmbeddings : IPromptEmbeddings, IDisposable
 
     public void AddProjectedText(int tokenId, Span<float> destination)
     {
-        if ((ulong)tokenId >= (ulong)_textTable.Rows)
-        {
-            throw new ArgumentOutOfRangeException(nameof(tokenId), tokenId, $"text token id outside the {_textTable.Rows}-row text table");
-        }
+        CheckTextId(tokenId);
         var th = TextHiddenSize;
         var row = th <= 4096 ? stackalloc float[th] : new float[th];
         _textTable.ReadRow(tokenId, row);
         _projection.AddTo(row, destination);
+    }
+
+    /// <summary>All of a prompt's text rows through the projection at once: its 25 MB of weights read once, not once a token.</summary>
+    public void ProjectTexts(ReadOnlySpan<int> tokenIds, Span<float> destination)
+    {
+        if (tokenIds.IsEmpty)
+        {
+            return;
+        }
+        var th = TextHiddenSize;
+        var texts = new float[tokenIds.Length * th];
+        for (var i = 0; i < tokenIds.Length; i++)
+        {
+            CheckTextId(tokenIds[i]);
+            _textTable.ReadRow(tokenIds[i], texts.AsSpan(i * th, th));
+        }
+        _projection.Project(texts, tokenIds.Length, destination);
+    }
+
+    private void CheckTextId(int tokenId)
+    {
+        if ((ulong)tokenId >= (ulong)_textTable.Rows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokenId), tokenId, $"text token id outside the {_textTable.Rows}-row text table");
+        }
     }
 
     public void AddCodec(int codecId, Span<float> destination)

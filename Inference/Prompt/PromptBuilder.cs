@@ -36,8 +36,9 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
             throw new ArgumentException("a prompt takes either a built-in speaker or a speaker embedding, not both", nameof(request));
         }
 
-        IEnumerable<int> textIds = [_ids.TtsPad, _ids.TtsBos, _ids.TtsEos, .. official ? request.InstructTokens ?? [] : [],
-            .. request.RoleTokens ?? [_ids.ImStart, _ids.Assistant, _ids.Newline], .. request.TextTokens, .. request.ReferenceTextTokens ?? []];
+        IReadOnlyList<int> instruct = official ? request.InstructTokens ?? [] : [];
+        IReadOnlyList<int> role = request.RoleTokens ?? [_ids.ImStart, _ids.Assistant, _ids.Newline];
+        IEnumerable<int> textIds = [_ids.TtsPad, _ids.TtsBos, _ids.TtsEos, .. instruct, .. role, .. request.TextTokens, .. request.ReferenceTextTokens ?? []];
         var texts = new ProjectedTextRows(embeddings, textIds);
         var pad = texts[_ids.TtsPad].ToArray();
         var bos = texts[_ids.TtsBos].ToArray();
@@ -46,16 +47,13 @@ public sealed class PromptBuilder(IPromptEmbeddings embeddings, TtsModelIds? ids
         var queue = new RowBuffer(_h);
 
         // Instruct block: the whole "<|im_start|>user\n…<|im_end|>\n", text only, before everything else.
-        if (official)
+        foreach (var id in instruct)
         {
-            foreach (var id in request.InstructTokens ?? [])
-            {
-                texts.AddTo(id, rows.Append());
-            }
+            texts.AddTo(id, rows.Append());
         }
 
         // Role: "<|im_start|>assistant\n", text only.
-        foreach (var id in request.RoleTokens ?? [_ids.ImStart, _ids.Assistant, _ids.Newline])
+        foreach (var id in role)
         {
             texts.AddTo(id, rows.Append());
         }

@@ -54,6 +54,7 @@ internal static class PipelineBenchRunner
 
             stages = await StagedSynthesis.RunAsync(models, request, cancellationToken).ConfigureAwait(false);
             progress($"stages: {stages.Frames} frames, one stage at a time");
+            ProcessMemory.SettleHeap();
             var single = await StreamRun.MeasureAsync(embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             peakSingle = ProcessMemory.PeakRssMb();
             firstAudio = await FirstAudioRuns.MeasureAsync(models, embedded.StreamAsync, request, cancellationToken).ConfigureAwait(false);
@@ -73,6 +74,7 @@ internal static class PipelineBenchRunner
             await using var silos = await PipelineBenchCluster.StartAsync(settings.ModelsDirectory, settings.Quant, settings.TalkerEngine, cancellationToken).ConfigureAwait(false);
             var backend = new ClusterSpeechBackend(silos.Client, "bench");
             await StreamRun.MeasureAsync(backend.StreamAsync, request, cancellationToken).ConfigureAwait(false);
+            ProcessMemory.SettleHeap();
             var single = await StreamRun.MeasureAsync(backend.StreamAsync, request, cancellationToken).ConfigureAwait(false);
             cluster = new SurfaceFigures(single, await ConcurrencyAsync(backend.StreamAsync, request, settings.Concurrency, cancellationToken).ConfigureAwait(false));
             progress($"cluster: 3 silos ({PipelineBenchCluster.Layout}) over loopback TCP");

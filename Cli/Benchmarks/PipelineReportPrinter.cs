@@ -22,7 +22,7 @@ internal static class PipelineReportPrinter
         output.WriteLine($"in-process, overlapped (one stream): {single.Frames} frames, {single.AudioMs / 1000:F2} s audio in {single.WallMs / 1000:F2} s");
         output.WriteLine($"  RTF {single.Rtf,8:F3}   {TargetRatio(single.Rtf, r.RtfTarget, "")}   {single.CpuMs / single.AudioMs:F2} CPU-s per audio second");
         output.WriteLine($"  allocated {single.LoopAllocatedBytesPerFrame:F0} bytes per frame in the frame loop (frames {StreamRun.LoopStartFrame}..{single.Loop?.Frames + StreamRun.LoopStartFrame}, "
-            + $"managed, every thread of the process; target 0), {single.SetUpAllocatedBytes / 1024:F0} KB per utterance around it (prompt, prefill, channels, flush)");
+            + $"managed, every thread of the process, {single.Loop?.Collections ?? 0} garbage collections in it; target 0), {single.SetUpAllocatedBytes / 1024:F0} KB per utterance around it (prompt, prefill, channels, flush)");
         if (r.FirstAudio is { } fa)
         {
             output.WriteLine($"  first audio {fa.MedianMs,8:F1} ms   {TargetRatio(fa.MedianMs, PipelineTargets.FirstAudioMs, " ms")}   median of {fa.Runs} requests (best {fa.BestMs:F1}); "

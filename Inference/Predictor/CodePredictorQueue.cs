@@ -138,6 +138,7 @@ public sealed class CodePredictorQueue : IDisposable
         {
             if (count > 0)
             {
+                using var computing = ComputeLoad.Process.Enter();
                 Run(count);
             }
         }

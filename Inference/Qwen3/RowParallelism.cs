@@ -1,3 +1,5 @@
+using Qwen3Tts.Inference.Threading;
+
 namespace Qwen3Tts.Inference.Qwen3;
 
 /// <summary>
@@ -13,6 +15,10 @@ namespace Qwen3Tts.Inference.Qwen3;
 /// caller goes on claiming chunks and waits only for a chunk a worker has started; a worker that wakes
 /// after the product is done finds nothing to claim. Every row is computed by one thread with the same
 /// kernel, so the result does not depend on who ran which chunk.
+///
+/// A product wakes only as many helpers as there are cores that no other computing thread holds
+/// (<see cref="ComputeLoad"/>): with the decoders of other streams busy, the talker's and predictor's products run on
+/// their caller alone instead of waking a helper that would only take a core from them.
 /// </summary>
 public sealed class RowParallelism : IDisposable
 {
@@ -49,11 +55,13 @@ public sealed class RowParallelism : IDisposable
     private volatile bool _disposed;
     private Exception? _failure;
 
-    public RowParallelism(int workerCount, long minWeightsToSplit = DefaultMinWeightsToSplit)
+    /// <param name="load">Whose cores the helpers share (default <see cref="ComputeLoad.Process"/>): a product wakes only as many helpers as there are cores no other computing thread holds.</param>
+    public RowParallelism(int workerCount, long minWeightsToSplit = DefaultMinWeightsToSplit, ComputeLoad? load = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
         WorkerCount = workerCount;
         MinWeightsToSplit = minWeightsToSplit;
+        Load = load ?? ComputeLoad.Process;
         _threads = new Thread[workerCount - 1];
         _start = new SemaphoreSlim[workerCount - 1];
         for (var i = 0; i < _threads.Length; i++)
@@ -75,28 +83,37 @@ public sealed class RowParallelism : IDisposable
 
     public long MinWeightsToSplit { get; }
 
+    public ComputeLoad Load { get; }
+
     internal void Run(IRowRangeWork work, int rows, long weightCount)
     {
-        if (WorkerCount == 1 || weightCount < MinWeightsToSplit || rows < WorkerCount
-            || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (WorkerCount == 1 || weightCount < MinWeightsToSplit || rows < 2)
         {
             work.Execute(0, rows);
             return;
         }
+        // Only onto idle cores: a helper woken while the other engines hold them waits for a preempted chunk (ComputeLoad).
+        var helpers = Math.Min(Load.SpareHelpers(_threads.Length), rows - 1);
+        if (helpers == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            work.Execute(0, rows);
+            return;
+        }
+        Load.HelpersStarted(helpers);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _work = work;
             _rows = rows;
-            var chunks = Math.Min(rows, WorkerCount * ChunksPerThread);
+            var chunks = Math.Min(rows, (helpers + 1) * ChunksPerThread);
             _failure = null;
             Volatile.Write(ref _completed, 0);
             // Publishes the product: a new number, its chunk count, chunk 0 next (a full fence, after the fields above).
             var product = ((_cursor >>> ProductShift) + 1) & ((1L << (64 - ProductShift)) - 1);
             Interlocked.Exchange(ref _cursor, (product << ProductShift) | ((long)chunks << CountShift));
-            foreach (var s in _start)
+            for (var i = 0; i < helpers; i++)
             {
-                s.Release();
+                _start[i].Release();
             }
             if (!RunChunks())
             {
@@ -111,6 +128,7 @@ public sealed class RowParallelism : IDisposable
         }
         finally
         {
+            Load.HelpersDone(helpers);
             Volatile.Write(ref _busy, 0);
         }
     }

@@ -62,6 +62,7 @@ internal sealed class TalkerDecodeQueue : IDisposable
             Exception? failure = null;
             try
             {
+                using var computing = ComputeLoad.Process.Enter();
                 _decode(_items);
             }
             catch (Exception e)

@@ -1,5 +1,6 @@
 using Qwen3Tts.Inference.Codec.Decoder;
 using Qwen3Tts.Inference.Qwen3;
+using Qwen3Tts.Inference.Threading;
 
 namespace Qwen3Tts.Tests.Codec;
 
@@ -18,8 +19,9 @@ public sealed class DecoderThreadCountTests(TinyDecoderFixture fixture) : IClass
     {
         var codes = TinyDecoderFixture.RandomCodes(Chunks.Sum(), seed: 11);
         var oneThread = Stream(RowParallelism.Sequential, codes);
-        using var two = new RowParallelism(2, minWeightsToSplit: 0);
-        using var three = new RowParallelism(3, minWeightsToSplit: 0);
+        // Unshared: every product fans out even while other tests compute (the process's load would keep helpers asleep).
+        using var two = new RowParallelism(2, minWeightsToSplit: 0, ComputeLoad.Unshared);
+        using var three = new RowParallelism(3, minWeightsToSplit: 0, ComputeLoad.Unshared);
 
         Assert.Equal(Chunks.Sum() * 1920, oneThread.Length);
         Assert.Contains(oneThread, sample => sample != 0f);

@@ -1,4 +1,5 @@
 using Qwen3Tts.Inference.Qwen3;
+using Qwen3Tts.Inference.Threading;
 
 namespace Qwen3Tts.Tests.Qwen3;
 
@@ -22,7 +23,7 @@ public class RowParallelismTests
     [Fact]
     public void EveryRowRunsExactlyOnceAcrossWorkers()
     {
-        using var pool = new RowParallelism(3, minWeightsToSplit: 0);
+        using var pool = new RowParallelism(3, minWeightsToSplit: 0, ComputeLoad.Unshared);
         for (var round = 0; round < 200; round++)
         {
             var hits = new int[7 + round % 5];
@@ -34,7 +35,8 @@ public class RowParallelismTests
     [Fact]
     public void AFailingRowSurfacesWhicheverThreadRanItAndThePoolKeepsWorking()
     {
-        using var pool = new RowParallelism(2, minWeightsToSplit: 0);
+        // Unshared: the fan-out path is the one under test (run on its caller alone, a row's exception is not wrapped).
+        using var pool = new RowParallelism(2, minWeightsToSplit: 0, ComputeLoad.Unshared);
         foreach (var failing in new[] { 0, 9 })
         {
             var e = Assert.Throws<AggregateException>(() => pool.Run(new MarkRows(new int[10], throwAtRow: failing), 10, 1));
@@ -77,7 +79,8 @@ public class RowParallelismTests
     [Fact]
     public void TheCallerTakesOverTheChunksOfAStalledWorker()
     {
-        using var pool = new RowParallelism(2, minWeightsToSplit: 0);
+        // Unshared: the process's load would keep the helper asleep while other tests compute.
+        using var pool = new RowParallelism(2, minWeightsToSplit: 0, ComputeLoad.Unshared);
         const int rows = 64;
         var chunks = Math.Min(rows, 2 * RowParallelism.ChunksPerThread);
         // Until the worker thread wakes in time to claim a chunk, the caller may run them all; try a few products.

@@ -39,6 +39,7 @@ public static class PipelineReportJson
                 ["cpu_s_per_audio_s"] = Num(report.InProcess.Single.CpuMs / report.InProcess.Single.AudioMs),
                 ["allocated_bytes_per_frame"] = Num(report.InProcess.Single.LoopAllocatedBytesPerFrame),
                 ["allocated_bytes_per_utterance"] = Num(report.InProcess.Single.SetUpAllocatedBytes),
+                ["loop_collections"] = report.InProcess.Single.Loop?.Collections,
             },
             ["ttfa_ms"] = new JsonObject
             {

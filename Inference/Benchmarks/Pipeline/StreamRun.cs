@@ -42,7 +42,7 @@ public sealed record StreamRun(int Frames, long Samples, double WallMs, double F
         double? first = null;
         long samples = 0;
         var frames = 0;
-        (long Bytes, int Frames)? loopStart = null, loopEnd = null;
+        (long Bytes, int Frames, int Collections)? loopStart = null, loopEnd = null;
         await foreach (var chunk in speak(request, cancellationToken).ConfigureAwait(false))
         {
             if (!chunk.Samples.IsEmpty)
@@ -53,13 +53,13 @@ public sealed record StreamRun(int Frames, long Samples, double WallMs, double F
             frames = chunk.FramesSoFar;
             if (!chunk.IsLast && frames >= LoopStartFrame)
             {
-                var now = (GC.GetTotalAllocatedBytes(precise: true), frames);
+                var now = (GC.GetTotalAllocatedBytes(precise: true), frames, GC.CollectionCount(0));
                 loopStart ??= now;
                 loopEnd = now;
             }
         }
         var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        var loop = loopStart is { } a && loopEnd is { } b ? new LoopAllocation(b.Bytes - a.Bytes, b.Frames - a.Frames) : null;
+        var loop = loopStart is { } a && loopEnd is { } b ? new LoopAllocation(b.Bytes - a.Bytes, b.Frames - a.Frames, b.Collections - a.Collections) : null;
         return new StreamRun(frames, samples, wall, first ?? wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds,
             GC.GetTotalAllocatedBytes(precise: true) - allocated, loop);
     }
@@ -79,8 +79,8 @@ public sealed record StreamRun(int Frames, long Samples, double WallMs, double F
     }
 }
 
-/// <summary>Managed bytes (all threads) allocated over <paramref name="Frames"/> frames of the frame loop.</summary>
-public sealed record LoopAllocation(long Bytes, int Frames);
+/// <summary>Managed bytes (all threads) allocated over <paramref name="Frames"/> frames of the frame loop, and the garbage collections in it (any generation).</summary>
+public sealed record LoopAllocation(long Bytes, int Frames, int Collections = 0);
 
 /// <summary><see cref="Streams"/> utterances started together; frames/s counts all of them over the common wall time.</summary>
 /// <param name="PredictorFramesPerPass">Mean frames per code-predictor pass (1 = never batched, Streams = always all of them), when the queue was visible.</param>

@@ -1,3 +1,5 @@
+using Qwen3Tts.Inference.Threading;
+
 namespace Qwen3Tts.Inference.Codec.Decoder;
 
 /// <summary>
@@ -59,6 +61,9 @@ public sealed class DecoderSession : IDisposable
     private void Feed(ReadOnlySpan<long> codes, int frames, Span<float> audio)
     {
         var workspace = _decoder.RentWorkspace();
+        // Counted as computing, so the talker's and predictor's products leave this thread's core to it (and the
+        // decoder's own products fan out only onto a core they leave idle).
+        using var computing = ComputeLoad.Process.Enter();
         try
         {
             var books = _decoder.CodebookCount;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Sampling;
@@ -33,10 +32,11 @@ public sealed class LocalPredictorChannel(CodePredictorQueue queue) : IPredictor
 
     /// <summary>
     /// One frame through a queue, into <paramref name="slot"/>'s buffers; shared with the predictor grain so both seed
-    /// and sample identically. The frame returned is the slot's, overwritten by the slot's next frame.
+    /// and sample identically. The frame returned is the slot's, overwritten by the slot's next frame. Not an
+    /// <c>async</c> method: the frame is put together when the awaiter resumes (<see cref="ReusableResult{T}"/>), because
+    /// a pooled state-machine box per frame still allocated every few frames.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public static async ValueTask<PredictedFrame> PredictAsync(CodePredictorQueue queue, FrameSlot slot, ReadOnlyMemory<float> talkerHidden, int code0,
+    public static ValueTask<PredictedFrame> PredictAsync(CodePredictorQueue queue, FrameSlot slot, ReadOnlyMemory<float> talkerHidden, int code0,
         SamplingOptions sampling, ulong seed, int frameIndex, long[]? teacherCodes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
@@ -48,8 +48,10 @@ public sealed class LocalPredictorChannel(CodePredictorQueue queue) : IPredictor
         slot.Random.Reseed(StepSeeds.For(seed, StepSeeds.Predictor, frameIndex));
         slot.Sampler.Reset(sampling, slot.Random, teacherCodes);
         var feedback = slot.FeedbackOf(talkerHidden.Length);
-        await queue.PredictAsync(talkerHidden, code0, slot.Sampler, slot.SubCodes, feedback, slot.Done, cancellationToken).ConfigureAwait(false);
-        return slot.Complete(code0, slot.Sampler.TakeChoices());
+        slot.Code0 = code0;
+        // Arms slot.Done; the slot's result is awaited in its place (one await of that arming).
+        _ = queue.PredictAsync(talkerHidden, code0, slot.Sampler, slot.SubCodes, feedback, slot.Done, cancellationToken);
+        return slot.Result.Current;
     }
 
     /// <summary>
@@ -70,6 +72,17 @@ public sealed class LocalPredictorChannel(CodePredictorQueue queue) : IPredictor
         internal int[] SubCodes { get; } = new int[CodePredictorWeights.GroupCount];
 
         internal ReusableCompletion Done { get; } = new();
+
+        /// <summary>The frame in flight's code 0, for <see cref="Result"/>.</summary>
+        internal int Code0 { get; set; }
+
+        /// <summary><see cref="Done"/>'s current arming as the finished frame.</summary>
+        internal ReusableResult<PredictedFrame> Result { get; }
+
+        public FrameSlot()
+        {
+            Result = new ReusableResult<PredictedFrame>(Done, () => Complete(Code0, Sampler.TakeChoices()));
+        }
 
         internal float[] FeedbackOf(int hiddenSize)
         {

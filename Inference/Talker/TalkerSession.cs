@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Qwen3Tts.Inference.Threading;
 
 namespace Qwen3Tts.Inference.Talker;
@@ -12,6 +11,7 @@ public sealed class TalkerSession : IAsyncDisposable
     private readonly TalkerModel _model;
     // A session has at most one decode in flight (each step needs the previous one's output), so one completion serves them all.
     private readonly ReusableCompletion _stepDone = new();
+    private readonly ReusableResult<TalkerOutput> _stepOutput;
     private int _disposed;
 
     internal TalkerSession(TalkerModel model, int sequence)
@@ -19,6 +19,7 @@ public sealed class TalkerSession : IAsyncDisposable
         _model = model;
         Sequence = sequence;
         Output = new TalkerOutput(model.HiddenSize, model.VocabSize);
+        _stepOutput = new ReusableResult<TalkerOutput>(_stepDone, () => Output);
     }
 
     internal int Sequence { get; }
@@ -59,14 +60,24 @@ public sealed class TalkerSession : IAsyncDisposable
     /// steps. Allocates nothing: <paramref name="input"/> must stay unchanged until the step completes, and the
     /// result is <see cref="Output"/>, overwritten by the next step.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<TalkerOutput> StepAsync(ReadOnlyMemory<float> input, CancellationToken cancellationToken = default)
+    public ValueTask<TalkerOutput> StepAsync(ReadOnlyMemory<float> input, CancellationToken cancellationToken = default)
+    {
+        QueueStep(input, cancellationToken);
+        return _stepOutput.Current;
+    }
+
+    /// <summary>
+    /// The completion of the step <see cref="QueueStep"/> queued: for a caller that computes its own result when the step
+    /// is done (<see cref="TalkerUtterance"/>: the sampled code) through a <see cref="ReusableResult{T}"/> of its own.
+    /// </summary>
+    internal ReusableCompletion StepCompletion => _stepDone;
+
+    /// <summary>Arms <see cref="StepCompletion"/> and queues one step; await the completion's current arming once.</summary>
+    internal void QueueStep(ReadOnlyMemory<float> input, CancellationToken cancellationToken)
     {
         CheckRows(input, 1);
-        var done = _stepDone.Arm();
+        _ = _stepDone.Arm();
         _model.Enqueue(new TalkerDecodeItem(this, input, 1), _stepDone, cancellationToken);
-        await done.ConfigureAwait(false);
-        return Output;
     }
 
     /// <param name="alone">

@@ -1,10 +1,10 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Qwen3Tts.Inference.Models;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Prompt;
 using Qwen3Tts.Inference.Sampling;
+using Qwen3Tts.Inference.Threading;
 
 namespace Qwen3Tts.Inference.Talker;
 
@@ -24,6 +24,9 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
     private ulong _seed;
     private float[] _input = [];
     private int _step;
+    // Each step's result, computed when its decode is done (see StepAsync); the boost its sampling uses.
+    private ReusableResult<TalkerStepResult>? _stepResult;
+    private float _stepEosBoost;
 
     public async Task<TalkerStartResult> StartAsync(SynthesisRequest request, ulong seed, float eosBoost, CancellationToken cancellationToken)
     {
@@ -47,6 +50,7 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
         // Sized once for the frames the request's context can hold, so a step never grows it.
         _history.Capacity = Math.Min(capacity - prompt.RowCount, 16384) + 1;
         _session = await engine.Model.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        _stepResult = new ReusableResult<TalkerStepResult>(_session.StepCompletion, FinishStep);
         var output = await _session.PrefillAsync(prompt.Rows.ToArray(), prompt.RowCount, prompt.PrefixRowCount, cancellationToken).ConfigureAwait(false);
         // The hidden buffer is reused by the next step; the driver consumes it before stepping again.
         var first = new TalkerStepResult(output.Hidden, Sample(output, eosBoost));
@@ -86,10 +90,11 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
 
     /// <summary>
     /// One step; allocates nothing. The returned hidden state is the session's buffer, overwritten by the next step;
-    /// <paramref name="feedback"/> is copied before this returns to the caller's first await.
+    /// <paramref name="feedback"/> is copied before this returns. Not an <c>async</c> method: the step's code is sampled
+    /// when the awaiter resumes (<see cref="ReusableResult{T}"/>), because a pooled state-machine box per step still
+    /// allocated every few frames.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken)
+    public ValueTask<TalkerStepResult> StepAsync(ReadOnlyMemory<float> feedback, int usedCode0, float eosBoost, CancellationToken cancellationToken)
     {
         var session = _session ?? throw new InvalidOperationException("the utterance has not started");
         var prompt = _prompt!;
@@ -112,8 +117,15 @@ public sealed class TalkerUtterance(TalkerEngine engine) : ITalkerChannel
             TensorPrimitives.Subtract(_input, prompt.PadRow, _input);
             TensorPrimitives.Add(_input, prompt.TextTrackRow(textStep), _input);
         }
-        var output = await session.StepAsync(_input, cancellationToken).ConfigureAwait(false);
-        return new TalkerStepResult(output.Hidden, Sample(output, eosBoost));
+        _stepEosBoost = eosBoost;
+        session.QueueStep(_input, cancellationToken);
+        return _stepResult!.Current;
+    }
+
+    private TalkerStepResult FinishStep()
+    {
+        var output = _session!.Output;
+        return new TalkerStepResult(output.Hidden, Sample(output, _stepEosBoost));
     }
 
     private int Sample(TalkerOutput output, float eosBoost)

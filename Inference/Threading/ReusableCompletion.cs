@@ -21,6 +21,9 @@ public sealed class ReusableCompletion : IValueTaskSource
         return new ValueTask(this, _core.Version);
     }
 
+    /// <summary>The current arming's token (<see cref="ReusableResult{T}"/> builds its value task from it).</summary>
+    internal short Version => _core.Version;
+
     public void SetResult() => _core.SetResult(true);
 
     public void SetException(Exception exception) => _core.SetException(exception);

@@ -62,7 +62,6 @@ internal sealed class TalkerDecodeQueue : IDisposable
             Exception? failure = null;
             try
             {
-                using var computing = ComputeLoad.Process.Enter();
                 _decode(_items);
             }
             catch (Exception e)

@@ -176,6 +176,9 @@ public sealed partial class TalkerModel : IDisposable
 
     private void DecodeLocked(IReadOnlyList<TalkerDecodeItem> items)
     {
+        // Steps from the queue's worker and prefills run alone on a pool thread alike: counted as computing, so other
+        // engines' products leave this core to it (ComputeLoad).
+        using var computing = ComputeLoad.Process.Enter();
         _file.EnsureUnchanged();
         Interlocked.Increment(ref _decodes);
         Interlocked.Add(ref _decodedItems, items.Count);

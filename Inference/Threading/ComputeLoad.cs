@@ -14,9 +14,8 @@ namespace Qwen3Tts.Inference.Threading;
 /// </summary>
 public sealed class ComputeLoad
 {
-    // The load the calling thread is inside (a thread counts once, in one load at a time) and how deep.
+    // The load the calling thread is inside (a thread counts once, in one load at a time).
     [ThreadStatic] private static ComputeLoad? t_load;
-    [ThreadStatic] private static int t_depth;
 
     private readonly Func<int> _cores;
     private int _busy;
@@ -44,18 +43,17 @@ public sealed class ComputeLoad
     {
         if (ReferenceEquals(t_load, this))
         {
-            t_depth++;
-            return new Scope(this, counted: false);
+            // Nested: the outer scope counts this thread and ends after this one.
+            return default;
         }
         Interlocked.Increment(ref _busy);
         if (t_load is null)
         {
             t_load = this;
-            t_depth = 1;
-            return new Scope(this, counted: true);
+            return new Scope(this, owned: true);
         }
         // Already inside another load: counted here too, but not as the caller of this one's products.
-        return new Scope(this, counted: true, owned: false);
+        return new Scope(this, owned: false);
     }
 
     /// <summary>How many of <paramref name="wanted"/> helpers a product of the calling thread may wake now (0 = run alone).</summary>
@@ -75,35 +73,27 @@ public sealed class ComputeLoad
 
     internal void HelpersDone(int helpers) => Interlocked.Add(ref _busy, -helpers);
 
-    private void Exit(bool counted, bool owned)
+    private void Exit(bool owned)
     {
-        if (!counted)
-        {
-            t_depth--;
-            return;
-        }
         if (owned)
         {
-            t_depth = 0;
             t_load = null;
         }
         Interlocked.Decrement(ref _busy);
     }
 
-    /// <summary>A computing thread's time in the load; a struct, so entering allocates nothing.</summary>
+    /// <summary>A computing thread's time in the load (default: a nested scope, which counts nothing); a struct, so entering allocates nothing.</summary>
     public readonly struct Scope : IDisposable
     {
         private readonly ComputeLoad? _load;
-        private readonly bool _counted;
         private readonly bool _owned;
 
-        internal Scope(ComputeLoad load, bool counted, bool owned = true)
+        internal Scope(ComputeLoad load, bool owned)
         {
             _load = load;
-            _counted = counted;
             _owned = owned;
         }
 
-        public void Dispose() => _load?.Exit(_counted, _owned);
+        public void Dispose() => _load?.Exit(_owned);
     }
 }

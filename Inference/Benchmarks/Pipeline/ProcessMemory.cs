@@ -30,7 +30,8 @@ public static class ProcessMemory
     /// <summary>
     /// Collects what earlier runs left and runs their finalizers, so that a measured stream does not pay for (or count)
     /// their collection: a background gen-2 collection that ends mid-stream runs the runtime's array-pool trimming, which
-    /// allocates (a trace of a 200-frame stream found those, and nothing of the engines, in its frame loop).
+    /// allocates (a trace of a 200-frame stream found those in its frame loop, beside the engines' pooled step boxes that
+    /// ReusableResult has since replaced).
     /// </summary>
     public static void SettleHeap()
     {

@@ -6,8 +6,8 @@ namespace Qwen3Tts.Inference.Kernels.Linear;
 
 /// <summary>
 /// The block kernels for two and four inputs at once (a batched predictor pass: one row per request).
-/// A weight chunk is loaded and widened (Q8_0) or unpacked (Q4_0) once and multiplied against every
-/// input, so the shared work — a third of a Q8_0 block's instructions, two fifths of a Q4_0 one — is
+/// A weight chunk is loaded and split into its 256-scaled halves (Q8_0) or unpacked (Q4_0) once and multiplied against every
+/// input, so the shared work — a fifth of a Q8_0 block's instructions at four inputs, two fifths of a Q4_0 one — is
 /// paid once per group instead of once per input. Each input's arithmetic is the single-input
 /// kernel's, in the same order, so the results are bit-identical to it.
 /// </summary>
@@ -17,8 +17,6 @@ internal static unsafe partial class LinearKernelsAvx512
     {
         var quants = (sbyte*)(group + scaleBytes);
         var scales = (ushort*)group;
-        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        var odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
         Vector512<float> f0 = default, f1 = default;
         for (var b = 0; b < blocks; b++)
         {
@@ -29,18 +27,17 @@ internal static unsafe partial class LinearKernelsAvx512
             Vector512<int> lo0 = default, hi0 = default, lo1 = default, hi1 = default;
             for (var j = 0; j < 8; j++)
             {
-                var wl = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(block + j * 64));
-                var wh = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(block + j * 64 + 32));
-                var q0 = Vector512.Create(*(long*)(xb0 + j * 4)).AsInt16();
-                lo0 = Avx512F.Add(lo0, Avx512BW.MultiplyAddAdjacent(wl, q0));
-                hi0 = Avx512F.Add(hi0, Avx512BW.MultiplyAddAdjacent(wh, q0));
-                var q1 = Vector512.Create(*(long*)(xb1 + j * 4)).AsInt16();
-                lo1 = Avx512F.Add(lo1, Avx512BW.MultiplyAddAdjacent(wl, q1));
-                hi1 = Avx512F.Add(hi1, Avx512BW.MultiplyAddAdjacent(wh, q1));
+                var chunk = Avx512F.LoadVector512(block + j * 64);
+                var wl = EvenBytes(chunk);
+                var wh = OddBytes(chunk);
+                lo0 = Avx512F.Add(lo0, Avx512BW.MultiplyAddAdjacent(wl, EvenColumns(xb0, j)));
+                hi0 = Avx512F.Add(hi0, Avx512BW.MultiplyAddAdjacent(wh, OddColumns(xb0, j)));
+                lo1 = Avx512F.Add(lo1, Avx512BW.MultiplyAddAdjacent(wl, EvenColumns(xb1, j)));
+                hi1 = Avx512F.Add(hi1, Avx512BW.MultiplyAddAdjacent(wh, OddColumns(xb1, j)));
             }
             var w = BlockScales(scales + b * Rows);
-            f0 = Accumulate(f0, Fold(lo0, hi0, even, odd), w, x0.Scales[b]);
-            f1 = Accumulate(f1, Fold(lo1, hi1, even, odd), w, x1.Scales[b]);
+            f0 = Accumulate(f0, RowSums(lo0, hi0), w, x0.Scales[b]);
+            f1 = Accumulate(f1, RowSums(lo1, hi1), w, x1.Scales[b]);
         }
         Avx512F.Store(y0, f0);
         Avx512F.Store(y1, f1);
@@ -51,8 +48,6 @@ internal static unsafe partial class LinearKernelsAvx512
     {
         var quants = (sbyte*)(group + scaleBytes);
         var scales = (ushort*)group;
-        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        var odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
         Vector512<float> f0 = default, f1 = default, f2 = default, f3 = default;
         for (var b = 0; b < blocks; b++)
         {
@@ -65,26 +60,23 @@ internal static unsafe partial class LinearKernelsAvx512
             Vector512<int> lo0 = default, hi0 = default, lo1 = default, hi1 = default, lo2 = default, hi2 = default, lo3 = default, hi3 = default;
             for (var j = 0; j < 8; j++)
             {
-                var wl = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(block + j * 64));
-                var wh = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(block + j * 64 + 32));
-                var q0 = Vector512.Create(*(long*)(xb0 + j * 4)).AsInt16();
-                lo0 = Avx512F.Add(lo0, Avx512BW.MultiplyAddAdjacent(wl, q0));
-                hi0 = Avx512F.Add(hi0, Avx512BW.MultiplyAddAdjacent(wh, q0));
-                var q1 = Vector512.Create(*(long*)(xb1 + j * 4)).AsInt16();
-                lo1 = Avx512F.Add(lo1, Avx512BW.MultiplyAddAdjacent(wl, q1));
-                hi1 = Avx512F.Add(hi1, Avx512BW.MultiplyAddAdjacent(wh, q1));
-                var q2 = Vector512.Create(*(long*)(xb2 + j * 4)).AsInt16();
-                lo2 = Avx512F.Add(lo2, Avx512BW.MultiplyAddAdjacent(wl, q2));
-                hi2 = Avx512F.Add(hi2, Avx512BW.MultiplyAddAdjacent(wh, q2));
-                var q3 = Vector512.Create(*(long*)(xb3 + j * 4)).AsInt16();
-                lo3 = Avx512F.Add(lo3, Avx512BW.MultiplyAddAdjacent(wl, q3));
-                hi3 = Avx512F.Add(hi3, Avx512BW.MultiplyAddAdjacent(wh, q3));
+                var chunk = Avx512F.LoadVector512(block + j * 64);
+                var wl = EvenBytes(chunk);
+                var wh = OddBytes(chunk);
+                lo0 = Avx512F.Add(lo0, Avx512BW.MultiplyAddAdjacent(wl, EvenColumns(xb0, j)));
+                hi0 = Avx512F.Add(hi0, Avx512BW.MultiplyAddAdjacent(wh, OddColumns(xb0, j)));
+                lo1 = Avx512F.Add(lo1, Avx512BW.MultiplyAddAdjacent(wl, EvenColumns(xb1, j)));
+                hi1 = Avx512F.Add(hi1, Avx512BW.MultiplyAddAdjacent(wh, OddColumns(xb1, j)));
+                lo2 = Avx512F.Add(lo2, Avx512BW.MultiplyAddAdjacent(wl, EvenColumns(xb2, j)));
+                hi2 = Avx512F.Add(hi2, Avx512BW.MultiplyAddAdjacent(wh, OddColumns(xb2, j)));
+                lo3 = Avx512F.Add(lo3, Avx512BW.MultiplyAddAdjacent(wl, EvenColumns(xb3, j)));
+                hi3 = Avx512F.Add(hi3, Avx512BW.MultiplyAddAdjacent(wh, OddColumns(xb3, j)));
             }
             var w = BlockScales(scales + b * Rows);
-            f0 = Accumulate(f0, Fold(lo0, hi0, even, odd), w, x0.Scales[b]);
-            f1 = Accumulate(f1, Fold(lo1, hi1, even, odd), w, x1.Scales[b]);
-            f2 = Accumulate(f2, Fold(lo2, hi2, even, odd), w, x2.Scales[b]);
-            f3 = Accumulate(f3, Fold(lo3, hi3, even, odd), w, x3.Scales[b]);
+            f0 = Accumulate(f0, RowSums(lo0, hi0), w, x0.Scales[b]);
+            f1 = Accumulate(f1, RowSums(lo1, hi1), w, x1.Scales[b]);
+            f2 = Accumulate(f2, RowSums(lo2, hi2), w, x2.Scales[b]);
+            f3 = Accumulate(f3, RowSums(lo3, hi3), w, x3.Scales[b]);
         }
         Avx512F.Store(y0, f0);
         Avx512F.Store(y1, f1);
@@ -160,11 +152,6 @@ internal static unsafe partial class LinearKernelsAvx512
         Avx512F.Store(y2, f2);
         Avx512F.Store(y3, f3);
     }
-
-    /// <summary>Lane 2r / 2r+1 pair sums (see <see cref="Q8"/>) folded into one int32 per row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> Fold(Vector512<int> lo, Vector512<int> hi, Vector512<int> even, Vector512<int> odd) =>
-        Avx512F.Add(Avx512F.PermuteVar16x32x2(lo, even, hi), Avx512F.PermuteVar16x32x2(lo, odd, hi));
 
     /// <summary>One Q4_0 unit's products with 8 activation bytes: low nibbles by the first 4, high by the next 4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -8,9 +8,9 @@ namespace Qwen3Tts.Inference.Kernels.Linear;
 /// x86 AVX-512 (F + BW) kernels: a row group is one 512-bit register.
 /// .NET 10 exposes no 512-bit VNNI (vpdpbusd zmm arrives as AvxVnni.V512 in .NET 11, and AvxVnni here
 /// is the VEX encoding, which AVX-512 VNNI CPUs such as AMD Zen 4 do not report), and AVX-512 has no
-/// vpsignb for the sign trick. So Q8_0 multiplies in 16 bits: weights sign-extended (vpmovsxbw),
-/// activations pre-widened once per product, vpmaddwd into pair sums, two permutes per block fold the
-/// pairs into one sum per row. Q4_0 nibbles are unsigned, so they use vpmaddubsw directly.
+/// vpsignb for the sign trick. So Q8_0 multiplies in 16 bits: each weight byte taken in place as 256·w
+/// (a byte shuffle or a mask), activations pre-widened once per product in column pairs, vpmaddwd into
+/// one sum per row (see <see cref="EvenBytes"/>). Q4_0 nibbles are unsigned, so they use vpmaddubsw directly.
 /// Results equal <see cref="LinearKernelsGeneric.Scalar"/> bit for bit.
 /// </summary>
 internal static unsafe partial class LinearKernelsAvx512
@@ -21,23 +21,21 @@ internal static unsafe partial class LinearKernelsAvx512
     {
         var quants = (sbyte*)(group + scaleBytes);
         var scales = (ushort*)group;
-        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        var odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
         var f = Vector512<float>.Zero;
         for (var b = 0; b < blocks; b++)
         {
             var block = quants + b * PackedLayout.Q8BlockBytes;
             var xb = x.Wide + b * PackedLayout.BlockSize;
             X86Prefetch.Ahead((byte*)block, PackedLayout.Q8BlockBytes / 64);
-            // Lane 2r holds row r's products of columns 4j, 4j+1; lane 2r+1 those of 4j+2, 4j+3.
-            Vector512<int> lo = default, hi = default;
+            // Lane r holds 256 x row r's products: columns 4j, 4j+2 in `even`, 4j+1, 4j+3 in `odd`.
+            Vector512<int> even = default, odd = default;
             for (var j = 0; j < 8; j++)
             {
-                var xq = Vector512.Create(*(long*)(xb + j * 4)).AsInt16();
-                lo = Avx512F.Add(lo, Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(block + j * 64)), xq));
-                hi = Avx512F.Add(hi, Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(block + j * 64 + 32)), xq));
+                var chunk = Avx512F.LoadVector512(block + j * 64);
+                even = Avx512F.Add(even, Avx512BW.MultiplyAddAdjacent(EvenBytes(chunk), EvenColumns(xb, j)));
+                odd = Avx512F.Add(odd, Avx512BW.MultiplyAddAdjacent(OddBytes(chunk), OddColumns(xb, j)));
             }
-            f = Accumulate(f, Fold(lo, hi, even, odd), BlockScales(scales + b * Rows), x.Scales[b]);
+            f = Accumulate(f, RowSums(even, odd), BlockScales(scales + b * Rows), x.Scales[b]);
         }
         Avx512F.Store(y, f);
     }
@@ -69,6 +67,37 @@ internal static unsafe partial class LinearKernelsAvx512
     /// <summary>A block's 16 weight scales (f16) as f32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> BlockScales(ushort* scales) => HalfBits.HalfToSingle(Avx512F.ConvertToVector512UInt32(Avx.LoadVector256(scales)));
+
+    // A Q8_0 chunk's 16-bit words are (column 4j, 4j+1) and (4j+2, 4j+3) of each row, low byte first. Taken
+    // in place as 256·w (the even column's byte moved up, the odd one's masked), two vpmaddwd against the
+    // activation pairs (x[4j], x[4j+2]) and (x[4j+1], x[4j+3]) give one lane per row, with no sign
+    // extension across lanes (vpmovsxbw, the previous form's bottleneck on Zen 4) and no permute at the end.
+    // Exact: |sum| <= 8 chunks x 2 x 2 x 256 x 127 x 127 < 2^31, and 256 divides it.
+    private static readonly Vector512<sbyte> EvenToHigh = Vector512.Create(
+        -128, 0, -128, 2, -128, 4, -128, 6, -128, 8, -128, 10, -128, 12, -128, 14,
+        -128, 0, -128, 2, -128, 4, -128, 6, -128, 8, -128, 10, -128, 12, -128, 14,
+        -128, 0, -128, 2, -128, 4, -128, 6, -128, 8, -128, 10, -128, 12, -128, 14,
+        -128, 0, -128, 2, -128, 4, -128, 6, -128, 8, -128, 10, -128, 12, -128, 14);
+
+    /// <summary>256 x each word's low byte (the chunk's columns 4j and 4j+2), as int16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<short> EvenBytes(Vector512<sbyte> chunk) => Avx512BW.Shuffle(chunk, EvenToHigh).AsInt16();
+
+    /// <summary>256 x each word's high byte (columns 4j+1 and 4j+3), as int16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<short> OddBytes(Vector512<sbyte> chunk) => Avx512F.And(chunk.AsInt16(), Vector512.Create(unchecked((short)0xFF00)));
+
+    /// <summary>Chunk j's activations for <see cref="EvenBytes"/>: (x[4j], x[4j+2]) in every lane pair (the wide row keeps them adjacent).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<short> EvenColumns(short* wide, int j) => Vector512.Create(*(int*)(wide + j * 4)).AsInt16();
+
+    /// <summary>Chunk j's activations for <see cref="OddBytes"/>: (x[4j+1], x[4j+3]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<short> OddColumns(short* wide, int j) => Vector512.Create(*(int*)(wide + j * 4 + 2)).AsInt16();
+
+    /// <summary>A Q8_0 block's int32 row sums from the two 256-scaled halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> RowSums(Vector512<int> even, Vector512<int> odd) => Avx512F.ShiftRightArithmetic(Avx512F.Add(even, odd), 8);
 
     /// <summary>f += sums * (weight scales * activation scale): one block's share of the 16 rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -7,7 +7,7 @@ namespace Qwen3Tts.Inference.Kernels.Linear;
 /// One activation row prepared for the block-format kernels: int8 values in ggml Q8_0 blocks of 32
 /// with an exact f32 scale per block, each block's integer sum (Q4_0 weights are stored as q = w + 8,
 /// so Σ w·x = Σ q·x − 8·Σ x), and optionally the same values widened to int16 for kernels that
-/// multiply in 16 bits. Pointers into pinned scratch owned by <see cref="ActivationScratch"/>.
+/// multiply in 16 bits, each 4-column chunk in the order (x0, x2, x1, x3). Pointers into pinned scratch owned by <see cref="ActivationScratch"/>.
 /// </summary>
 internal readonly unsafe struct QuantizedInput(sbyte* values, float* scales, int* sums, short* wide)
 {
@@ -48,9 +48,14 @@ internal sealed unsafe class ActivationScratch
             ActivationQuantizer.Quantize(x.Slice(i * columns, columns), q, _scales.AsSpan(i * blocks, blocks), _sums.AsSpan(i * blocks, blocks));
             if (wide)
             {
-                for (var j = 0; j < q.Length; j++)
+                // Column pairs (4c, 4c+2), (4c+1, 4c+3) per 4-column chunk: the order the AVX-512 Q8_0 kernel multiplies them in.
+                var row = _wide.AsSpan(i * columns, columns);
+                for (var c = 0; c < columns; c += PackedLayout.ChunkColumns)
                 {
-                    _wide[i * columns + j] = q[j];
+                    row[c] = q[c];
+                    row[c + 1] = q[c + 2];
+                    row[c + 2] = q[c + 1];
+                    row[c + 3] = q[c + 3];
                 }
             }
         }

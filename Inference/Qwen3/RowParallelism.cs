@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Qwen3Tts.Inference.Threading;
 
 namespace Qwen3Tts.Inference.Qwen3;
@@ -123,7 +124,9 @@ public sealed class RowParallelism : IDisposable
             _work = null;
             if (_failure is { } failure)
             {
-                throw new AggregateException("A row worker failed.", failure);
+                // The row's own exception, as when the product runs on its caller alone: whether a helper was
+                // free must not change what a caller catches (its stack trace keeps the worker's frames).
+                ExceptionDispatchInfo.Throw(failure);
             }
         }
         finally
@@ -175,7 +178,8 @@ public sealed class RowParallelism : IDisposable
             }
             catch (Exception e)
             {
-                _failure = e;
+                // The first failure wins; later chunks of the product still run (and are counted) so it completes.
+                Interlocked.CompareExchange(ref _failure, e, null);
             }
             last = Interlocked.Increment(ref _completed) == chunks;
         }

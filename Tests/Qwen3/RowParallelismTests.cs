@@ -32,15 +32,18 @@ public class RowParallelismTests
         }
     }
 
-    [Fact]
-    public void AFailingRowSurfacesWhicheverThreadRanItAndThePoolKeepsWorking()
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(long.MaxValue)]
+    public void AFailingRowSurfacesAsItselfWhicheverThreadRanItAndThePoolKeepsWorking(long minWeightsToSplit)
     {
-        // Unshared: the fan-out path is the one under test (run on its caller alone, a row's exception is not wrapped).
-        using var pool = new RowParallelism(2, minWeightsToSplit: 0, ComputeLoad.Unshared);
+        // Unshared, split at 0 weights: the fan-out path; split at long.MaxValue: the product on its caller alone.
+        // Both throw the row's own exception, so what a caller catches does not depend on whether a helper was free.
+        using var pool = new RowParallelism(2, minWeightsToSplit, ComputeLoad.Unshared);
         foreach (var failing in new[] { 0, 9 })
         {
-            var e = Assert.Throws<AggregateException>(() => pool.Run(new MarkRows(new int[10], throwAtRow: failing), 10, 1));
-            Assert.Contains($"row {failing} failed", e.InnerException!.Message);
+            var e = Assert.Throws<InvalidOperationException>(() => pool.Run(new MarkRows(new int[10], throwAtRow: failing), 10, 1));
+            Assert.Equal($"row {failing} failed", e.Message);
         }
         var again = new int[10];
         pool.Run(new MarkRows(again), 10, 1);

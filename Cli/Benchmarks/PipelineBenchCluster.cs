@@ -52,6 +52,7 @@ internal sealed class PipelineBenchCluster : IAsyncDisposable
                 silos.Add(host);
                 await host.StartAsync(cancellationToken).ConfigureAwait(false);
             }
+            await LoopbackClusterFormation.WaitAsync(silos, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
             var client = await Qwen3TtsClient.ConnectAsync(new Qwen3TtsClientOptions
             {
                 ClusterId = clusterId,

@@ -92,8 +92,10 @@ public sealed class BenchPipelineTests(TinyModelsFixture models) : IClassFixture
         Assert.Equal([Frames, 2 * Frames], levels.Select(c => (int)c!["frames"]!));
         Assert.All(levels, c => Assert.True((double)c!["frames_per_s"]! > 0));
         Assert.Equal(1.0, (double)levels[0]!["x_one_stream"]!, 3);
-        // The gain splits into more cores kept busy and less CPU per frame; busy cores are CPU time over wall time, so at most the cores.
-        Assert.All(levels, c => Assert.InRange((double)c!["cores_busy"]!, 0.01, Environment.ProcessorCount * 1.05));
+        // The gain splits into more cores kept busy and less CPU per frame; busy cores are CPU time over wall time, so at most the
+        // cores, up to how the kernel accounts CPU time over a run this short (3 frames, tens of ms: one CI run read 2.196 on 2
+        // cores). A figure over the wrong wall time (one stream's, not the run's) would be a multiple of it.
+        Assert.All(levels, c => Assert.InRange((double)c!["cores_busy"]!, 0.01, Environment.ProcessorCount * 1.25));
         var gain = (double)levels[1]!["x_one_stream"]!;
         Assert.InRange((double)levels[1]!["x_cores_busy"]! * (double)levels[1]!["x_less_cpu_per_frame"]!, gain * 0.99, gain * 1.01);
     }

@@ -48,6 +48,59 @@ public class LinearKernelTests
         }
     }
 
+    public static TheoryData<LinearKernelPath> Paths()
+    {
+        var data = new TheoryData<LinearKernelPath>();
+        foreach (var path in LinearKernels.Supported())
+        {
+            data.Add(path);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void TheLargestQ8BlockSumsAFileCanHoldStayExactOnEveryPath(LinearKernelPath path)
+    {
+        // Every weight -128 and every activation at +-127 (one sign per input, alternating columns in a third): the
+        // block sums are at their extremes (32 x 128 x 127 = 520,192 per block), where a kernel that scales or pairs
+        // products in 16 bits would overflow first. 1..5 inputs reach the four- and two-input kernels too.
+        const int rows = 33;
+        const int columns = 256;
+        var blockBytes = GgmlQuantization.BlockBytes(WeightFormats.ToGgml(WeightFormat.Q8_0));
+        var bytes = new byte[rows * columns / 32 * blockBytes];
+        for (var b = 0; b < bytes.Length / blockBytes; b++)
+        {
+            BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(b * blockBytes), (Half)0.01f);
+            bytes.AsSpan(b * blockBytes + 2, 32).Fill(0x80);
+        }
+        var m = QuantizedMatrix.FromGgml(WeightFormat.Q8_0, bytes, rows, columns);
+        for (var n = 1; n <= 5; n++)
+        {
+            var x = new float[n * columns];
+            for (var i = 0; i < n; i++)
+            {
+                for (var k = 0; k < columns; k++)
+                {
+                    x[i * columns + k] = i % 3 == 2 ? ((k & 1) == 0 ? 2f : -2f) : (i % 3 == 0 ? 2f : -2f);
+                }
+            }
+            m.KernelPath = LinearKernelPath.Scalar;
+            var expected = new float[n * rows];
+            m.MatMul(x, n, expected, RowParallelism.Sequential);
+            m.KernelPath = path;
+            var actual = new float[n * rows];
+            m.MatMul(x, n, actual, RowParallelism.Sequential);
+            // The test's own premise: the first row really is at the extreme (d_w x -128 x 2 x 256, up to rounding).
+            Assert.InRange(expected[0] / ((float)(Half)0.01f * -128f * 2f * columns), 0.999f, 1.001f);
+            for (var i = 0; i < expected.Length; i++)
+            {
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                    $"{path}, {n} inputs: output {i} is {actual[i]:R}, scalar gives {expected[i]:R}");
+            }
+        }
+    }
+
     [Theory]
     [InlineData(WeightFormat.Q8_0)]
     [InlineData(WeightFormat.Q4_0)]

@@ -72,7 +72,8 @@ internal static unsafe partial class LinearKernelsAvx512
     // in place as 256·w (the even column's byte moved up, the odd one's masked), two vpmaddwd against the
     // activation pairs (x[4j], x[4j+2]) and (x[4j+1], x[4j+3]) give one lane per row, with no sign
     // extension across lanes (vpmovsxbw, the previous form's bottleneck on Zen 4) and no permute at the end.
-    // Exact: |sum| <= 8 chunks x 2 x 2 x 256 x 127 x 127 < 2^31, and 256 divides it.
+    // Exact: a block's |sum| <= 8 chunks x 4 columns x 256 x 128 x 127 < 2^31 (a file's -128 weights included; 256·-128
+    // is int16's minimum, and x is at most 127 in magnitude), and 256 divides it. A shuffle index of -128 zeroes its byte.
     private static readonly Vector512<sbyte> EvenToHigh = Vector512.Create(
         -128, 0, -128, 2, -128, 4, -128, 6, -128, 8, -128, 10, -128, 12, -128, 14,
         -128, 0, -128, 2, -128, 4, -128, 6, -128, 8, -128, 10, -128, 12, -128, 14,

@@ -34,18 +34,24 @@ public class LinearKernelTests
         var columns = WeightFormats.IsBlock(format) ? 96 : 99;
         var m = QuantizedMatrix.FromGgml(format, RandomGgmlBytes(new Random(5 + (int)format), format, rows, columns), rows, columns);
         var x = Inputs(new Random(6), columns);
-        var n = x.Length / columns;
+        AssertPathEqualsScalar(m, x, x.Length / columns, path, $"{format}");
+    }
+
+    /// <summary>The product on <paramref name="path"/> against the scalar reference's, bit for bit; returns the reference's.</summary>
+    private static float[] AssertPathEqualsScalar(QuantizedMatrix m, float[] x, int n, LinearKernelPath path, string what)
+    {
         m.KernelPath = LinearKernelPath.Scalar;
-        var expected = new float[n * rows];
+        var expected = new float[n * m.Rows];
         m.MatMul(x, n, expected, RowParallelism.Sequential);
         m.KernelPath = path;
-        var actual = new float[n * rows];
+        var actual = new float[n * m.Rows];
         m.MatMul(x, n, actual, RowParallelism.Sequential);
         for (var i = 0; i < expected.Length; i++)
         {
             Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
-                $"{path} {format}: output {i} is {actual[i]:R}, scalar gives {expected[i]:R}");
+                $"{path} {what}, {n} inputs: output {i} (input {i / m.Rows}, row {i % m.Rows}) is {actual[i]:R}, scalar gives {expected[i]:R}");
         }
+        return expected;
     }
 
     public static TheoryData<LinearKernelPath> Paths()
@@ -85,19 +91,9 @@ public class LinearKernelTests
                     x[i * columns + k] = i % 3 == 2 ? ((k & 1) == 0 ? 2f : -2f) : (i % 3 == 0 ? 2f : -2f);
                 }
             }
-            m.KernelPath = LinearKernelPath.Scalar;
-            var expected = new float[n * rows];
-            m.MatMul(x, n, expected, RowParallelism.Sequential);
-            m.KernelPath = path;
-            var actual = new float[n * rows];
-            m.MatMul(x, n, actual, RowParallelism.Sequential);
+            var expected = AssertPathEqualsScalar(m, x, n, path, "q8_0 at -128");
             // The test's own premise: the first row really is at the extreme (d_w x -128 x 2 x 256, up to rounding).
             Assert.InRange(expected[0] / ((float)(Half)0.01f * -128f * 2f * columns), 0.999f, 1.001f);
-            for (var i = 0; i < expected.Length; i++)
-            {
-                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
-                    $"{path}, {n} inputs: output {i} is {actual[i]:R}, scalar gives {expected[i]:R}");
-            }
         }
     }
 
@@ -114,19 +110,9 @@ public class LinearKernelTests
         {
             var x = RandomQwen3.Values(new Random(12 + n), n * columns, 2f);
             x[columns - 1] = 0;
-            m.KernelPath = LinearKernelPath.Scalar;
-            var expected = new float[n * rows];
-            m.MatMul(x, n, expected, RowParallelism.Sequential);
             foreach (var path in LinearKernels.Supported())
             {
-                m.KernelPath = path;
-                var actual = new float[n * rows];
-                m.MatMul(x, n, actual, RowParallelism.Sequential);
-                for (var i = 0; i < expected.Length; i++)
-                {
-                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
-                        $"{path} {format}, {n} inputs: output {i} (input {i / rows}, row {i % rows}) is {actual[i]:R}, scalar gives {expected[i]:R}");
-                }
+                AssertPathEqualsScalar(m, x, n, path, $"{format}");
             }
         }
     }

@@ -23,6 +23,9 @@ internal sealed unsafe class CausalAttention(Qwen3DecoderConfig config, FloatKer
     private int[]? _positions;
     private int _layer;
 
+    /// <summary>Spans up to this many positions are attended on the calling thread whatever the batch (see <see cref="Run"/>).</summary>
+    private const int ShortSpan = 32;
+
     [ThreadStatic]
     private static float[]? t_scores;
 
@@ -32,11 +35,24 @@ internal sealed unsafe class CausalAttention(Qwen3DecoderConfig config, FloatKer
         (_layer, _q, _caches, _positions, _output) = (layer, q, caches, positions, output);
         try
         {
-            // Work in multiply-adds (keys and values, every head): RowParallelism splits from ~1 M of them, where a fan-out pays.
+            // Work as the bytes of keys and values the rows read (each query head its group's): a talker step's attention is
+            // bound by that read, as a product is by its weights, so RowParallelism's threshold (~1 M weights of about a byte)
+            // applies alike, from ~64 positions at 16 heads x 128. Counted in multiply-adds (4x fewer) it split only past 256,
+            // and a 0.6B talker step at positions 96-144 ran its attention on one thread: `bench talker --threads 2
+            // --prompt-rows 96`, alternating builds, 23.8 / 25.8 / 26.8 / 23.8 / 26.2 / 26.1 -> 22.0 / 22.8 / 21.9 / 21.5 /
+            // 21.2 / 24.1 ms, and in this form 24.3 / 23.6 -> 21.9 / 20.8. Spans of at most ShortSpan positions (the code
+            // predictor's 17, re-read 15 times a frame from cache) stay on the caller: at batch 4 they reached the threshold
+            // and `bench predictor --batch 4` ran ~5 % slower; kept inline it is unchanged (24.5 / 28.0 -> 27.6 / 22.8 ms).
             long work = 0;
+            var longest = 0;
             for (var i = 0; i < n; i++)
             {
-                work += (long)(positions[i] + 1) * config.HeadDim * config.HeadCount * 2;
+                work += (long)(positions[i] + 1) * config.HeadDim * config.HeadCount * 2 * sizeof(float);
+                longest = Math.Max(longest, positions[i] + 1);
+            }
+            if (longest <= ShortSpan)
+            {
+                work = 0;
             }
             parallelism.Run(this, n * config.HeadCount, work);
         }

@@ -90,7 +90,7 @@ internal static class PipelineBenchRunner
     {
         var cores = Environment.ProcessorCount;
         var bandwidth = ReadBandwidth.MeasureEach([1, cores]);
-        return new MachineFigures(BenchMachine.Describe(), cores, Inference.Kernels.Linear.LinearKernels.Default.ToString().ToLowerInvariant(),
+        return new MachineFigures(BenchMachine.Describe(), cores, Inference.Kernels.Linear.LinearKernels.DescribeDefault(),
             bandwidth[1], bandwidth[cores], LoadAverage(), FmaPeak.PerCore(TimeSpan.FromMilliseconds(500)));
     }
 

@@ -15,7 +15,7 @@ public static class BenchMachine
             Architecture.Arm64 => string.Join(' ', new[] { ("neon", AdvSimd.IsSupported), ("dotprod", Dp.IsSupported), ("i8mm", CpuFlag("i8mm")) }.Where(f => f.Item2).Select(f => f.Item1)),
             _ => "",
         };
-        return $"{CpuModel()} | {Environment.ProcessorCount} cores | {RuntimeInformation.RuntimeIdentifier} | .NET {Environment.Version} | simd: {(simd.Length > 0 ? simd : "none")} | kernels: {Kernels.Linear.LinearKernels.Default}";
+        return $"{CpuModel()} | {Environment.ProcessorCount} cores | {RuntimeInformation.RuntimeIdentifier} | .NET {Environment.Version} | simd: {(simd.Length > 0 ? simd : "none")} | kernels: {Kernels.Linear.LinearKernels.DescribeDefault()}";
     }
 
     /// <summary>Whether /proc/cpuinfo lists a CPU feature flag (Linux); features .NET cannot use are still worth printing.</summary>

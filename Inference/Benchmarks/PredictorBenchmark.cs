@@ -52,7 +52,7 @@ public static class PredictorBenchmark
             foreach (var kernel in options.Kernels)
             {
                 // Pinned on this benchmark's own matrices, not process-wide: other work in the process keeps its path.
-                var resolved = kernel == LinearKernelPath.Auto ? LinearKernels.Default : kernel;
+                var resolved = kernel == LinearKernelPath.Auto ? LinearKernels.Resolve(LinearKernelPath.Auto, format) : kernel;
                 Pin(weights, resolved);
                 foreach (var threads in options.Threads)
                 {

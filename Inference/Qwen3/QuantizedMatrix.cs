@@ -119,9 +119,9 @@ public sealed class QuantizedMatrix
         b?.CheckProduct(x, n, yb, a.Columns);
         c?.CheckProduct(x, n, yc, a.Columns);
         var job = t_job ??= new LinearProductJob();
-        job.Paths[0] = LinearKernels.Resolve(a.KernelPath);
-        job.Paths[1] = b is null ? default : LinearKernels.Resolve(b.KernelPath);
-        job.Paths[2] = c is null ? default : LinearKernels.Resolve(c.KernelPath);
+        job.Paths[0] = LinearKernels.Resolve(a.KernelPath, a.Format);
+        job.Paths[1] = b is null ? default : LinearKernels.Resolve(b.KernelPath, b.Format);
+        job.Paths[2] = c is null ? default : LinearKernels.Resolve(c.KernelPath, c.Format);
         if (PackedLayout.IsBlockFormat(a.Format) || (b is not null && PackedLayout.IsBlockFormat(b.Format)) || (c is not null && PackedLayout.IsBlockFormat(c.Format)))
         {
             var wide = LinearKernels.WantsWideActivations(job.Paths[0], a.Format)

@@ -68,33 +68,59 @@ public class LinearKernelTests
     [MemberData(nameof(Paths))]
     public void TheLargestQ8BlockSumsAFileCanHoldStayExactOnEveryPath(LinearKernelPath path)
     {
-        // Every weight -128 and every activation at +-127 (one sign per input, alternating columns in a third): the
-        // block sums are at their extremes (32 x 128 x 127 = 520,192 per block), where a kernel that scales or pairs
-        // products in 16 bits would overflow first. 1..5 inputs reach the four- and two-input kernels too.
+        // Every weight -128 (then +127) and every activation at +-127 (one sign per input, alternating columns in a third):
+        // the block sums are at their extremes (32 x 128 x 127 = 520,192 per block), where a kernel that scales or pairs
+        // products in 16 bits would overflow first; AVX-VNNI's offset weights (w + 128) are 0 at -128 and 255 at +127.
+        // 1..5 inputs reach the four- and two-input kernels too.
         const int rows = 33;
         const int columns = 256;
         var blockBytes = GgmlQuantization.BlockBytes(WeightFormats.ToGgml(WeightFormat.Q8_0));
-        var bytes = new byte[rows * columns / 32 * blockBytes];
-        for (var b = 0; b < bytes.Length / blockBytes; b++)
+        foreach (var (fill, weight) in new[] { ((byte)0x80, -128f), ((byte)0x7F, 127f) })
         {
-            BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(b * blockBytes), (Half)0.01f);
-            bytes.AsSpan(b * blockBytes + 2, 32).Fill(0x80);
-        }
-        var m = QuantizedMatrix.FromGgml(WeightFormat.Q8_0, bytes, rows, columns);
-        for (var n = 1; n <= 5; n++)
-        {
-            var x = new float[n * columns];
-            for (var i = 0; i < n; i++)
+            var bytes = new byte[rows * columns / 32 * blockBytes];
+            for (var b = 0; b < bytes.Length / blockBytes; b++)
             {
-                for (var k = 0; k < columns; k++)
-                {
-                    x[i * columns + k] = i % 3 == 2 ? ((k & 1) == 0 ? 2f : -2f) : (i % 3 == 0 ? 2f : -2f);
-                }
+                BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(b * blockBytes), (Half)0.01f);
+                bytes.AsSpan(b * blockBytes + 2, 32).Fill(fill);
             }
-            var expected = AssertPathEqualsScalar(m, x, n, path, "q8_0 at -128");
-            // The test's own premise: the first row really is at the extreme (d_w x -128 x 2 x 256, up to rounding).
-            Assert.InRange(expected[0] / ((float)(Half)0.01f * -128f * 2f * columns), 0.999f, 1.001f);
+            var m = QuantizedMatrix.FromGgml(WeightFormat.Q8_0, bytes, rows, columns);
+            for (var n = 1; n <= 5; n++)
+            {
+                var x = new float[n * columns];
+                for (var i = 0; i < n; i++)
+                {
+                    for (var k = 0; k < columns; k++)
+                    {
+                        x[i * columns + k] = i % 3 == 2 ? ((k & 1) == 0 ? 2f : -2f) : (i % 3 == 0 ? 2f : -2f);
+                    }
+                }
+                var expected = AssertPathEqualsScalar(m, x, n, path, $"q8_0 at {weight}");
+                // The test's own premise: the first row really is at the extreme (d_w x w x 2 x 256, up to rounding).
+                Assert.InRange(expected[0] / ((float)(Half)0.01f * weight * 2f * columns), 0.999f, 1.001f);
+            }
         }
+    }
+
+    [Fact]
+    public void AutoTakesTheFastestPathPerFormatUnlessTheProcessDefaultIsForced()
+    {
+        // Q8_0 goes to AVX-VNNI on a CPU that has it beside AVX-512 (the measured faster kernel there); other formats, and
+        // every format on other CPUs, to Best.
+        var bothX86 = LinearKernels.Best == LinearKernelPath.Avx512 && LinearKernels.IsSupported(LinearKernelPath.AvxVnni);
+        Assert.Equal(bothX86 ? LinearKernelPath.AvxVnni : LinearKernels.Best, LinearKernels.BestFor(WeightFormat.Q8_0));
+        foreach (var format in new[] { WeightFormat.Q4_0, WeightFormat.BFloat16, WeightFormat.Float16, WeightFormat.Float32 })
+        {
+            Assert.Equal(LinearKernels.Best, LinearKernels.BestFor(format));
+        }
+        if (Environment.GetEnvironmentVariable(LinearKernels.OverrideVariable) is { Length: > 0 })
+        {
+            return; // the process default is forced: Auto means that path for every format (asserted in the bench tests).
+        }
+        Assert.Equal(LinearKernels.BestFor(WeightFormat.Q8_0), LinearKernels.Resolve(LinearKernelPath.Auto, WeightFormat.Q8_0));
+        Assert.Equal(LinearKernels.Best, LinearKernels.Resolve(LinearKernelPath.Auto, WeightFormat.Q4_0));
+        Assert.Equal(LinearKernelPath.Scalar, LinearKernels.Resolve(LinearKernelPath.Scalar, WeightFormat.Q8_0));
+        Assert.StartsWith(LinearKernels.Best.ToString().ToLowerInvariant(), LinearKernels.DescribeDefault());
+        Assert.Equal(bothX86, LinearKernels.DescribeDefault().Contains("(q8_0: avxvnni)", StringComparison.Ordinal));
     }
 
     [Theory]

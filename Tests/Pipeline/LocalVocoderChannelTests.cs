@@ -1,3 +1,4 @@
+using System.Buffers;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Inference.Vocoder;
 using Qwen3Tts.Tests.Codec;
@@ -46,5 +47,91 @@ public sealed class LocalVocoderChannelTests(TinyModelsFixture tiny) : IClassFix
 
         Assert.Equal(frames * vocoder.SamplesPerFrame, heard.Count);
         Assert.Equal(whole, heard.ToArray());
+    }
+
+    [Fact]
+    public async Task ADecoderThatFellBehindCatchesUpInLongerDecodes()
+    {
+        // The worker's first decode is held until every frame is appended, so the rest wait in the ring: it then takes up to
+        // 8 at a time into a decode (fewer weight reads per frame) instead of one frame per wake-up and a decode every 4.
+        var vocoder = new HeldVocoder(tiny.Models.Vocoder);
+        const int frames = 25;
+        var codes = TinyDecoderFixture.RandomCodes(frames, seed: 5);
+        var heard = new List<float>();
+        await using (var channel = new LocalVocoderChannel(vocoder))
+        {
+            for (var f = 0; f < frames; f++)
+            {
+                heard.AddRange((await channel.AppendAsync(codes.AsMemory(f * 16, 16), CancellationToken.None)).Span);
+                if (f == frames - 1)
+                {
+                    vocoder.Release();
+                }
+            }
+            heard.AddRange((await channel.FlushAsync(CancellationToken.None)).Span);
+        }
+        Assert.Equal(VocoderStreams.DecodeAll(tiny.Models.Vocoder, codes), heard.ToArray());
+        Assert.Equal(frames, vocoder.Decodes.Sum());
+        Assert.Equal(1, vocoder.Decodes[0]);
+        // Without catching up every decode after the first would be exactly 4 frames (one appended per wake-up).
+        Assert.Contains(vocoder.Decodes, n => n >= 8);
+        Assert.All(vocoder.Decodes, n => Assert.InRange(n, 1, 8 + 3));
+    }
+
+    /// <summary>A vocoder whose streams record the frames of each decode and hold every decode after the first audio until released.</summary>
+    private sealed class HeldVocoder(IVocoder inner) : IVocoder
+    {
+        private readonly ManualResetEventSlim _release = new();
+
+        public List<int> Decodes { get; } = [];
+
+        public VocoderEngine Engine => inner.Engine;
+
+        public int SamplesPerFrame => inner.SamplesPerFrame;
+
+        public string Description => inner.Description;
+
+        public void Release() => _release.Set();
+
+        public IVocoderStream OpenStream() => new Stream(this, inner.OpenStream());
+
+        public void Dispose() => _release.Dispose();
+
+        private sealed class Stream(HeldVocoder owner, IVocoderStream inner) : IVocoderStream
+        {
+            public int ChunkFrames => inner.ChunkFrames;
+
+            public int FirstChunkFrames => inner.FirstChunkFrames;
+
+            public long FramesAppended => inner.FramesAppended;
+
+            public long FramesEmitted => inner.FramesEmitted;
+
+            public void Append(ReadOnlySpan<long> frameCodes) => inner.Append(frameCodes);
+
+            public void Prime(ReadOnlySpan<long> codes) => inner.Prime(codes);
+
+            public bool TryDecode(out ReadOnlyMemory<float> samples, bool flush) => throw new NotSupportedException("the channel decodes into its buffers");
+
+            public bool TryDecodeInto(IBufferWriter<float> output, bool flush)
+            {
+                if (FramesEmitted > 0 && FramesAppended - FramesEmitted >= ChunkFrames)
+                {
+                    Assert.True(owner._release.Wait(TimeSpan.FromSeconds(30)), "the test never released the decoder");
+                }
+                var pending = (int)(FramesAppended - FramesEmitted);
+                if (!inner.TryDecodeInto(output, flush))
+                {
+                    return false;
+                }
+                lock (owner.Decodes)
+                {
+                    owner.Decodes.Add(pending);
+                }
+                return true;
+            }
+
+            public void Dispose() => inner.Dispose();
+        }
     }
 }

@@ -37,7 +37,7 @@ internal static unsafe partial class LinearKernelsAvx2
     }
 
     private static void Q8x2<TDot>(byte* group, int blocks, int scaleBytes, in QuantizedInput x0, in QuantizedInput x1, float* y0, float* y1)
-        where TDot : struct, IDot
+        where TDot : struct, IQ8Dot
     {
         var quants = group + scaleBytes;
         var scales = (ushort*)group;
@@ -52,17 +52,17 @@ internal static unsafe partial class LinearKernelsAvx2
             {
                 var wl = Avx.LoadVector256(block + j * 64);
                 var wh = Avx.LoadVector256(block + j * 64 + 32);
-                Vector256<byte> ml = Avx2.Abs(wl), mh = Avx2.Abs(wh);
+                Vector256<byte> ml = TDot.Unsigned(wl), mh = TDot.Unsigned(wh);
                 var x = Chunk(x0, at, j);
-                a00 = TDot.PairDot(a00, ml, Avx2.Sign(x, wl));
-                a01 = TDot.PairDot(a01, mh, Avx2.Sign(x, wh));
+                a00 = TDot.Add(a00, ml, wl, x);
+                a01 = TDot.Add(a01, mh, wh, x);
                 x = Chunk(x1, at, j);
-                a10 = TDot.PairDot(a10, ml, Avx2.Sign(x, wl));
-                a11 = TDot.PairDot(a11, mh, Avx2.Sign(x, wh));
+                a10 = TDot.Add(a10, ml, wl, x);
+                a11 = TDot.Add(a11, mh, wh, x);
             }
-            var s = scales + b * Rows;
-            Step(ref f00, ref f01, a00, a01, s, x0.Scales[b]);
-            Step(ref f10, ref f11, a10, a11, s, x1.Scales[b]);
+            var w = new GroupScales(scales + b * Rows);
+            Q8Step<TDot>(ref f00, ref f01, a00, a01, w, x0, b);
+            Q8Step<TDot>(ref f10, ref f11, a10, a11, w, x1, b);
         }
         Store(y0, f00, f01);
         Store(y1, f10, f11);
@@ -70,7 +70,7 @@ internal static unsafe partial class LinearKernelsAvx2
 
     private static void Q8x4<TDot>(byte* group, int blocks, int scaleBytes, in QuantizedInput x0, in QuantizedInput x1, in QuantizedInput x2, in QuantizedInput x3,
         float* y0, float* y1, float* y2, float* y3)
-        where TDot : struct, IDot
+        where TDot : struct, IQ8Dot
     {
         var quants = group + scaleBytes;
         var scales = (ushort*)group;
@@ -85,25 +85,25 @@ internal static unsafe partial class LinearKernelsAvx2
             {
                 var wl = Avx.LoadVector256(block + j * 64);
                 var wh = Avx.LoadVector256(block + j * 64 + 32);
-                Vector256<byte> ml = Avx2.Abs(wl), mh = Avx2.Abs(wh);
+                Vector256<byte> ml = TDot.Unsigned(wl), mh = TDot.Unsigned(wh);
                 var x = Chunk(x0, at, j);
-                a00 = TDot.PairDot(a00, ml, Avx2.Sign(x, wl));
-                a01 = TDot.PairDot(a01, mh, Avx2.Sign(x, wh));
+                a00 = TDot.Add(a00, ml, wl, x);
+                a01 = TDot.Add(a01, mh, wh, x);
                 x = Chunk(x1, at, j);
-                a10 = TDot.PairDot(a10, ml, Avx2.Sign(x, wl));
-                a11 = TDot.PairDot(a11, mh, Avx2.Sign(x, wh));
+                a10 = TDot.Add(a10, ml, wl, x);
+                a11 = TDot.Add(a11, mh, wh, x);
                 x = Chunk(x2, at, j);
-                a20 = TDot.PairDot(a20, ml, Avx2.Sign(x, wl));
-                a21 = TDot.PairDot(a21, mh, Avx2.Sign(x, wh));
+                a20 = TDot.Add(a20, ml, wl, x);
+                a21 = TDot.Add(a21, mh, wh, x);
                 x = Chunk(x3, at, j);
-                a30 = TDot.PairDot(a30, ml, Avx2.Sign(x, wl));
-                a31 = TDot.PairDot(a31, mh, Avx2.Sign(x, wh));
+                a30 = TDot.Add(a30, ml, wl, x);
+                a31 = TDot.Add(a31, mh, wh, x);
             }
-            var s = scales + b * Rows;
-            Step(ref f00, ref f01, a00, a01, s, x0.Scales[b]);
-            Step(ref f10, ref f11, a10, a11, s, x1.Scales[b]);
-            Step(ref f20, ref f21, a20, a21, s, x2.Scales[b]);
-            Step(ref f30, ref f31, a30, a31, s, x3.Scales[b]);
+            var w = new GroupScales(scales + b * Rows);
+            Q8Step<TDot>(ref f00, ref f01, a00, a01, w, x0, b);
+            Q8Step<TDot>(ref f10, ref f11, a10, a11, w, x1, b);
+            Q8Step<TDot>(ref f20, ref f21, a20, a21, w, x2, b);
+            Q8Step<TDot>(ref f30, ref f31, a30, a31, w, x3, b);
         }
         Store(y0, f00, f01);
         Store(y1, f10, f11);
@@ -136,9 +136,9 @@ internal static unsafe partial class LinearKernelsAvx2
                 a10 = TNibbles.Add(a10, l0, h0, lo, hi);
                 a11 = TNibbles.Add(a11, l1, h1, lo, hi);
             }
-            var s = scales + b * Rows;
-            NibbleStep<TNibbles>(ref f00, ref f01, a00, a01, s, x0, b);
-            NibbleStep<TNibbles>(ref f10, ref f11, a10, a11, s, x1, b);
+            var w = new GroupScales(scales + b * Rows);
+            NibbleStep<TNibbles>(ref f00, ref f01, a00, a01, w, x0, b);
+            NibbleStep<TNibbles>(ref f10, ref f11, a10, a11, w, x1, b);
         }
         Store(y0, f00, f01);
         Store(y1, f10, f11);
@@ -176,11 +176,11 @@ internal static unsafe partial class LinearKernelsAvx2
                 a30 = TNibbles.Add(a30, l0, h0, lo, hi);
                 a31 = TNibbles.Add(a31, l1, h1, lo, hi);
             }
-            var s = scales + b * Rows;
-            NibbleStep<TNibbles>(ref f00, ref f01, a00, a01, s, x0, b);
-            NibbleStep<TNibbles>(ref f10, ref f11, a10, a11, s, x1, b);
-            NibbleStep<TNibbles>(ref f20, ref f21, a20, a21, s, x2, b);
-            NibbleStep<TNibbles>(ref f30, ref f31, a30, a31, s, x3, b);
+            var w = new GroupScales(scales + b * Rows);
+            NibbleStep<TNibbles>(ref f00, ref f01, a00, a01, w, x0, b);
+            NibbleStep<TNibbles>(ref f10, ref f11, a10, a11, w, x1, b);
+            NibbleStep<TNibbles>(ref f20, ref f21, a20, a21, w, x2, b);
+            NibbleStep<TNibbles>(ref f30, ref f31, a30, a31, w, x3, b);
         }
         Store(y0, f00, f01);
         Store(y1, f10, f11);
@@ -194,11 +194,20 @@ internal static unsafe partial class LinearKernelsAvx2
 
     /// <summary>A Q4_0 block's float step: the nibble sums less 8 Σx (the weights are q - 8), then <see cref="Step"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void NibbleStep<TNibbles>(ref Vector256<float> f0, ref Vector256<float> f1, Vector256<int> a0, Vector256<int> a1, ushort* scales, in QuantizedInput x, int b)
+    private static void NibbleStep<TNibbles>(ref Vector256<float> f0, ref Vector256<float> f1, Vector256<int> a0, Vector256<int> a1, in GroupScales w, in QuantizedInput x, int b)
         where TNibbles : struct, INibbleDot
     {
         var correction = Vector256.Create(8 * x.Sums[b]);
-        Step(ref f0, ref f1, Avx2.Subtract(TNibbles.Finish(a0), correction), Avx2.Subtract(TNibbles.Finish(a1), correction), scales, x.Scales[b]);
+        Step(ref f0, ref f1, Avx2.Subtract(TNibbles.Finish(a0), correction), Avx2.Subtract(TNibbles.Finish(a1), correction), w, x.Scales[b]);
+    }
+
+    /// <summary>A Q8_0 block's float step: <see cref="IQ8Dot.Finish"/>, then <see cref="Step"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Q8Step<TDot>(ref Vector256<float> f0, ref Vector256<float> f1, Vector256<int> a0, Vector256<int> a1, in GroupScales w, in QuantizedInput x, int b)
+        where TDot : struct, IQ8Dot
+    {
+        var sum = x.Sums[b];
+        Step(ref f0, ref f1, TDot.Finish(a0, sum), TDot.Finish(a1, sum), w, x.Scales[b]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -189,8 +189,10 @@ internal static unsafe partial class LinearKernelsAvx2
     /// vpdpbusd multiplies unsigned by signed bytes and adds into int32 without saturating, so the weight is
     /// offset instead of signed: w xor 0x80 = w + 128 (0..255), and Σ (w + 128) · x − 128 · Σ x = Σ w · x, exact
     /// (a block's sum stays under 32 · 255 · 127). One instruction per input and chunk, against three for the
-    /// sign trick (vpsignb, vpdpbusd, and the shared vpabsb): on an Intel Xeon (Emerald Rapids, 2 cores) the
-    /// code predictor's q8_0 step went from 37.6 to ... ms per frame on 2 threads, 23.7 to ... at four inputs.
+    /// sign trick (vpsignb, vpdpbusd, and the shared vpabsb). Intel Xeon (Emerald Rapids, 2 cores), `bench predictor
+    /// --kernel avxvnni` q8_0, three alternating rounds on a noisy box (with the block scales converted once per block):
+    /// four inputs on 1 thread 48.9-52.4 -> 45.7-47.6 ms per frame (one run 29.7), on 2 threads 26.8-28.6 -> 20.7-28.7;
+    /// one input unchanged (bound by memory).
     /// </summary>
     private readonly struct VnniDot : IQ8Dot
     {

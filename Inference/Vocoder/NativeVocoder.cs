@@ -25,9 +25,12 @@ public sealed class NativeVocoder(SpeechTokenizerDecoder decoder, VocoderOptions
 }
 
 /// <summary>
-/// A <see cref="DecoderSession"/> behind the frame-at-a-time stream contract: frames wait until a chunk is due
-/// (the first one early, for time to first audio), then every waiting frame is decoded in one call. Since the
-/// decoder is exact under any chunking, when audio comes out never changes what it is.
+/// A <see cref="DecoderSession"/> behind the frame-at-a-time stream contract: frames wait until a chunk is due,
+/// then every waiting frame is decoded in one call. The first chunk is short, for time to first audio, and each
+/// later one waits for twice the frames of the one before, up to <see cref="ChunkFrames"/> (1, 2, 4, 8, 8, ...):
+/// audio keeps coming while little of it is buffered, and a long stream decodes in long passes, which read the
+/// weights fewer times per frame. Since the decoder is exact under any chunking, when audio comes out never
+/// changes what it is.
 /// </summary>
 public sealed class NativeVocoderStream : IVocoderStream
 {
@@ -37,11 +40,13 @@ public sealed class NativeVocoderStream : IVocoderStream
     private readonly int _codebookSize;
     private long[] _pending;
     private int _pendingFrames;
+    private int _due;
 
     public NativeVocoderStream(DecoderSession session, int firstChunkFrames, int chunkFrames)
     {
         _session = session;
         _firstChunk = firstChunkFrames;
+        _due = firstChunkFrames;
         ChunkFrames = chunkFrames;
         _books = session.CodebookCount;
         _codebookSize = session.CodebookSize;
@@ -114,17 +119,14 @@ public sealed class NativeVocoderStream : IVocoderStream
         return true;
     }
 
-    private bool IsDue(bool flush)
-    {
-        var due = FramesEmitted == 0 ? _firstChunk : ChunkFrames;
-        return _pendingFrames > 0 && (_pendingFrames >= due || flush);
-    }
+    private bool IsDue(bool flush) => _pendingFrames > 0 && (_pendingFrames >= _due || flush);
 
     private void DecodePending(Span<float> audio)
     {
         _session.Decode(_pending.AsSpan(0, _pendingFrames * _books), audio);
         FramesEmitted += _pendingFrames;
         _pendingFrames = 0;
+        _due = (int)Math.Min(ChunkFrames, 2L * _due);
     }
 
     public void Dispose() => _session.Dispose();

@@ -8,12 +8,12 @@ namespace Qwen3Tts.Inference.Vocoder;
 public sealed record VocoderOptions
 {
     /// <summary>
-    /// Frames per decode call of the native decoder once a stream runs. Measured on the 0.6b-size set (2-core
-    /// EPYC, AVX-512, see Inference/Codec/Decoder/README.md): a call reads every weight once, so 1-frame calls
-    /// cost ~63 CPU-ms a frame and 4-frame calls ~51; 8-frame calls cost the same as 4 while each extra frame
-    /// delays that audio by 80 ms.
+    /// The longest chunk of the native decoder: after the first chunk each decode waits for twice the frames of
+    /// the one before, up to this (1, 2, 4, 8, 8, ...). A call reads every weight once, so longer calls cost less
+    /// per frame: 2-core EPYC (32 MB L3), 0.6b-size set, 63 CPU-ms a frame at 1 frame per call, 51 at 4 and 8;
+    /// 2-core Intel Xeon (Emerald Rapids), 60.8 at 4 and 50.6 at 8 (Inference/Codec/Decoder/README.md).
     /// </summary>
-    public const int DefaultNativeChunkFrames = 4;
+    public const int DefaultNativeChunkFrames = 8;
 
     /// <summary><see cref="VocoderEngine.Native"/> (the exact decoder, default) or <see cref="VocoderEngine.Onnx"/> (the seed's vocoder.onnx).</summary>
     public VocoderEngine Engine { get; init; } = VocoderEngine.Native;
@@ -31,8 +31,8 @@ public sealed record VocoderOptions
     public int FirstChunkFrames { get; init; } = 1;
 
     /// <summary>
-    /// New frames per decode. Null = the engine's default: <see cref="DefaultNativeChunkFrames"/> for native,
-    /// WindowFrames − ContextFrames for ONNX.
+    /// New frames per decode: native, the longest chunk a stream ramps up to; ONNX, every chunk. Null = the engine's
+    /// default: <see cref="DefaultNativeChunkFrames"/> for native, WindowFrames − ContextFrames for ONNX.
     /// </summary>
     public int? ChunkFrames { get; init; }
 

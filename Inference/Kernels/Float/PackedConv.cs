@@ -15,11 +15,15 @@ namespace Qwen3Tts.Inference.Kernels.Float;
 public sealed unsafe class PackedConv
 {
     private readonly float[] _weights;
+    private readonly int _weightsStart;
+    private readonly long _weightCount;
     private readonly float[] _bias;
 
-    private PackedConv(float[] weights, float[] bias, int inChannels, int outLanes, int taps, int dilation)
+    private PackedConv(float[] weights, int weightsStart, long weightCount, float[] bias, int inChannels, int outLanes, int taps, int dilation)
     {
         _weights = weights;
+        _weightsStart = weightsStart;
+        _weightCount = weightCount;
         _bias = bias;
         InChannels = inChannels;
         OutLanes = outLanes;
@@ -42,9 +46,11 @@ public sealed unsafe class PackedConv
 
     public long MultiplyAddsPerRow => (long)Taps * InChannels * OutLanes;
 
-    public long WeightBytes => (long)_weights.Length * sizeof(float);
+    public long WeightBytes => _weightCount * sizeof(float);
 
     private int Panels => (OutLanes + ConvTile.PanelWidth - 1) / ConvTile.PanelWidth;
+
+    private long PanelFloats => (long)Taps * InChannels * ConvTile.PanelWidth;
 
     /// <summary>Pads a channel count to the lane group (the row stride of an activation with that many channels).</summary>
     public static int Stride(int channels) => (channels + ConvTile.LaneGroup - 1) / ConvTile.LaneGroup * ConvTile.LaneGroup;
@@ -99,7 +105,7 @@ public sealed unsafe class PackedConv
         var outLanes = Stride(outChannels);
         var panels = (outLanes + ConvTile.PanelWidth - 1) / ConvTile.PanelWidth;
         var panelFloats = (long)taps * inChannels * ConvTile.PanelWidth;
-        var weights = GC.AllocateUninitializedArray<float>(checked((int)(panels * panelFloats)), pinned: true);
+        var (weights, start) = CacheLineAligned(panels * panelFloats);
         var packedBias = GC.AllocateArray<float>(panels * ConvTile.PanelWidth, pinned: true);
         for (var panel = 0; panel < panels; panel++)
         {
@@ -107,7 +113,7 @@ public sealed unsafe class PackedConv
             {
                 for (var i = 0; i < inChannels; i++)
                 {
-                    var destination = weights.AsSpan((int)(panel * panelFloats + ((long)tap * inChannels + i) * ConvTile.PanelWidth), ConvTile.PanelWidth);
+                    var destination = weights.AsSpan(start + (int)(panel * panelFloats + ((long)tap * inChannels + i) * ConvTile.PanelWidth), ConvTile.PanelWidth);
                     for (var l = 0; l < ConvTile.PanelWidth; l++)
                     {
                         var o = panel * ConvTile.PanelWidth + l;
@@ -120,7 +126,21 @@ public sealed unsafe class PackedConv
         {
             packedBias[o] = bias![o];
         }
-        return new PackedConv(weights, packedBias, inChannels, outLanes, taps, dilation);
+        return new PackedConv(weights, start, panels * panelFloats, packedBias, inChannels, outLanes, taps, dilation);
+    }
+
+    /// <summary>
+    /// A pinned array and the index of its first float on a 64-byte boundary. Array data on the pinned heap is only
+    /// 8-byte aligned, so otherwise every 64-byte weight load of the AVX-512 tile spans two cache lines.
+    /// </summary>
+    private static (float[] Array, int Start) CacheLineAligned(long count)
+    {
+        var array = GC.AllocateUninitializedArray<float>(checked((int)count + 16), pinned: true);
+        fixed (float* p = array)
+        {
+            var misaligned = (int)((nuint)p & 63) / sizeof(float);
+            return (array, (16 - misaligned) & 15);
+        }
     }
 
     /// <summary>
@@ -149,7 +169,7 @@ public sealed unsafe class PackedConv
         fixed (float* weights = _weights)
         fixed (float* bias = _bias)
         {
-            call.Start(this, weights, bias, x, inputStride, rows, y, outputStride, residual);
+            call.Start(this, weights + _weightsStart, bias, x, inputStride, rows, y, outputStride, residual);
             // A split pays from about a million multiply-adds (~50 µs on one core); RowParallelism decides on that count.
             call.Parallelism.Run(call, call.Units, MultiplyAddsPerRow * rows);
         }
@@ -161,7 +181,6 @@ public sealed unsafe class PackedConv
     /// </summary>
     public sealed class ConvCall(RowParallelism parallelism, FloatKernelPath path) : IRowRangeWork
     {
-        private readonly int _rowsPerTile = ConvTile.RowsPerTile(path);
         private PackedConv? _conv;
         private float* _weights;
         private float* _bias;
@@ -171,12 +190,14 @@ public sealed unsafe class PackedConv
         private int _outputStride;
         private int _rows;
         private bool _residual;
+        private bool _wide;
+        private int _rowsPerTile = ConvTile.RowsPerTile(path);
 
         public RowParallelism Parallelism { get; } = parallelism;
 
         public FloatKernelPath Path { get; } = path;
 
-        internal int Units => _conv!.Panels * Tiles;
+        internal int Units => (_wide ? _conv!.Panels / ConvTileAvx512Wide.Panels : _conv!.Panels) * Tiles;
 
         private int Tiles => (_rows + _rowsPerTile - 1) / _rowsPerTile;
 
@@ -191,16 +212,20 @@ public sealed unsafe class PackedConv
             _output = output;
             _outputStride = outputStride;
             _residual = residual;
+            _wide = Path == FloatKernelPath.Avx512 && ConvTileAvx512Wide.Fits(conv.OutLanes, conv.PanelFloats * sizeof(float));
+            _rowsPerTile = _wide ? ConvTileAvx512Wide.RowsPerTile : ConvTile.RowsPerTile(Path);
         }
 
         void IRowRangeWork.Execute(int startRow, int endRow)
         {
             var conv = _conv!;
-            var panelFloats = (long)conv.Taps * conv.InChannels * ConvTile.PanelWidth;
+            var panelFloats = conv.PanelFloats;
+            var panelsPerUnit = _wide ? ConvTileAvx512Wide.Panels : 1;
             var tiles = Tiles;
             for (var unit = startRow; unit < endRow; unit++)
             {
-                var (panel, tileIndex) = Math.DivRem(unit, tiles);
+                var (group, tileIndex) = Math.DivRem(unit, tiles);
+                var panel = group * panelsPerUnit;
                 var row = tileIndex * _rowsPerTile;
                 var lanes = Math.Min(ConvTile.PanelWidth, conv.OutLanes - panel * ConvTile.PanelWidth);
                 var tile = new ConvTile
@@ -211,6 +236,7 @@ public sealed unsafe class PackedConv
                     Taps = conv.Taps,
                     TapStep = conv.Dilation * _inputStride,
                     Weights = _weights + panel * panelFloats,
+                    PanelStride = panelFloats,
                     Bias = _bias + panel * ConvTile.PanelWidth,
                     Output = _output + (long)row * _outputStride + panel * ConvTile.PanelWidth,
                     OutputStride = _outputStride,
@@ -218,7 +244,14 @@ public sealed unsafe class PackedConv
                     Groups = lanes / ConvTile.LaneGroup,
                     Residual = _residual,
                 };
-                ConvTile.Run(Path, tile);
+                if (_wide)
+                {
+                    ConvTileAvx512Wide.Run(tile);
+                }
+                else
+                {
+                    ConvTile.Run(Path, tile);
+                }
             }
         }
     }
@@ -236,7 +269,7 @@ public sealed unsafe class PackedConv
     {
         var panel = lane / ConvTile.PanelWidth;
         var panelFloats = (long)Taps * InChannels * ConvTile.PanelWidth;
-        return _weights[(int)(panel * panelFloats + ((long)tap * InChannels + input) * ConvTile.PanelWidth + lane % ConvTile.PanelWidth)];
+        return _weights[_weightsStart + (int)(panel * panelFloats + ((long)tap * InChannels + input) * ConvTile.PanelWidth + lane % ConvTile.PanelWidth)];
     }
 
     internal ReadOnlySpan<float> PaddedBias => MemoryMarshal.CreateReadOnlySpan(ref _bias[0], OutLanes);

@@ -17,7 +17,7 @@ namespace Qwen3Tts.Tests.Reliability;
 /// settle in it: RSS rose 80-110 MiB over the first minute of load on 2 cores, then stayed level for four): the
 /// per-request activations are gone within seconds of the run, the live managed heap (after a full collection)
 /// grows less than <see cref="AllowedLiveKilobytesPerRequest"/> per request served, and the RSS peaks of the run
-/// stay within <see cref="AllowedRssKilobytesPerRequest"/> per request of the warm-up's (native memory: llama.cpp
+/// stay within <see cref="AllowedRssNoiseMegabytes"/> plus <see cref="AllowedRssKilobytesPerRequest"/> per request of the warm-up's (native memory: llama.cpp
 /// sequences, decoder states). <c>QWEN3_TTS_LOAD_CLIENTS</c> / <c>QWEN3_TTS_LOAD_SECONDS</c> size it.
 /// </summary>
 [Trait("Category", "Reliability")]
@@ -29,8 +29,15 @@ public sealed class LoadTests(TinyModelsFixture models, ITestOutputHelper output
     /// </summary>
     private const double AllowedLiveKilobytesPerRequest = 8;
 
-    /// <summary>RSS growth allowed per served request, peak to peak: coarse (the GC's sawtooth is ±40 MiB), for native leaks.</summary>
+    /// <summary>RSS growth allowed per served request, peak to peak, on top of <see cref="AllowedRssNoiseMegabytes"/>: coarse, for native leaks.</summary>
     private const double AllowedRssKilobytesPerRequest = 48;
+
+    /// <summary>
+    /// Peak-to-peak RSS difference between two equal phases with no leak at all: the GC's sawtooth is ±40 MiB, and
+    /// measured differences were -37 MiB (1,269 served), +20 MiB (363 served, Zen 1) and +29 MiB (318 served, Zen 1).
+    /// A slow box serves few requests, so a per-request limit alone turned that noise into a failure.
+    /// </summary>
+    private const double AllowedRssNoiseMegabytes = 40;
 
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(10);
 
@@ -86,8 +93,10 @@ public sealed class LoadTests(TinyModelsFixture models, ITestOutputHelper output
         Assert.True(left.Count == 0, $"{SettleTimeout.TotalSeconds:0} s after the run these request activations were still there: {Describe(left)}");
         Assert.True(livePerRequest < AllowedLiveKilobytesPerRequest,
             $"the live managed heap grew {livePerRequest:F1} KiB per served request ({liveBefore / 1048576.0:F1} -> {liveAfter / 1048576.0:F1} MiB over {served} requests)");
-        Assert.True(rssPerRequest < AllowedRssKilobytesPerRequest,
-            $"the RSS peak grew {rssPerRequest:F1} KiB per served request ({warmUp.PeakMegabytes:F0} -> {run.PeakMegabytes:F0} MiB over {served} requests)");
+        var allowedRssMegabytes = AllowedRssNoiseMegabytes + AllowedRssKilobytesPerRequest * served / 1024;
+        Assert.True(run.PeakMegabytes - warmUp.PeakMegabytes < allowedRssMegabytes,
+            $"the RSS peak grew {run.PeakMegabytes - warmUp.PeakMegabytes:F0} MiB, {rssPerRequest:F1} KiB per served request ({warmUp.PeakMegabytes:F0} -> {run.PeakMegabytes:F0} MiB over {served} requests; " +
+            $"allowed {AllowedRssNoiseMegabytes:F0} MiB of noise + {AllowedRssKilobytesPerRequest:F0} KiB per request = {allowedRssMegabytes:F0} MiB)");
         Assert.True(silo.LinesContaining("Unhandled exception").Count == 0, silo.OutputEnd);
     }
 

@@ -16,14 +16,12 @@ public sealed unsafe class PackedConv
 {
     private readonly float[] _weights;
     private readonly int _weightsStart;
-    private readonly long _weightCount;
     private readonly float[] _bias;
 
-    private PackedConv(float[] weights, int weightsStart, long weightCount, float[] bias, int inChannels, int outLanes, int taps, int dilation)
+    private PackedConv(float[] weights, int weightsStart, float[] bias, int inChannels, int outLanes, int taps, int dilation)
     {
         _weights = weights;
         _weightsStart = weightsStart;
-        _weightCount = weightCount;
         _bias = bias;
         InChannels = inChannels;
         OutLanes = outLanes;
@@ -46,7 +44,7 @@ public sealed unsafe class PackedConv
 
     public long MultiplyAddsPerRow => (long)Taps * InChannels * OutLanes;
 
-    public long WeightBytes => _weightCount * sizeof(float);
+    public long WeightBytes => Panels * PanelFloats * sizeof(float);
 
     private int Panels => (OutLanes + ConvTile.PanelWidth - 1) / ConvTile.PanelWidth;
 
@@ -126,7 +124,7 @@ public sealed unsafe class PackedConv
         {
             packedBias[o] = bias![o];
         }
-        return new PackedConv(weights, start, panels * panelFloats, packedBias, inChannels, outLanes, taps, dilation);
+        return new PackedConv(weights, start, packedBias, inChannels, outLanes, taps, dilation);
     }
 
     /// <summary>
@@ -268,8 +266,7 @@ public sealed unsafe class PackedConv
     internal float PackedWeight(int lane, int tap, int input)
     {
         var panel = lane / ConvTile.PanelWidth;
-        var panelFloats = (long)Taps * InChannels * ConvTile.PanelWidth;
-        return _weights[_weightsStart + (int)(panel * panelFloats + ((long)tap * InChannels + input) * ConvTile.PanelWidth + lane % ConvTile.PanelWidth)];
+        return _weights[_weightsStart + (int)(panel * PanelFloats + ((long)tap * InChannels + input) * ConvTile.PanelWidth + lane % ConvTile.PanelWidth)];
     }
 
     internal ReadOnlySpan<float> PaddedBias => MemoryMarshal.CreateReadOnlySpan(ref _bias[0], OutLanes);

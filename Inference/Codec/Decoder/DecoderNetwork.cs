@@ -85,7 +85,7 @@ internal sealed class DecoderNetwork
         }
 
         var d0 = DecoderTensorNames.DecoderModule(0);
-        InputConv = PackedConv.Conv(Read($"{d0}.conv.weight"), Read($"{d0}.conv.bias"), c.DecoderDim, c.LatentDim, 7);
+        InputConv = WinogradConv.Conv(Read($"{d0}.conv.weight"), Read($"{d0}.conv.bias"), c.DecoderDim, c.LatentDim, 1);
         Blocks = new DecoderBlock[c.UpsampleRates.Count];
         for (var block = 0; block < Blocks.Length; block++)
         {
@@ -100,7 +100,7 @@ internal sealed class DecoderNetwork
                 var dilation = DecoderTensorNames.ResidualDilations[unit];
                 units[unit] = new ResidualUnit(
                     Snake(checkpoint, $"{u}.act1", output),
-                    PackedConv.Conv(Read($"{u}.conv1.conv.weight"), Read($"{u}.conv1.conv.bias"), output, output, 7, dilation),
+                    WinogradConv.Conv(Read($"{u}.conv1.conv.weight"), Read($"{u}.conv1.conv.bias"), output, output, dilation),
                     Snake(checkpoint, $"{u}.act2", output),
                     PackedConv.Conv(Read($"{u}.conv2.conv.weight"), Read($"{u}.conv2.conv.bias"), output, output, 1));
             }
@@ -137,7 +137,8 @@ internal sealed class DecoderNetwork
 
     public UpsampleStage[] Upsample { get; }
 
-    public PackedConv InputConv { get; }
+    /// <summary>decoder.decoder.0 (k7): Winograd F(2, 7), as the residual units' k7 convs.</summary>
+    public WinogradConv InputConv { get; }
 
     public DecoderBlock[] Blocks { get; }
 
@@ -210,6 +211,6 @@ internal sealed record UpsampleStage(
     int Ratio, PackedConv Conv, float[] DepthwiseTapMajor, float[] DepthwiseBias, float[] NormWeight, float[] NormBias,
     PackedConv Expand, PackedConv Contract, float[] Gamma);
 
-internal sealed record ResidualUnit(SnakeParameters First, PackedConv Dilated, SnakeParameters Second, PackedConv Pointwise);
+internal sealed record ResidualUnit(SnakeParameters First, WinogradConv Dilated, SnakeParameters Second, PackedConv Pointwise);
 
 internal sealed record DecoderBlock(int Rate, int InChannels, int OutChannels, SnakeParameters Snake, PackedConv Conv, ResidualUnit[] Units);

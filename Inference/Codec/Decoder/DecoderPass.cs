@@ -58,7 +58,11 @@ internal static class DecoderPass
             rows = ConvNeXtStage(stage, state.UpsampleConv[s], state.Depthwise[s], ws, rows, c.LatentDim, next, s);
         }
 
-        RunConv(conv, net.InputConv, state.InputConv, ws.View, latentStride, rows, ws.StateA, S(c.DecoderDim));
+        // The k7 convs pair their output rows by stream position (Winograd F(2, 7)): rows per frame × frames done.
+        var rowsPerFrame = rows / frames;
+        state.InputConv.Restore(ws.View);
+        net.InputConv.Run(ws.Winograd, ws.View, latentStride, rows, ws.StateA, S(c.DecoderDim), state.Position * rowsPerFrame);
+        state.InputConv.Advance(ws.View, rows);
         clock?.Lap(clock.InputConv);
         var x = ws.StateA;
         var y = ws.StateB;
@@ -75,6 +79,7 @@ internal static class DecoderPass
             history.Advance(ws.View, rows);
             clock?.Lap(clock.BlockBase + 4 * b + 1);
             rows *= block.Rate;
+            rowsPerFrame *= block.Rate;
             (x, y) = (y, x);
             for (var u = 0; u < block.Units.Length; u++)
             {
@@ -83,7 +88,7 @@ internal static class DecoderPass
                 unitHistory.Restore(ws.View);
                 ws.Snake.Run(x, ws.View.AsSpan(unitHistory.Rows * outStride), rows, block.OutChannels, outStride, unit.First);
                 clock?.Lap(clock.BlockBase + 4 * b + 2);
-                unit.Dilated.Run(conv, ws.View, outStride, rows, ws.Inner, outStride, residual: false);
+                unit.Dilated.Run(ws.Winograd, ws.View, outStride, rows, ws.Inner, outStride, state.Position * rowsPerFrame);
                 unitHistory.Advance(ws.View, rows);
                 clock?.Lap(clock.BlockBase + 4 * b + 3);
                 ws.Snake.Run(ws.Inner, ws.Inner, rows, block.OutChannels, outStride, unit.Second);

@@ -16,6 +16,7 @@ internal sealed class DecoderWorkspace
         var c = network.Config;
         MaxFrames = maxFrames;
         Conv = new PackedConv.ConvCall(parallelism, path);
+        Winograd = new WinogradConv.Call(parallelism, path);
         Snake = new SnakeCall(parallelism, path);
         ConvNeXtRows = new ConvNeXtRowsCall(parallelism);
         var n = maxFrames;
@@ -53,6 +54,7 @@ internal sealed class DecoderWorkspace
         Narrow = Floats(dwOut);
 
         long view = (network.InputConv.HistoryRows + rows) * latentStride;
+        long transformed = network.InputConv.SegmentBufferFloats(latentStride, (int)rows);
         long state = rows * S(c.DecoderDim);
         long inner = 0;
         foreach (var block in network.Blocks)
@@ -65,6 +67,7 @@ internal sealed class DecoderWorkspace
             foreach (var unit in block.Units)
             {
                 view = Math.Max(view, (unit.Dilated.HistoryRows + rows) * stride);
+                transformed = Math.Max(transformed, unit.Dilated.SegmentBufferFloats(stride, (int)rows));
             }
         }
         view = Math.Max(view, (network.OutputConv.HistoryRows + rows) * S(network.Blocks[^1].OutChannels));
@@ -73,11 +76,16 @@ internal sealed class DecoderWorkspace
         View = Floats(view);
         Inner = Floats(inner);
         Output = Floats(rows * network.OutputConv.OutLanes);
+        // Reserved here so that no decode call allocates (DecoderAllocationTests).
+        Winograd.Reserve(transformed, Math.Max(latentStride, S(c.DecoderDim)));
     }
 
     public int MaxFrames { get; }
 
     public PackedConv.ConvCall Conv { get; }
+
+    /// <summary>The k7 convs' calls (Winograd F(2, 7)): their transformed-input segment.</summary>
+    public WinogradConv.Call Winograd { get; }
 
     public SnakeCall Snake { get; }
 

@@ -46,9 +46,10 @@ public sealed unsafe class PackedConv
 
     public long WeightBytes => Panels * PanelFloats * sizeof(float);
 
-    private int Panels => (OutLanes + ConvTile.PanelWidth - 1) / ConvTile.PanelWidth;
+    internal int Panels => (OutLanes + ConvTile.PanelWidth - 1) / ConvTile.PanelWidth;
 
-    private long PanelFloats => (long)Taps * InChannels * ConvTile.PanelWidth;
+    /// <summary>Floats of one panel: [tap][input channel][32 lanes].</summary>
+    internal long PanelFloats => (long)Taps * InChannels * ConvTile.PanelWidth;
 
     /// <summary>Pads a channel count to the lane group (the row stride of an activation with that many channels).</summary>
     public static int Stride(int channels) => (channels + ConvTile.LaneGroup - 1) / ConvTile.LaneGroup * ConvTile.LaneGroup;
@@ -268,6 +269,11 @@ public sealed unsafe class PackedConv
         var panel = lane / ConvTile.PanelWidth;
         return _weights[_weightsStart + (int)(panel * PanelFloats + ((long)tap * InChannels + input) * ConvTile.PanelWidth + lane % ConvTile.PanelWidth)];
     }
+
+    /// <summary>The pinned weight array (for kernels that run slices of the panels, as <see cref="WinogradConv"/>); panels start at <see cref="WeightsStart"/>.</summary>
+    internal float[] RawWeights => _weights;
+
+    internal int WeightsStart => _weightsStart;
 
     internal ReadOnlySpan<float> PaddedBias => MemoryMarshal.CreateReadOnlySpan(ref _bias[0], OutLanes);
 }

@@ -55,6 +55,7 @@ internal sealed class DecoderWorkspace
 
         long view = (network.InputConv.HistoryRows + rows) * latentStride;
         long transformed = network.InputConv.SegmentBufferFloats(latentStride, (int)rows);
+        var transformedStride = latentStride;
         long state = rows * S(c.DecoderDim);
         long inner = 0;
         foreach (var block in network.Blocks)
@@ -68,6 +69,7 @@ internal sealed class DecoderWorkspace
             {
                 view = Math.Max(view, (unit.Dilated.HistoryRows + rows) * stride);
                 transformed = Math.Max(transformed, unit.Dilated.SegmentBufferFloats(stride, (int)rows));
+                transformedStride = Math.Max(transformedStride, stride);
             }
         }
         view = Math.Max(view, (network.OutputConv.HistoryRows + rows) * S(network.Blocks[^1].OutChannels));
@@ -77,7 +79,7 @@ internal sealed class DecoderWorkspace
         Inner = Floats(inner);
         Output = Floats(rows * network.OutputConv.OutLanes);
         // Reserved here so that no decode call allocates (DecoderAllocationTests).
-        Winograd.Reserve(transformed, Math.Max(latentStride, S(c.DecoderDim)));
+        Winograd.Reserve(transformed, transformedStride);
     }
 
     public int MaxFrames { get; }

@@ -24,18 +24,15 @@ public sealed unsafe class WinogradConv
     private readonly PackedConv _products;
     private readonly float[] _bias;
 
-    private WinogradConv(PackedConv products, float[] bias, int inChannels, int outChannels, int dilation)
+    private WinogradConv(PackedConv products, float[] bias, int inChannels, int dilation)
     {
         _products = products;
         _bias = bias;
         InChannels = inChannels;
-        OutChannels = outChannels;
         Dilation = dilation;
     }
 
     public int InChannels { get; }
-
-    public int OutChannels { get; }
 
     /// <summary>Output lanes written per row: the output channels padded to 16.</summary>
     public int OutLanes => _products.OutLanes;
@@ -47,11 +44,6 @@ public sealed unsafe class WinogradConv
 
     /// <summary>Multiply-adds executed per output row: 8 products of C_in per pair of rows.</summary>
     public long MultiplyAddsPerRow => (long)WinogradF27.Points / 2 * InChannels * OutLanes;
-
-    /// <summary>What the direct conv would execute per output row (the network's own count).</summary>
-    public long DirectMultiplyAddsPerRow => (long)WinogradF27.Taps * InChannels * OutLanes;
-
-    public long WeightBytes => _products.WeightBytes;
 
     /// <summary>nn.Conv1d weights [out, in, 7] (groups 1), causal with dilation d.</summary>
     public static WinogradConv Conv(float[] weight, float[]? bias, int outChannels, int inChannels, int dilation)
@@ -80,7 +72,7 @@ public sealed unsafe class WinogradConv
         var products = PackedConv.Conv(transformed, null, outChannels, inChannels, points);
         var paddedBias = GC.AllocateArray<float>(products.OutLanes, pinned: true);
         bias?.AsSpan(0, Math.Min(bias.Length, outChannels)).CopyTo(paddedBias);
-        return new WinogradConv(products, paddedBias, inChannels, outChannels, dilation);
+        return new WinogradConv(products, paddedBias, inChannels, dilation);
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace Qwen3Tts.KernelCheck;
 /// <summary>
 /// The speech-tokenizer decoder's float kernels on every supported path against the portable one, bit for
 /// bit: conv tiles over shapes that hit every tail (short row tiles, 16-lane half panels, one input channel,
-/// dilations, residual adds), a transposed conv, and SnakeBeta with values past its polynomial's range.
+/// dilations, residual adds), a transposed conv, the Winograd F(2, 7) conv (odd stream starts, dilations, one output
+/// channel), and SnakeBeta with values past its polynomial's range.
 /// </summary>
 internal static class FloatKernelEquality
 {
@@ -28,6 +29,14 @@ internal static class FloatKernelEquality
         }
         var transposed = PackedConv.Transposed(Random(random, 24 * 40 * 10), Random(random, 40), 24, 40, 10, 5);
         failures += Compare(log, "transposed conv 24 -> 40 k 10 s 5", transposed, 11, random, paths, twoWorkers);
+        foreach (var (outChannels, inChannels, dilation, rows, firstRow) in new[]
+        {
+            (96, 96, 1, 40, 0L), (48, 17, 3, 23, 5L), (1, 96, 9, 12, 1_000_003L), (200, 40, 1, 7, 1L), (32, 48, 3, 1, 2L),
+        })
+        {
+            var conv = WinogradConv.Conv(Random(random, outChannels * inChannels * 7), Random(random, outChannels), outChannels, inChannels, dilation);
+            failures += Compare(log, $"winograd out {outChannels} in {inChannels} d {dilation} from row {firstRow}", conv, rows, firstRow, random, paths, twoWorkers);
+        }
         failures += Snake(log, random, paths);
         failures += Attention(log, random, paths);
         log.WriteLine($"float kernels: {paths.Length} SIMD paths checked against Generic");
@@ -53,6 +62,32 @@ internal static class FloatKernelEquality
                         failures++;
                         log.WriteLine($"MISMATCH {path} {what} residual {residual} workers {parallelism.WorkerCount}: output {at}");
                     }
+                }
+            }
+        }
+        return failures;
+    }
+
+    private static int Compare(TextWriter log, string what, WinogradConv conv, int rows, long firstRow, Random random, FloatKernelPath[] paths, RowParallelism workers)
+    {
+        var failures = 0;
+        var inStride = PackedConv.Stride(conv.InChannels) + 16;
+        var input = Random(random, (rows + conv.HistoryRows) * inStride);
+        float[] Run(FloatKernelPath path, RowParallelism parallelism)
+        {
+            var output = new float[rows * conv.OutLanes];
+            conv.Run(new WinogradConv.Call(parallelism, path), input, inStride, rows, output, conv.OutLanes, firstRow);
+            return output;
+        }
+        var expected = Run(FloatKernelPath.Generic, RowParallelism.Sequential);
+        foreach (var path in paths)
+        {
+            foreach (var parallelism in new[] { RowParallelism.Sequential, workers })
+            {
+                if (FirstMismatch(expected, Run(path, parallelism)) is { } at)
+                {
+                    failures++;
+                    log.WriteLine($"MISMATCH {path} {what} workers {parallelism.WorkerCount}: output {at}");
                 }
             }
         }

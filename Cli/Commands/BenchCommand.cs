@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Qwen3Tts.Inference.Benchmarks;
+using Qwen3Tts.Inference.Checkpoints;
+using Qwen3Tts.Inference.Models;
+using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Kernels.Linear;
 using Qwen3Tts.Inference.Qwen3;
 using Qwen3Tts.Inference.Models.Store;
@@ -72,22 +75,37 @@ internal static class BenchCommand
             var store = new ModelStore(new ModelStoreOptions { ModelsDirectory = ModelsListCommand.ModelsDirectory(parse.GetValue(models)) });
             var output = parse.InvocationConfiguration.Output;
             output.WriteLine($"machine: {BenchMachine.Describe()}");
-            var files = store.ResolvePredictor();
-            output.WriteLine($"predictor: {files.Gguf}");
+            var formats = ParseList(parse.GetValue(quant)!, WeightFormats.Parse);
+            // An official snapshot's predictor is converted at the first format asked for (the others are re-encoded from it, as from a seed GGUF).
+            var (weights, files, source) = LoadBenchPredictor(store, formats[0]);
+            output.WriteLine($"predictor: {source}");
             var options = new PredictorBenchOptions(
-                ParseList(parse.GetValue(quant)!, WeightFormats.Parse),
+                formats,
                 Kernels(parse.GetValue(kernel)!),
                 Counts(parse.GetValue(threads)!, "--threads"),
                 Counts(parse.GetValue(batch)!, "--batch"),
                 parse.GetValue(frames),
                 Llama: parse.GetValue(llama));
             output.WriteLine("  engine     format kernel   thr  B   median ms/frame   best   cpu ms/frame   frames/s   floor ms (GB/step @ GB/s)   x floor   x 80 ms budget");
-            PredictorBenchmark.Run(files, options, t => output.WriteLine(
+            PredictorBenchmark.Run(weights, files, options, t => output.WriteLine(
                 $"  {(t.Engine == "managed" ? "managed" : "llama.cpp"),-10} {WeightFormats.Name(t.Format),-6} {t.Kernel.ToString().ToLowerInvariant(),-8} {t.Threads,3} {t.Batch,2}   {t.MedianMs,9:F2}   {t.BestMs,12:F2} {t.CpuMs,9:F1}   {1000 / t.MedianMs,11:F1}   {t.FloorMs,8:F2} ({t.BytesPerStep / 1e9:F2} @ {t.BandwidthGBs:F1})   {t.FloorRatio,10:F2}   {80 / t.MedianMs,8:F2}"));
             output.WriteLine("  floor: the weights a frame streams (stack x15 + heads, shared by a batch) over the read bandwidth measured on as many threads; the stack may partly stay in cache, so ratios below 1 are possible.");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The predictor of either layout: a seed set's GGUF (also the llama.cpp baseline's file), or an official snapshot converted at <paramref name="format"/>.</summary>
+    private static (CodePredictorWeights Weights, PredictorFiles? SeedFiles, string Source) LoadBenchPredictor(ModelStore store, WeightFormat format)
+    {
+        if (store.Layout == ModelSetLayout.Seed)
+        {
+            var files = store.ResolvePredictor();
+            return (CodePredictorLoader.Load(files), files, files.Gguf);
+        }
+        var precision = WeightPrecisionNames.TryParse(WeightFormats.Name(format), out var p) ? p : WeightPrecisionNames.Default;
+        var weights = ModelSetLoader.LoadPredictor(store, precision);
+        return (weights, null, $"{store.ResolveOfficial().Weights} (official snapshot, converted at {precision.CliName()})");
     }
 
     internal static IReadOnlyList<T> ParseList<T>(string value, Func<string, T> parse) =>

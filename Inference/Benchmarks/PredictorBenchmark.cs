@@ -37,9 +37,15 @@ public sealed record PredictorTiming(
 /// </summary>
 public static class PredictorBenchmark
 {
-    public static IReadOnlyList<PredictorTiming> Run(PredictorFiles files, PredictorBenchOptions options, Action<PredictorTiming>? progress = null)
+    /// <param name="loaded">The predictor as loaded from either layout (<see cref="Checkpoints.ModelSetLoader.LoadPredictor"/>).</param>
+    /// <param name="seedFiles">The seed layout's files: the llama.cpp baseline runs their GGUF, so <see cref="PredictorBenchOptions.Llama"/> needs them.</param>
+    public static IReadOnlyList<PredictorTiming> Run(CodePredictorWeights loaded, PredictorFiles? seedFiles, PredictorBenchOptions options, Action<PredictorTiming>? progress = null)
     {
-        var loaded = CodePredictorLoader.Load(files);
+        ArgumentNullException.ThrowIfNull(loaded);
+        if (options.Llama && seedFiles is null)
+        {
+            throw new ArgumentException("--llama times the seed layout's predictor GGUF through llama.cpp; an official snapshot has none (its predictor is in model.safetensors)");
+        }
         var h = loaded.HiddenSize;
         var random = new Random(42);
         var bandwidth = new Dictionary<int, double>();
@@ -69,7 +75,7 @@ public static class PredictorBenchmark
         }
         if (options.Llama)
         {
-            RunLlama(files, loaded, options, Bandwidth, results, progress);
+            RunLlama(seedFiles!, loaded, options, Bandwidth, results, progress);
         }
         return results;
     }
@@ -159,7 +165,8 @@ public static class PredictorBenchmark
             weights.CodecEmbeddings.ToArray(),
             weights.LmHeads.Select(Convert).ToArray(),
             weights.TalkerCodecEmbedding,
-            weights.TtsPadEmbedding);
+            weights.TtsPadEmbedding,
+            weights.InputProjection); // the 1.7B predictor is narrower than its talker
     }
 
     private static (double Median, double Best, double CpuMs) Time(int frames, int warmup, Action<int> frame)

@@ -151,6 +151,21 @@ public sealed class OfficialCliTests : IClassFixture<OfficialCliTests.Sets>, IDi
         Assert.Contains("Qwen/Qwen3-TTS-Tokenizer-12Hz", available.Output);
     }
 
+    [Fact]
+    public async Task BenchPredictorTimesAnOfficialSnapshotAndRefusesTheLlamaBaselineInOneLine()
+    {
+        var run = await CliHarness.RunAsync(["bench", "predictor", "--models", S.Base, "--frames", "1", "--quant", "q4_0,q8_0", "--threads", "1", "--batch", "1"]);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains("(official snapshot, converted at q4_0)", run.Output);
+        Assert.Matches(new System.Text.RegularExpressions.Regex(@"^  managed +q4_0 ", System.Text.RegularExpressions.RegexOptions.Multiline), run.Output);
+        Assert.Matches(new System.Text.RegularExpressions.Regex(@"^  managed +q8_0 ", System.Text.RegularExpressions.RegexOptions.Multiline), run.Output);
+
+        var llama = await CliHarness.RunAsync(["bench", "predictor", "--models", S.Base, "--frames", "1", "--threads", "1", "--batch", "1", "--llama"]);
+        Assert.Equal(2, llama.ExitCode);
+        Assert.StartsWith("error: --llama times the seed layout's predictor GGUF", llama.Error);
+        Assert.DoesNotContain("   at ", llama.Error);
+    }
+
     private string Set(string name) => name switch
     {
         "base" => S.Base,

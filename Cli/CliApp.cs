@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 using Qwen3Tts.Cli.Commands;
 
@@ -86,8 +87,7 @@ internal static class CliApp
             {
                 error.WriteLine($"error: {message}");
             }
-            var command = parse.CommandResult.Command;
-            error.WriteLine($"Run '{(command is RootCommand ? "qwen3-tts" : $"qwen3-tts {command.Name}")} --help' for usage.");
+            error.WriteLine($"Run '{CommandPath(parse.CommandResult)} --help' for usage.");
             return CliExitCodes.Usage;
         }
         try
@@ -112,6 +112,18 @@ internal static class CliApp
             }
             return code;
         }
+    }
+
+    /// <summary>The command as typed, subcommands included ("qwen3-tts bench talker"), for the usage hint.</summary>
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = result; r is CommandResult { Command: var command }; r = r.Parent)
+        {
+            names.Add(command is RootCommand ? "qwen3-tts" : command.Name);
+        }
+        names.Reverse();
+        return string.Join(' ', names);
     }
 
     // ArgumentException appends " (Parameter 'x')", which names a code parameter, not anything the user typed.

@@ -77,6 +77,16 @@ public sealed class CliExitCodeTests(TinyModelsFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task AUsageErrorOfASubcommandPointsAtThatSubcommandsHelp()
+    {
+        var run = await CliHarness.RunAsync(["bench", "talker", "--steps", "5000"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--steps must be between 1 and 1024", run.Error);
+        Assert.Contains("Run 'qwen3-tts bench talker --help' for usage.", run.Error);
+    }
+
+    [Fact]
     public async Task AnEmptyModelsDirectoryListsEveryMissingRoleWithOneFix()
     {
         var empty = Directory.CreateTempSubdirectory("qwen3tts-cli-empty-").FullName;

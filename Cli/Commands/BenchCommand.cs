@@ -2,7 +2,6 @@ using System.CommandLine;
 using Qwen3Tts.Inference.Benchmarks;
 using Qwen3Tts.Inference.Checkpoints;
 using Qwen3Tts.Inference.Models;
-using Qwen3Tts.Inference.Predictor;
 using Qwen3Tts.Inference.Kernels.Linear;
 using Qwen3Tts.Inference.Qwen3;
 using Qwen3Tts.Inference.Models.Store;
@@ -76,9 +75,6 @@ internal static class BenchCommand
             var output = parse.InvocationConfiguration.Output;
             output.WriteLine($"machine: {BenchMachine.Describe()}");
             var formats = ParseList(parse.GetValue(quant)!, WeightFormats.Parse);
-            // An official snapshot's predictor is converted at the first format asked for (the others are re-encoded from it, as from a seed GGUF).
-            var (weights, files, source) = LoadBenchPredictor(store, formats[0]);
-            output.WriteLine($"predictor: {source}");
             var options = new PredictorBenchOptions(
                 formats,
                 Kernels(parse.GetValue(kernel)!),
@@ -86,26 +82,20 @@ internal static class BenchCommand
                 Counts(parse.GetValue(batch)!, "--batch"),
                 parse.GetValue(frames),
                 Llama: parse.GetValue(llama));
+            // The seed layout's GGUF is also the llama.cpp baseline's file; an official snapshot has none, which is refused before its conversion.
+            var seedFiles = store.Layout == ModelSetLayout.Seed ? store.ResolvePredictor() : null;
+            PredictorBenchmark.RequireLlamaFiles(options, seedFiles);
+            // An official snapshot's predictor is converted at the first format asked for (the others are re-encoded from it, as from a seed GGUF).
+            var precision = PredictorMatrices.PrecisionFor(formats[0]);
+            var weights = ModelSetLoader.LoadPredictor(store, precision);
+            output.WriteLine($"predictor: {seedFiles?.Gguf ?? $"{store.ResolveOfficial().Weights} (official snapshot, converted at {precision.CliName()})"}");
             output.WriteLine("  engine     format kernel   thr  B   median ms/frame   best   cpu ms/frame   frames/s   floor ms (GB/step @ GB/s)   x floor   x 80 ms budget");
-            PredictorBenchmark.Run(weights, files, options, t => output.WriteLine(
+            PredictorBenchmark.Run(weights, seedFiles, options, t => output.WriteLine(
                 $"  {(t.Engine == "managed" ? "managed" : "llama.cpp"),-10} {WeightFormats.Name(t.Format),-6} {t.Kernel.ToString().ToLowerInvariant(),-8} {t.Threads,3} {t.Batch,2}   {t.MedianMs,9:F2}   {t.BestMs,12:F2} {t.CpuMs,9:F1}   {1000 / t.MedianMs,11:F1}   {t.FloorMs,8:F2} ({t.BytesPerStep / 1e9:F2} @ {t.BandwidthGBs:F1})   {t.FloorRatio,10:F2}   {80 / t.MedianMs,8:F2}"));
             output.WriteLine("  floor: the weights a frame streams (stack x15 + heads, shared by a batch) over the read bandwidth measured on as many threads; the stack may partly stay in cache, so ratios below 1 are possible.");
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The predictor of either layout: a seed set's GGUF (also the llama.cpp baseline's file), or an official snapshot converted at <paramref name="format"/>.</summary>
-    private static (CodePredictorWeights Weights, PredictorFiles? SeedFiles, string Source) LoadBenchPredictor(ModelStore store, WeightFormat format)
-    {
-        if (store.Layout == ModelSetLayout.Seed)
-        {
-            var files = store.ResolvePredictor();
-            return (CodePredictorLoader.Load(files), files, files.Gguf);
-        }
-        var precision = WeightPrecisionNames.TryParse(WeightFormats.Name(format), out var p) ? p : WeightPrecisionNames.Default;
-        var weights = ModelSetLoader.LoadPredictor(store, precision);
-        return (weights, null, $"{store.ResolveOfficial().Weights} (official snapshot, converted at {precision.CliName()})");
     }
 
     internal static IReadOnlyList<T> ParseList<T>(string value, Func<string, T> parse) =>

@@ -42,10 +42,7 @@ public static class PredictorBenchmark
     public static IReadOnlyList<PredictorTiming> Run(CodePredictorWeights loaded, PredictorFiles? seedFiles, PredictorBenchOptions options, Action<PredictorTiming>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(loaded);
-        if (options.Llama && seedFiles is null)
-        {
-            throw new ArgumentException("--llama times the seed layout's predictor GGUF through llama.cpp; an official snapshot has none (its predictor is in model.safetensors)");
-        }
+        RequireLlamaFiles(options, seedFiles);
         var h = loaded.HiddenSize;
         var random = new Random(42);
         var bandwidth = new Dictionary<int, double>();
@@ -78,6 +75,16 @@ public static class PredictorBenchmark
             RunLlama(seedFiles!, loaded, options, Bandwidth, results, progress);
         }
         return results;
+    }
+
+    /// <summary>Refuses <see cref="PredictorBenchOptions.Llama"/> without the seed layout's GGUF; callers check before loading, since an official snapshot converts for seconds.</summary>
+    public static void RequireLlamaFiles(PredictorBenchOptions options, PredictorFiles? seedFiles)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Llama && seedFiles is null)
+        {
+            throw new ArgumentException("--llama times the seed layout's predictor GGUF through llama.cpp; an official snapshot has none (its predictor is in model.safetensors)");
+        }
     }
 
     private static void Pin(CodePredictorWeights weights, LinearKernelPath path)

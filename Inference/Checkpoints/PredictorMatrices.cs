@@ -23,6 +23,18 @@ public static class PredictorMatrices
             _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, null),
         };
 
+    /// <summary>The precision whose stack is in <paramref name="format"/> (the inverse of <see cref="FormatFor"/>).</summary>
+    public static WeightPrecision PrecisionFor(WeightFormat format) =>
+        format switch
+        {
+            WeightFormat.Float32 => WeightPrecision.F32,
+            WeightFormat.BFloat16 => WeightPrecision.BF16,
+            WeightFormat.Float16 => WeightPrecision.F16,
+            WeightFormat.Q8_0 => WeightPrecision.Q8_0,
+            WeightFormat.Q4_0 => WeightPrecision.Q4_0,
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+        };
+
     /// <summary>The format of the codebook heads and the input projection when the stack is in <paramref name="stackFormat"/>.</summary>
     public static WeightFormat HeadFormat(WeightFormat stackFormat) => stackFormat == WeightFormat.Q4_0 ? WeightFormat.Q8_0 : stackFormat;
 

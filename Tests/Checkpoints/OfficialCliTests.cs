@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Qwen3Tts.Inference.Pipeline;
 using Qwen3Tts.Tests.Cli;
 
@@ -157,8 +158,8 @@ public sealed class OfficialCliTests : IClassFixture<OfficialCliTests.Sets>, IDi
         var run = await CliHarness.RunAsync(["bench", "predictor", "--models", S.Base, "--frames", "1", "--quant", "q4_0,q8_0", "--threads", "1", "--batch", "1"]);
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         Assert.Contains("(official snapshot, converted at q4_0)", run.Output);
-        Assert.Matches(new System.Text.RegularExpressions.Regex(@"^  managed +q4_0 ", System.Text.RegularExpressions.RegexOptions.Multiline), run.Output);
-        Assert.Matches(new System.Text.RegularExpressions.Regex(@"^  managed +q8_0 ", System.Text.RegularExpressions.RegexOptions.Multiline), run.Output);
+        Assert.Matches(new Regex(@"^  managed +q4_0 ", RegexOptions.Multiline), run.Output);
+        Assert.Matches(new Regex(@"^  managed +q8_0 ", RegexOptions.Multiline), run.Output);
 
         var llama = await CliHarness.RunAsync(["bench", "predictor", "--models", S.Base, "--frames", "1", "--threads", "1", "--batch", "1", "--llama"]);
         Assert.Equal(2, llama.ExitCode);
